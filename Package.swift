@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependency direction (one way, like the data): C bindings -> Engine -> Networks -> Benchmarks -> cseg.
+// HDF5 is a thin Swift layer over libhdf5 used by weight files now and run files later.
+let package = Package(
+    name: "ContrastiveSeg",
+    products: [
+        .executable(name: "cseg", targets: ["cseg"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Networks", targets: ["Networks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C bindings. Three have pkg-config files on Debian; NIfTI has none and its header includes
+        // <znzlib.h>, so it is a small regular C target with forwarding headers (platform-notes §1.4).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CNIfTI",
+                linkerSettings: [.linkedLibrary("nifti2"), .linkedLibrary("znz"),
+                                 .linkedLibrary("z"), .linkedLibrary("m")]),
+
+        .target(name: "Engine", dependencies: ["CBLAS"]),
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
+        .target(name: "Benchmarks", dependencies: ["Engine", "Networks"]),
+        .executableTarget(name: "cseg", dependencies: [
+            "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5"]),
+    ]
+)

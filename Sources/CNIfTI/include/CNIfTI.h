@@ -1,0 +1,15 @@
+// nifti2_io only: libnifti2 and libniftiio export the same function names with different struct
+// layouts, so the nifti1 header must never be included next to this one (platform-notes §1.4).
+#ifndef CNIFTI_H
+#define CNIFTI_H
+#ifndef HAVE_ZLIB
+#define HAVE_ZLIB 1   /* libznz is built with zlib; keeps the znzFile struct consistent */
+#endif
+#include "/usr/include/nifti/nifti2_io.h"
+#include <stddef.h>
+
+/// 1 when libznz was built with zlib (needed for .nii.gz).
+int cnifti_linked_with_zlib(void);
+/// Writes the first line of nifti_disp_lib_version()'s output (which goes to stderr) into buf.
+void cnifti_lib_version(char *buf, size_t size);
+#endif

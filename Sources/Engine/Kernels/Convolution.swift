@@ -1,0 +1,214 @@
+/// Stride-1 2D convolution on `[N, C, H, W]` by im2col + sgemm, cut into shape-fixed chunks.
+///
+/// One forward routine serves both directions: the input gradient of a convolution is itself a
+/// convolution of the output gradient with the flipped, transposed kernel and mirrored padding, so
+/// `dX` needs no col2im scatter (whose overlapping writes would need locks or per-thread copies).
+
+/// Geometry of a stride-1 convolution whose output has the input's height and width.
+struct ConvGeometry {
+    let batch: Int
+    let inChannels: Int
+    let outChannels: Int
+    let height: Int
+    let width: Int
+    let kernelH: Int
+    let kernelW: Int
+    /// Zero rows above / columns left of the input; the rest of the `kernel - 1` padding goes below/right.
+    let padTop: Int
+    let padLeft: Int
+
+    var plane: Int { height * width }
+    /// Rows of the im2col matrix, K = C_in · kh · kw.
+    var patch: Int { inChannels * kernelH * kernelW }
+}
+
+/// A block of output columns: either several whole samples, or a band of rows of one sample.
+struct ConvChunk {
+    let sample0: Int
+    let samples: Int
+    let row0: Int
+    let rows: Int
+}
+
+enum ConvPlan {
+    /// Small maps are grouped into chunks of at least this many columns so that sgemm has work to do.
+    static let minColumns = 1024
+    /// Large maps are cut into bands of at most this many columns so that a chunk's im2col stays in L3.
+    static let maxColumns = 16384
+
+    /// The chunks depend on the shape only, never on the thread count: that is what makes the
+    /// chunk-wise partial sums of the weight gradient reproducible.
+    static func chunks(batch: Int, height: Int, width: Int) -> [ConvChunk] {
+        let plane = height * width
+        var out: [ConvChunk] = []
+        if plane > maxColumns {
+            let bands = (plane + maxColumns - 1) / maxColumns
+            let rowsPerBand = (height + bands - 1) / bands
+            for n in 0..<batch {
+                var r = 0
+                while r < height {
+                    let rows = min(rowsPerBand, height - r)
+                    out.append(ConvChunk(sample0: n, samples: 1, row0: r, rows: rows))
+                    r += rows
+                }
+            }
+        } else {
+            let perChunk = max(1, min(batch, (minColumns + plane - 1) / plane))
+            let groups = (batch + perChunk - 1) / perChunk
+            // Spread samples evenly over the groups so no chunk is a small straggler.
+            var n = 0
+            for gIndex in 0..<groups {
+                let size = (batch - n + (groups - gIndex) - 1) / (groups - gIndex)
+                out.append(ConvChunk(sample0: n, samples: size, row0: 0, rows: height))
+                n += size
+            }
+        }
+        return out
+    }
+}
+
+enum Convolution {
+    /// Unrolls the input patches of `chunk` into `cols` [K × columns], column order (sample, row, col).
+    static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ chunk: ConvChunk,
+                       _ cols: UnsafeMutablePointer<Float>) {
+        let W = g.width, H = g.height
+        let ncols = chunk.samples * chunk.rows * W
+        var k = 0
+        for ci in 0..<g.inChannels {
+            for ky in 0..<g.kernelH {
+                for kx in 0..<g.kernelW {
+                    let rowBase = cols + k * ncols
+                    let shift = kx - g.padLeft
+                    let lo = max(0, -shift), hi = min(W, W - shift)
+                    for j in 0..<chunk.samples {
+                        let plane = x + ((chunk.sample0 + j) * g.inChannels + ci) * H * W
+                        for r in 0..<chunk.rows {
+                            let oy = chunk.row0 + r
+                            let iy = oy + ky - g.padTop
+                            let dst = rowBase + (j * chunk.rows + r) * W
+                            if iy < 0 || iy >= H || lo >= hi {
+                                dst.update(repeating: 0, count: W)
+                                continue
+                            }
+                            if lo > 0 { dst.update(repeating: 0, count: lo) }
+                            dst.advanced(by: lo).update(from: plane + iy * W + lo + shift, count: hi - lo)
+                            if hi < W { dst.advanced(by: hi).update(repeating: 0, count: W - hi) }
+                        }
+                    }
+                    k += 1
+                }
+            }
+        }
+    }
+
+    /// y = conv(x, w) + bias. `w` is `[C_out, C_in, kh, kw]`, x `[N, C_in, H, W]`, y `[N, C_out, H, W]`.
+    static func forward(x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                        y: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+        let chunks = ConvPlan.chunks(batch: g.batch, height: g.height, width: g.width)
+        let M = g.outChannels, K = g.patch, plane = g.plane
+        Parallel.forEach(chunks.count) { c in
+            let chunk = chunks[c]
+            let ncols = chunk.samples * chunk.rows * g.width
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * ncols)
+            defer { cols.deallocate() }
+            im2col(x, g, chunk, cols)
+            if chunk.samples == 1 {
+                let out = y + chunk.sample0 * M * plane + chunk.row0 * g.width
+                BLAS.sgemm(m: M, n: ncols, k: K, a: w, lda: K, b: cols, ldb: ncols, c: out, ldc: plane)
+                if let bias {
+                    for m in 0..<M {
+                        let row = out + m * plane, b = bias[m]
+                        for i in 0..<ncols { row[i] += b }
+                    }
+                }
+            } else {
+                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: M * ncols)
+                defer { tmp.deallocate() }
+                BLAS.sgemm(m: M, n: ncols, k: K, a: w, lda: K, b: cols, ldb: ncols, c: tmp, ldc: ncols)
+                for j in 0..<chunk.samples {
+                    for m in 0..<M {
+                        let src = tmp + m * ncols + j * plane
+                        let dst = y + ((chunk.sample0 + j) * M + m) * plane
+                        if let bias {
+                            let b = bias[m]
+                            for i in 0..<plane { dst[i] = src[i] + b }
+                        } else {
+                            dst.update(from: src, count: plane)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// dW = Σ_chunks dY_chunk · cols_chunkᵀ, partial products summed in chunk order.
+    static func weightGradient(x: UnsafePointer<Float>, outputGrad dy: UnsafePointer<Float>,
+                               into dw: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+        let chunks = ConvPlan.chunks(batch: g.batch, height: g.height, width: g.width)
+        let M = g.outChannels, K = g.patch, plane = g.plane
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: chunks.count * M * K)
+        defer { partials.deallocate() }
+        Parallel.forEach(chunks.count) { c in
+            let chunk = chunks[c]
+            let ncols = chunk.samples * chunk.rows * g.width
+            let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * ncols)
+            defer { cols.deallocate() }
+            im2col(x, g, chunk, cols)
+            let part = partials + c * M * K
+            if chunk.samples == 1 {
+                let a = dy + chunk.sample0 * M * plane + chunk.row0 * g.width
+                BLAS.sgemm(transB: true, m: M, n: K, k: ncols, a: a, lda: plane, b: cols, ldb: ncols,
+                           c: part, ldc: K)
+            } else {
+                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: M * ncols)
+                defer { tmp.deallocate() }
+                for j in 0..<chunk.samples {
+                    for m in 0..<M {
+                        (tmp + m * ncols + j * plane).update(from: dy + ((chunk.sample0 + j) * M + m) * plane,
+                                                             count: plane)
+                    }
+                }
+                BLAS.sgemm(transB: true, m: M, n: K, k: ncols, a: tmp, lda: ncols, b: cols, ldb: ncols,
+                           c: part, ldc: K)
+            }
+        }
+        reducePartials(partials, count: chunks.count, length: M * K, into: dw)
+    }
+
+    /// out[i] = Σ_c partials[c][i] in chunk order, split over fixed element blocks.
+    static func reducePartials(_ partials: UnsafePointer<Float>, count: Int, length: Int,
+                               into out: UnsafeMutablePointer<Float>) {
+        let block = 4096
+        let blocks = (length + block - 1) / block
+        Parallel.forEach(blocks) { b in
+            let lo = b * block, hi = min(length, lo + block)
+            (out + lo).update(from: partials + lo, count: hi - lo)
+            for c in 1..<max(1, count) {
+                let p = partials + c * length
+                for i in lo..<hi { out[i] += p[i] }
+            }
+        }
+    }
+
+    /// dX = conv(dY, flip(W)ᵀ) with the padding mirrored: rows above become rows below.
+    static func inputGradient(outputGrad dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
+                              into dx: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+        let kh = g.kernelH, kw = g.kernelW, cin = g.inChannels, cout = g.outChannels
+        let flipped = UnsafeMutablePointer<Float>.allocate(capacity: cin * cout * kh * kw)
+        defer { flipped.deallocate() }
+        for ci in 0..<cin {
+            for co in 0..<cout {
+                for a in 0..<kh {
+                    for b in 0..<kw {
+                        flipped[((ci * cout + co) * kh + a) * kw + b] =
+                            w[((co * cin + ci) * kh + (kh - 1 - a)) * kw + (kw - 1 - b)]
+                    }
+                }
+            }
+        }
+        let t = ConvGeometry(batch: g.batch, inChannels: cout, outChannels: cin, height: g.height,
+                             width: g.width, kernelH: kh, kernelW: kw,
+                             padTop: kh - 1 - g.padTop, padLeft: kw - 1 - g.padLeft)
+        forward(x: dy, weight: flipped, bias: nil, y: dx, geometry: t)
+    }
+}

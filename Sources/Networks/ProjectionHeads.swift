@@ -1,0 +1,111 @@
+import Engine
+
+/// g1 (spec §2.4): flatten the encoder output, dense to `g1Hidden` + ReLU, dense to `embeddingSize`.
+/// No biases; Glorot-uniform kernels `reg_fc1/W` `[in, hidden]` and `reg_fc2/W` `[hidden, out]`.
+/// The flatten order is (C, H, W) of our `[N, C, H, W]` maps.
+public final class GlobalHead {
+    public let fc1: Tensor
+    public let fc2: Tensor
+
+    public init(config: UNetConfig, seed: UInt64) {
+        let (din, hid, out) = (config.encoderOutputLength, config.g1Hidden, config.embeddingSize)
+        var s1 = RandomStream(seed: seed, purpose: "init/reg_fc1/W")
+        var s2 = RandomStream(seed: seed, purpose: "init/reg_fc2/W")
+        fc1 = Tensor(shape: [din, hid], data: Initializer.glorotUniform([din, hid], fanIn: din, fanOut: hid, stream: &s1),
+                     requiresGrad: true, name: "reg_fc1/W")
+        fc2 = Tensor(shape: [hid, out], data: Initializer.glorotUniform([hid, out], fanIn: hid, fanOut: out, stream: &s2),
+                     requiresGrad: true, name: "reg_fc2/W")
+    }
+
+    public var parameters: [Tensor] { [fc1, fc2] }
+
+    /// `[N, C, h, w]` → z `[N, embeddingSize]` (not normalised).
+    public func callAsFunction(_ encoderOutput: Tensor) -> Tensor {
+        dense(relu(dense(flatten(encoderOutput), weight: fc1)), weight: fc2)
+    }
+}
+
+/// g2 (spec §2.4) on the l-th decoder block's map with C channels: 1×1 conv C→C (no bias) + BN + ReLU
+/// (`seg_g2_a`), 1×1 conv C→C (no bias, linear; `seg_g2_b`), and for 3×3 regions the shared dense map
+/// 9C → embeddingSize (`seg_pred/W`, no bias) applied to each flattened window.
+public final class LocalHead {
+    public let convA: ConvUnit
+    public let convB: ConvUnit
+    public let windowMap: Tensor
+    public let windowSize: Int
+
+    public init(channels: Int, embeddingSize: Int, windowSize: Int = 3, seed: UInt64) {
+        convA = ConvUnit(name: "seg_g2_a", inChannels: channels, outChannels: channels, kernel: 1, bias: false, seed: seed)
+        convB = ConvUnit(name: "seg_g2_b", inChannels: channels, outChannels: channels, kernel: 1, bias: false,
+                         batchNorm: false, relu: false, seed: seed)
+        let din = windowSize * windowSize * channels
+        var s = RandomStream(seed: seed, purpose: "init/seg_pred/W")
+        windowMap = Tensor(shape: [din, embeddingSize],
+                           data: Initializer.glorotUniform([din, embeddingSize], fanIn: din, fanOut: embeddingSize, stream: &s),
+                           requiresGrad: true, name: "seg_pred/W")
+        self.windowSize = windowSize
+    }
+
+    public var units: [ConvUnit] { [convA, convB] }
+    public var parameters: [Tensor] { units.flatMap(\.parameters) + [windowMap] }
+    public var variables: [Tensor] { units.flatMap(\.variables) + [windowMap] }
+
+    /// Feature map after g2's two 1×1 conv units: `[N, C, F, F]`.
+    public func features(_ x: Tensor, mode: BatchNormMode) -> Tensor { convB(convA(x, mode: mode), mode: mode) }
+
+    /// Embeddings of the windows at `positions`: `[N·P, embeddingSize]` (row n·P + p), not normalised.
+    public func embed(_ features: Tensor, at positions: [WindowPosition]) -> Tensor {
+        dense(gatherWindows(features, at: positions, size: windowSize), weight: windowMap)
+    }
+}
+
+/// Stage-1 network: encoder + g1.
+public final class GlobalContrastiveNet {
+    public let config: UNetConfig
+    public let encoder: Encoder
+    public let head: GlobalHead
+
+    public init(config: UNetConfig, seed: UInt64) {
+        self.config = config
+        encoder = Encoder(config: config, seed: seed)
+        head = GlobalHead(config: config, seed: seed)
+    }
+
+    public var variables: [Tensor] { encoder.units.flatMap(\.variables) + head.parameters }
+
+    /// `[N, 1, S, S]` → z `[N, embeddingSize]`; pre-training always runs batch norm in training mode.
+    public func callAsFunction(_ x: Tensor, mode: BatchNormMode = .training) -> Tensor {
+        head(encoder(x, mode: mode).output)
+    }
+}
+
+/// Stage-2 network: encoder (frozen by the caller) + the first l decoder blocks + g2.
+public final class LocalContrastiveNet {
+    public let config: UNetConfig
+    public let encoder: Encoder
+    public let decoder: [DecoderBlock]
+    public let head: LocalHead
+
+    public init(config: UNetConfig, decoderBlocks l: Int, seed: UInt64) {
+        self.config = config
+        encoder = Encoder(config: config, seed: seed)
+        decoder = DecoderBlock.stack(l, config: config, seed: seed)
+        head = LocalHead(channels: config.filters[5 - l], embeddingSize: config.embeddingSize, seed: seed)
+    }
+
+    public var variables: [Tensor] {
+        encoder.units.flatMap(\.variables) + decoder.flatMap(\.units).flatMap(\.variables) + head.variables
+    }
+
+    /// g2 feature map `[N, C_l, S/2^(5−l), …]`. The encoder runs without a tape when its parameters are
+    /// frozen, which saves its backward pass entirely.
+    public func features(_ x: Tensor, mode: BatchNormMode = .training, encoderFrozen: Bool = true) -> Tensor {
+        let (h0, skips) = encoderFrozen
+            ? GradMode.disabled { encoder(x, mode: mode) }
+            : encoder(x, mode: mode)
+        var h = h0
+        var remaining = skips
+        for block in decoder { h = block(h, skip: remaining.removeLast(), mode: mode) }
+        return head.features(h, mode: mode)
+    }
+}
