@@ -23,7 +23,9 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("nifti2"), .linkedLibrary("znz"),
                                  .linkedLibrary("z"), .linkedLibrary("m")]),
 
-        .target(name: "Engine", dependencies: ["CBLAS"]),
+        .target(name: "CAllocator"),
+
+        .target(name: "Engine", dependencies: ["CBLAS", "CAllocator"]),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks"]),

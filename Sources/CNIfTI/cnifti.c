@@ -5,18 +5,19 @@
 
 int cnifti_linked_with_zlib(void) { return nifti_compiled_with_zlib(); }
 
-// libnifti only prints its version to stderr; capture that one line through a pipe.
+// libnifti only prints its version (to stdout); capture that one line through a pipe.
 void cnifti_lib_version(char *buf, size_t size) {
     if (size == 0) return;
     buf[0] = 0;
     int fds[2];
     if (pipe(fds) != 0) return;
+    fflush(stdout);
     fflush(stderr);
-    int saved = dup(2);
-    dup2(fds[1], 2);
+    int saved = dup(1);
+    dup2(fds[1], 1);
     nifti_disp_lib_version();
-    fflush(stderr);
-    dup2(saved, 2);
+    fflush(stdout);
+    dup2(saved, 1);
     close(saved);
     close(fds[1]);
     ssize_t n = read(fds[0], buf, size - 1);

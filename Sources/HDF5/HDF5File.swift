@@ -6,19 +6,21 @@ import Foundation
 /// Writing is all-or-nothing: `create` writes to a temporary sibling file, and only `commit()`
 /// renames it over `path`. Anything else — `close()`, deinit, a crash — leaves `path` exactly as it
 /// was and removes the temporary file (a crash can leave `path.tmp-*` behind, never a torn `path`).
-/// Objects can be read back before committing. libhdf5 (serial build) is not thread-safe, so an
-/// `HDF5File` is deliberately not `Sendable`; use it from one task at a time.
+/// Objects can be read back before committing. Only some libhdf5 builds are thread-safe (Debian's
+/// is) and a handle has mutable state, so `HDF5File` is deliberately not `Sendable`: one task at a time.
 public final class HDF5File {
     /// The path as given by the caller; every error names it.
     public let path: String
     private var fileID: hid_t
     private var state: State
 
-    fileprivate enum State { case writing(temp: String), reading, closed }
+    private enum State { case writing(temp: String), reading, closed }
 
     /// HDF5 prints its error stack to stderr by default; we report through `HDF5Error` instead.
-    /// A `static let` gives one-time initialisation without global mutable state.
-    private static let quietErrors: Bool = H5Eset_auto2(h5_E_DEFAULT(), nil, nil) >= 0
+    /// Debian's libhdf5 is a thread-safe build, where this setting is per thread, so a one-time
+    /// `static let` would only silence whichever thread ran it; every entry point calls this
+    /// instead (it is a cheap flag store).
+    private static func silenceErrorPrinting() { H5Eset_auto2(h5_E_DEFAULT(), nil, nil) }
 
     /// e.g. "1.10.8" — recorded in run files so a file can be traced to the library that wrote it.
     public static var libraryVersion: String {
@@ -39,7 +41,7 @@ public final class HDF5File {
 
     /// Starts a new file that replaces `path` only on `commit()`.
     public static func create(_ path: String) throws -> HDF5File {
-        _ = quietErrors
+        silenceErrorPrinting()
         // pid + random suffix: concurrent writers of the same path never share a temp file.
         let temp = "\(path).tmp-\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 36))"
         // No creation times anywhere, so identical content gives byte-identical files.
@@ -56,7 +58,7 @@ public final class HDF5File {
 
     /// Opens an existing file read-only.
     public static func open(_ path: String) throws -> HDF5File {
-        _ = quietErrors
+        silenceErrorPrinting()
         guard FileManager.default.fileExists(atPath: path) else {
             throw HDF5Error(file: path, object: nil, message: "file not found")
         }
@@ -76,6 +78,7 @@ public final class HDF5File {
             throw fail(nil, "commit() needs a file from create(_:) that is still open")
         }
         state = .closed
+        Self.silenceErrorPrinting()
         let closed = H5Fclose(fileID)
         // fsync before rename, else a power loss can leave `path` renamed but empty.
         guard closed >= 0, Self.fsync(temp), rename(temp, path) == 0 else {
@@ -83,12 +86,12 @@ public final class HDF5File {
             unlink(temp)
             throw fail(nil, "commit failed: \(reason)")
         }
-        _ = Self.fsync((path as NSString).deletingLastPathComponent.isEmpty
-                       ? "." : (path as NSString).deletingLastPathComponent)
+        _ = Self.fsync(URL(fileURLWithPath: path).deletingLastPathComponent().path)  // persist the rename
     }
 
     /// Closes the handle; an uncommitted created file is discarded. Safe to call more than once.
     public func close() {
+        Self.silenceErrorPrinting()
         switch state {
         case .writing(let temp):
             H5Fclose(fileID)
@@ -311,12 +314,15 @@ public final class HDF5File {
         throw fail(object, what() + (libraryErrorDetail().map { " (\($0))" } ?? ""))
     }
 
+    /// Every operation passes through here or `writableID` first, which is where errors get silenced.
     private func readableID(_ object: String?) throws -> hid_t {
+        Self.silenceErrorPrinting()
         if case .closed = state { throw fail(object, "file is closed") }
         return fileID
     }
 
     private func writableID(_ object: String?) throws -> hid_t {
+        Self.silenceErrorPrinting()
         switch state {
         case .writing: return fileID
         case .reading: throw fail(object, "cannot modify '\(object ?? "/")': file is open read-only")
@@ -456,8 +462,4 @@ public final class HDF5File {
         defer { H5Aclose(attr) }
         return try body(attr, what)
     }
-}
-
-fileprivate extension HDF5File.State {
-    var isClosed: Bool { if case .closed = self { true } else { false } }
 }

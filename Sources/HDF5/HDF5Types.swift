@@ -65,6 +65,7 @@ public struct HDF5Compression: Sendable, Hashable {
     /// deflate level 1...9.
     public var level: Int
     /// Chunk shape; nil picks one of at most 1 MiB so readers never inflate huge chunks for a slice.
+    /// Clamped to each dataset's shape, so one option can serve tensors of every size of that rank.
     public var chunk: [Int]?
 
     public init(level: Int = 4, chunk: [Int]? = nil) {
@@ -75,7 +76,7 @@ public struct HDF5Compression: Sendable, Hashable {
     public static let deflate = HDF5Compression()
 
     func chunkShape(for shape: [Int], elementSize: Int) -> [Int] {
-        if let chunk { return chunk }
+        if let chunk { return chunk.count == shape.count ? zip(chunk, shape).map { min($0, $1) } : chunk }
         var c = shape
         while c.reduce(elementSize, *) > 1 << 20, let i = c.indices.max(by: { c[$0] < c[$1] }), c[i] > 1 {
             c[i] = (c[i] + 1) / 2

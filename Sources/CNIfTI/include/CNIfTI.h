@@ -10,6 +10,6 @@
 
 /// 1 when libznz was built with zlib (needed for .nii.gz).
 int cnifti_linked_with_zlib(void);
-/// Writes the first line of nifti_disp_lib_version()'s output (which goes to stderr) into buf.
+/// Writes the first line of nifti_disp_lib_version()'s output (which goes to stdout) into buf.
 void cnifti_lib_version(char *buf, size_t size);
 #endif

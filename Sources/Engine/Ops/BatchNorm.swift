@@ -110,8 +110,7 @@ public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, statistics: Batc
     return Tensor(shape: x.shape, data: out, parents: [x, gamma, beta]) { result in
         var dGamma = [Float](repeating: 0, count: c)
         var dBeta = [Float](repeating: 0, count: c)
-        let dx: [Float]? = x.requiresGrad ? [Float](repeating: 0, count: x.count) : nil
-        var dxStore = dx ?? []
+        var dxStore: [Float] = x.requiresGrad ? uninitializedFloats(x.count) { _ in } : []
         result.grad!.withUnsafeBufferPointer { gb in
             x.data.withUnsafeBufferPointer { xb in
                 result.data.withUnsafeBufferPointer { yb in
@@ -120,6 +119,7 @@ public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, statistics: Batc
                             dBeta.withUnsafeMutableBufferPointer { dbb in
                                 let gp = gb.baseAddress!, xp = xb.baseAddress!, yp = yb.baseAddress!
                                 let dxp = dxb.baseAddress, dgp = dgb.baseAddress!, dbp = dbb.baseAddress!
+                                let gammas = gamma.data
                                 Parallel.forEach(c) { ch in
                                     let mu = mean[ch], inv = invStd[ch]
                                     var sdy = 0.0, sdyx = 0.0
@@ -135,7 +135,7 @@ public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, statistics: Batc
                                     dgp[ch] = Float(sumDyXhat)
                                     dbp[ch] = Float(sdy)
                                     guard let dxp else { return }
-                                    let gam = gamma.data[ch]
+                                    let gam = gammas[ch]
                                     for i in 0..<n {
                                         let o = (i * c + ch) * plane
                                         switch mode {
@@ -207,15 +207,25 @@ extension Kernels {
     static func batchNormInputGradient(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>?,
                                        _ x: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ n: Int,
                                        scale: Float, meanDy: Float, meanDyXhat: Float, mean: Float, invStd: Float) {
-        if let y {
-            for i in 0..<n {
-                let g: Float = y[i] > 0 ? dy[i] : 0
-                dx[i] = scale * (g - meanDy - (x[i] - mean) * invStd * meanDyXhat)
+        // dx = scale·g − (scale·meanDy) − (x − mean)·(scale·invStd·meanDyXhat)
+        let a = SIMD16<Float>(repeating: scale), c0 = SIMD16<Float>(repeating: scale * meanDy)
+        let c1 = SIMD16<Float>(repeating: scale * invStd * meanDyXhat), mu = SIMD16<Float>(repeating: mean)
+        let rd = UnsafeRawPointer(dy), rx = UnsafeRawPointer(x), rout = UnsafeMutableRawPointer(dx)
+        var i = 0
+        while i + 16 <= n {
+            var g = rd.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            if let y {
+                let yv = UnsafeRawPointer(y).loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                g.replace(with: 0, where: yv .<= 0)
             }
-        } else {
-            for i in 0..<n {
-                dx[i] = scale * (dy[i] - meanDy - (x[i] - mean) * invStd * meanDyXhat)
-            }
+            let xv = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            rout.storeBytes(of: a * g - c0 - (xv - mu) * c1, toByteOffset: i * 4, as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < n {
+            let g: Float = (y == nil || y![i] > 0) ? dy[i] : 0
+            dx[i] = scale * g - scale * meanDy - (x[i] - mean) * (scale * invStd * meanDyXhat)
+            i += 1
         }
     }
 }

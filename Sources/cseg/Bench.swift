@@ -1,0 +1,175 @@
+import ArgumentParser
+import Benchmarks
+import Engine
+import Foundation
+
+/// `cseg bench`: every row in its own child process (so each row's peak RSS is its own), once with the
+/// environment as it is and once with `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` removed, the kernel a user's
+/// machine picks by itself. The two kernels must agree on the losses to a stated tolerance.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time the engine on the paper's networks (median step time, GFLOP/s, peak RSS).")
+
+    @Flag(help: "Rows b64 and a only, 1 thread unless --threads is given (under 2 minutes).")
+    var quick = false
+    @Option(help: "Write the results as JSON to this file.")
+    var json: String?
+    @Option(help: "Thread count; default: 1 and 2 (1 only with --quick).")
+    var threads: Int?
+    @Option(help: "Comma-separated rows (a, b64, b128, c, e, d); default: all, or b64,a with --quick.")
+    var rows: String?
+    @Option(help: "Timed steps per row after one warm-up step (at least 5).")
+    var steps = 5
+    @Flag(help: "Only the kernel the environment selects (skip the autodetected one).")
+    var environmentKernelOnly = false
+
+    /// Relative difference allowed between the two kernels' losses after the same steps.
+    static let kernelLossTolerance = 1e-3
+
+    func validate() throws {
+        if steps < 5 { throw ValidationError("--steps must be at least 5 (the median needs them), got \(steps)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        _ = try selectedRows()
+    }
+
+    func selectedRows() throws -> [BenchmarkRow] {
+        guard let rows else { return quick ? [.b64, .a] : BenchmarkRow.allCases }
+        return try rows.split(separator: ",").map { name in
+            guard let row = BenchmarkRow(rawValue: String(name)) else {
+                throw ValidationError("unknown row '\(name)'; rows are \(BenchmarkRow.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return row
+        }
+    }
+
+    func run() throws {
+        let rowList = try selectedRows()
+        let threadList = threads.map { [$0] } ?? (quick ? [1] : [1, 2])
+        var base = ProcessInfo.processInfo.environment
+        base["OPENBLAS_NUM_THREADS"] = "1"
+        var kernels: [(label: String, env: [String: String])] = [("environment", base)]
+        if !environmentKernelOnly {
+            var auto = base
+            auto.removeValue(forKey: "OPENBLAS_CORETYPE")
+            auto.removeValue(forKey: "OPENBLAS_L2_SIZE")
+            kernels.append(("autodetected", auto))
+        }
+        var results: [BenchResult] = []
+        print("row   kernel        threads  median s   GFLOP/s  peak RSS MiB  final loss")
+        for (label, env) in kernels {
+            for t in threadList {
+                for row in rowList {
+                    let m = try runChild(row: row, threads: t, env: env)
+                    results.append(BenchResult(setting: label, measurement: m))
+                    print(String(format: "%-5@ %-13@ %7d  %8.3f  %8.1f  %12.0f  %@",
+                                 row.rawValue, "\(m.kernel)", t, m.medianSeconds, m.gflops, m.peakRSSMiB,
+                                 "\(m.losses.last ?? .nan)"))
+                }
+            }
+        }
+        let checks = kernelChecks(results)
+        for c in checks { print(c.summary) }
+        if let json {
+            let report = BenchReport(version: VersionReport.version, openblasConfig: BLAS.config,
+                                     environmentCoretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                                     steps: steps, kernelLossTolerance: Bench.kernelLossTolerance,
+                                     rows: results.map(\.measurement), settings: results.map(\.setting), checks: checks)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try encoder.encode(report)
+            let tmp = json + ".tmp"
+            try data.write(to: URL(fileURLWithPath: tmp))
+            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: json), withItemAt: URL(fileURLWithPath: tmp))
+            print("wrote \(json)")
+        }
+        if checks.contains(where: { !$0.passed }) {
+            throw ValidationError("kernels or thread counts disagree beyond tolerance (see above)")
+        }
+    }
+
+    func runChild(row: BenchmarkRow, threads: Int, env: [String: String]) throws -> RowMeasurement {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        p.arguments = ["bench-row", "--row", row.rawValue, "--threads", "\(threads)", "--steps", "\(steps)"]
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw ValidationError("benchmark row \(row.rawValue) (threads \(threads)) failed with status \(p.terminationStatus)")
+        }
+        return try JSONDecoder().decode(RowMeasurement.self, from: data)
+    }
+
+    /// Same row, same threads: the two kernels' losses agree to the tolerance. Same kernel: 1 and 2
+    /// threads give bit-identical losses.
+    func kernelChecks(_ results: [BenchResult]) -> [BenchCheck] {
+        var checks: [BenchCheck] = []
+        let byKey = Dictionary(grouping: results) { "\($0.measurement.name)" }
+        for name in byKey.keys.sorted() {
+            let group = byKey[name]!
+            for t in Set(group.map(\.measurement.threads)).sorted() {
+                let same = group.filter { $0.measurement.threads == t }
+                if same.count == 2, let a = same[0].measurement.losses.last, let b = same[1].measurement.losses.last {
+                    let rel = Double(abs(a - b)) / max(Double(abs(a)), 1e-12)
+                    checks.append(BenchCheck(row: name, kind: "kernels \(same[0].measurement.kernel) vs \(same[1].measurement.kernel), \(t) thread(s)",
+                                             value: rel, passed: rel <= Bench.kernelLossTolerance))
+                }
+            }
+            for setting in Set(group.map(\.setting)).sorted() {
+                let runs = group.filter { $0.setting == setting }
+                if runs.count > 1 {
+                    let identical = runs.allSatisfy { $0.measurement.losses.map(\.bitPattern) == runs[0].measurement.losses.map(\.bitPattern) }
+                    checks.append(BenchCheck(row: name, kind: "threads \(runs.map(\.measurement.threads)) bit-identical (\(runs[0].measurement.kernel))",
+                                             value: identical ? 0 : 1, passed: identical))
+                }
+            }
+        }
+        return checks
+    }
+}
+
+struct BenchResult {
+    let setting: String
+    let measurement: RowMeasurement
+}
+
+struct BenchCheck: Codable {
+    let row: String
+    let kind: String
+    /// Relative loss difference (kernels) or 0/1 (bit identity).
+    let value: Double
+    let passed: Bool
+    var summary: String { "check \(row): \(kind): \(passed ? "ok" : "FAILED") (\(value))" }
+}
+
+struct BenchReport: Codable {
+    let version: String
+    let openblasConfig: String
+    let environmentCoretype: String?
+    let steps: Int
+    let kernelLossTolerance: Double
+    let rows: [RowMeasurement]
+    let settings: [String]
+    let checks: [BenchCheck]
+}
+
+/// Internal: one row in this process, JSON on stdout (used by `cseg bench`).
+struct BenchRow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-row", shouldDisplay: false)
+    @Option var row: String
+    @Option var threads = 1
+    @Option var steps = 5
+
+    func run() throws {
+        guard let r = BenchmarkRow(rawValue: row) else { throw ValidationError("unknown row '\(row)'") }
+        Parallel.setWorkerCount(threads)
+        AllocatorPolicy.retainFreedMemory()
+        let m = RowRunner.run(r, steps: steps)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        FileHandle.standardOutput.write(try encoder.encode(m))
+    }
+}
