@@ -69,30 +69,44 @@ enum ConvPlan {
 
 enum Convolution {
     /// Unrolls the input patches of `chunk` into `cols` [K × columns], column order (sample, row, col).
+    ///
+    /// For one kernel tap the valid rows of a sample are a single shifted run of the input plane, so
+    /// they are copied in one `memmove`; the columns that wrapped around a row edge are zeroed after.
     static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ chunk: ConvChunk,
                        _ cols: UnsafeMutablePointer<Float>) {
-        let W = g.width, H = g.height
-        let ncols = chunk.samples * chunk.rows * W
+        let W = g.width, H = g.height, plane = H * W
+        let rows = chunk.rows
+        let ncols = chunk.samples * rows * W
         var k = 0
         for ci in 0..<g.inChannels {
             for ky in 0..<g.kernelH {
+                // Rows r of the chunk whose input row iy = row0 + r + ky − padTop lies inside the map.
+                let rowShift = chunk.row0 + ky - g.padTop
+                let rLo = min(rows, max(0, -rowShift)), rHi = max(rLo, min(rows, H - rowShift))
                 for kx in 0..<g.kernelW {
-                    let rowBase = cols + k * ncols
                     let shift = kx - g.padLeft
-                    let lo = max(0, -shift), hi = min(W, W - shift)
+                    let lo = max(0, -shift), hi = min(W, W - shift)   // valid output columns
+                    let rowBase = cols + k * ncols
                     for j in 0..<chunk.samples {
-                        let plane = x + ((chunk.sample0 + j) * g.inChannels + ci) * H * W
-                        for r in 0..<chunk.rows {
-                            let oy = chunk.row0 + r
-                            let iy = oy + ky - g.padTop
-                            let dst = rowBase + (j * chunk.rows + r) * W
-                            if iy < 0 || iy >= H || lo >= hi {
-                                dst.update(repeating: 0, count: W)
-                                continue
+                        let src = x + ((chunk.sample0 + j) * g.inChannels + ci) * plane
+                        let dst = rowBase + j * rows * W
+                        if rLo > 0 { dst.update(repeating: 0, count: rLo * W) }
+                        if rHi < rows { (dst + rHi * W).update(repeating: 0, count: (rows - rHi) * W) }
+                        guard rHi > rLo else { continue }
+                        if lo >= hi {
+                            (dst + rLo * W).update(repeating: 0, count: (rHi - rLo) * W)
+                            continue
+                        }
+                        let start = (rLo + rowShift) * W + shift          // source index of dst[rLo·W]
+                        let count = (rHi - rLo) * W
+                        let t0 = max(0, -start), t1 = min(count, plane - start)
+                        (dst + rLo * W + t0).update(from: src + start + t0, count: t1 - t0)
+                        if lo > 0 || hi < W {
+                            for r in rLo..<rHi {
+                                let row = dst + r * W
+                                for c in 0..<lo { row[c] = 0 }
+                                for c in hi..<W { row[c] = 0 }
                             }
-                            if lo > 0 { dst.update(repeating: 0, count: lo) }
-                            dst.advanced(by: lo).update(from: plane + iy * W + lo + shift, count: hi - lo)
-                            if hi < W { dst.advanced(by: hi).update(repeating: 0, count: W - hi) }
                         }
                     }
                     k += 1
