@@ -27,7 +27,7 @@ public enum WeightFile {
         var staged: [(Tensor, [Float])] = []
         for v in variables {
             guard let name = v.name, select(name) else { continue }
-            guard try file.datasetExists(name) else {
+            guard file.datasetExists(name) else {
                 throw WeightFileError(path: path, message: "variable '\(name)' is not in the file")
             }
             let (shape, values) = try file.readFloats(name)
