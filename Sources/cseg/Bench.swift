@@ -23,8 +23,12 @@ struct Bench: ParsableCommand {
     @Flag(help: "Only the kernel the environment selects (skip the autodetected one).")
     var environmentKernelOnly = false
 
-    /// Relative difference allowed between the two kernels' losses after the same steps.
-    static let kernelLossTolerance = 1e-3
+    /// Relative difference allowed between the two kernels' first-step losses (same weights, same batch:
+    /// only the summation order inside sgemm differs).
+    static let kernelLossTolerance = 1e-4
+    /// The same after the last step. Looser, because Adam turns rounding differences in near-zero
+    /// gradients into full ±lr moves (measured: 1.6 % on row c and 0.2 % on row e after six steps).
+    static let kernelFinalLossTolerance = 5e-2
 
     func validate() throws {
         if steps < 5 { throw ValidationError("--steps must be at least 5 (the median needs them), got \(steps)") }
@@ -73,13 +77,16 @@ struct Bench: ParsableCommand {
             let report = BenchReport(version: VersionReport.version, openblasConfig: BLAS.config,
                                      environmentCoretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
                                      steps: steps, kernelLossTolerance: Bench.kernelLossTolerance,
+                                     kernelFinalLossTolerance: Bench.kernelFinalLossTolerance,
                                      rows: results.map(\.measurement), settings: results.map(\.setting), checks: checks)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let data = try encoder.encode(report)
             let tmp = json + ".tmp"
             try data.write(to: URL(fileURLWithPath: tmp))
-            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: json), withItemAt: URL(fileURLWithPath: tmp))
+            guard rename(tmp, json) == 0 else {
+                throw ValidationError("\(json): cannot move the finished results into place (errno \(errno))")
+            }
             print("wrote \(json)")
         }
         if checks.contains(where: { !$0.passed }) {
@@ -112,10 +119,14 @@ struct Bench: ParsableCommand {
             let group = byKey[name]!
             for t in Set(group.map(\.measurement.threads)).sorted() {
                 let same = group.filter { $0.measurement.threads == t }
-                if same.count == 2, let a = same[0].measurement.losses.last, let b = same[1].measurement.losses.last {
+                guard same.count == 2 else { continue }
+                let (x, y) = (same[0].measurement, same[1].measurement)
+                for (label, a, b, tol) in [("first-step loss", x.losses.first, y.losses.first, Bench.kernelLossTolerance),
+                                           ("last-step loss", x.losses.last, y.losses.last, Bench.kernelFinalLossTolerance)] {
+                    guard let a, let b else { continue }
                     let rel = Double(abs(a - b)) / max(Double(abs(a)), 1e-12)
-                    checks.append(BenchCheck(row: name, kind: "kernels \(same[0].measurement.kernel) vs \(same[1].measurement.kernel), \(t) thread(s)",
-                                             value: rel, passed: rel <= Bench.kernelLossTolerance))
+                    checks.append(BenchCheck(row: name, kind: "\(label), kernels \(x.kernel) vs \(y.kernel), \(t) thread(s), tolerance \(tol)",
+                                             value: rel, passed: rel <= tol))
                 }
             }
             for setting in Set(group.map(\.setting)).sorted() {
@@ -151,6 +162,7 @@ struct BenchReport: Codable {
     let environmentCoretype: String?
     let steps: Int
     let kernelLossTolerance: Double
+    let kernelFinalLossTolerance: Double
     let rows: [RowMeasurement]
     let settings: [String]
     let checks: [BenchCheck]
