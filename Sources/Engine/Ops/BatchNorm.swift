@@ -135,23 +135,16 @@ public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, statistics: Batc
                                     dgp[ch] = Float(sumDyXhat)
                                     dbp[ch] = Float(sdy)
                                     guard let dxp else { return }
-                                    let gam = gammas[ch]
+                                    // Inference statistics are constants: only the first term survives.
+                                    let training = mode == .training
+                                    let meanDy = training ? Float(sdy / Double(count)) : 0
+                                    let meanDyXhat = training ? Float(sumDyXhat / Double(count)) : 0
+                                    let scale = gammas[ch] * inv
                                     for i in 0..<n {
                                         let o = (i * c + ch) * plane
-                                        switch mode {
-                                        case .training:
-                                            // dx = γ·inv/m · (m·dy − Σdy − x̂·Σdy·x̂)
-                                            let k = gam * inv
-                                            let meanDy = Float(sdy / Double(count))
-                                            let meanDyXhat = Float(sumDyXhat / Double(count))
-                                            Kernels.batchNormInputGradient(
-                                                gp + o, relu ? yp + o : nil, xp + o, dxp + o, plane,
-                                                scale: k, meanDy: meanDy, meanDyXhat: meanDyXhat, mean: mu, invStd: inv)
-                                        case .inference:
-                                            Kernels.batchNormInputGradient(
-                                                gp + o, relu ? yp + o : nil, xp + o, dxp + o, plane,
-                                                scale: gam * inv, meanDy: 0, meanDyXhat: 0, mean: mu, invStd: inv)
-                                        }
+                                        Kernels.batchNormInputGradient(
+                                            gp + o, relu ? yp + o : nil, xp + o, dxp + o, plane,
+                                            scale: scale, meanDy: meanDy, meanDyXhat: meanDyXhat, mean: mu, invStd: inv)
                                     }
                                 }
                             }
