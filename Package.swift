@@ -24,8 +24,10 @@ let package = Package(
                                  .linkedLibrary("z"), .linkedLibrary("m")]),
 
         .target(name: "CAllocator"),
+        // The convolution micro-kernels: AVX-512 / AVX2 chosen at run time, so no -march flag is needed.
+        .target(name: "CConvKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
-        .target(name: "Engine", dependencies: ["CBLAS", "CAllocator"]),
+        .target(name: "Engine", dependencies: ["CBLAS", "CAllocator", "CConvKernels"]),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks"]),
@@ -34,7 +36,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CConvKernels"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks"]),
     ]

@@ -1,4 +1,7 @@
-/// Stride-1 2D convolution on `[N, C, H, W]` by im2col + sgemm, cut into shape-fixed chunks.
+import CConvKernels
+
+/// Stride-1 2D convolution on `[N, C, H, W]`, cut into shape-fixed chunks: the forward pass by the
+/// panel kernels of CConvKernels, the weight gradient by im2col + sgemm.
 ///
 /// One forward routine serves both directions: the input gradient of a convolution is itself a
 /// convolution of the output gradient with the flipped, transposed kernel and mirrored padding, so
@@ -116,42 +119,26 @@ enum Convolution {
     }
 
     /// y = conv(x, w) + bias. `w` is `[C_out, C_in, kh, kw]`, x `[N, C_in, H, W]`, y `[N, C_out, H, W]`.
+    ///
+    /// The panel kernels of CConvKernels unroll each chunk straight into the micro-kernel's layout, in
+    /// L2-sized groups, so the im2col matrix is neither written out nor re-packed as sgemm would.
     static func forward(x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        y: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+                              y: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
         let chunks = ConvPlan.chunks(batch: g.batch, height: g.height, width: g.width)
-        let M = g.outChannels, K = g.patch, plane = g.plane
+        let M = g.outChannels, K = g.patch
+        let kp = Int(ck_padded(Int32(K)))
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: (M + 3) / 4 * kp * 4)
+        defer { packed.deallocate() }
+        ck_pack_weights(w, Int32(M), Int32(K), packed)
+        let scratchCount = ck_forward_scratch_floats(Int32(g.inChannels), Int32(g.kernelH), Int32(g.kernelW))
         Parallel.forEach(chunks.count) { c in
             let chunk = chunks[c]
-            let ncols = chunk.samples * chunk.rows * g.width
-            let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * ncols)
-            defer { cols.deallocate() }
-            im2col(x, g, chunk, cols)
-            if chunk.samples == 1 {
-                let out = y + chunk.sample0 * M * plane + chunk.row0 * g.width
-                BLAS.sgemm(m: M, n: ncols, k: K, a: w, lda: K, b: cols, ldb: ncols, c: out, ldc: plane)
-                if let bias {
-                    for m in 0..<M {
-                        let row = out + m * plane, b = bias[m]
-                        for i in 0..<ncols { row[i] += b }
-                    }
-                }
-            } else {
-                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: M * ncols)
-                defer { tmp.deallocate() }
-                BLAS.sgemm(m: M, n: ncols, k: K, a: w, lda: K, b: cols, ldb: ncols, c: tmp, ldc: ncols)
-                for j in 0..<chunk.samples {
-                    for m in 0..<M {
-                        let src = tmp + m * ncols + j * plane
-                        let dst = y + ((chunk.sample0 + j) * M + m) * plane
-                        if let bias {
-                            let b = bias[m]
-                            for i in 0..<plane { dst[i] = src[i] + b }
-                        } else {
-                            dst.update(from: src, count: plane)
-                        }
-                    }
-                }
-            }
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+            defer { scratch.deallocate() }
+            ck_conv_forward(x, Int32(g.inChannels), Int32(g.height), Int32(g.width), Int32(g.kernelH),
+                            Int32(g.kernelW), Int32(g.padTop), Int32(g.padLeft), Int32(M), packed, bias, y,
+                            Int32(chunk.sample0), Int32(chunk.samples), Int32(chunk.row0), Int32(chunk.rows),
+                            scratch)
         }
     }
 
