@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependency direction (one way, like the data): C bindings -> Engine -> Networks -> Benchmarks -> cseg.
+// Dependency direction (one way, like the data): C bindings -> Engine -> Networks -> Benchmarks -> cseg;
+// C bindings -> Imaging -> Datasets -> cseg.
 // HDF5 is a thin Swift layer over libhdf5 used by weight files now and run files later.
 let package = Package(
     name: "ContrastiveSeg",
@@ -12,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C bindings. Three have pkg-config files on Debian; NIfTI has none and its header includes
@@ -29,15 +32,25 @@ let package = Package(
 
         .target(name: "Engine", dependencies: ["CBLAS", "CAllocator", "CConvKernels"]),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
+        // Volumes, NIfTI I/O, preprocessing, PNG: everything between a file and a normalised slice.
+        .target(name: "Imaging", dependencies: [
+            "CNIfTI", "CPNG", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Dataset layouts, the phantom, split files and their audit.
+        .target(name: "Datasets", dependencies: [
+            "Imaging", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks"]),
         .executableTarget(name: "cseg", dependencies: [
-            "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI",
+            "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CConvKernels"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks"]),
     ]
 )

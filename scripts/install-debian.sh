@@ -4,4 +4,7 @@ set -euo pipefail
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-  libopenblas-dev libnifti-dev libhdf5-dev libpng-dev pkg-config hdf5-tools >/dev/null
+  libopenblas-dev libnifti-dev libhdf5-dev libpng-dev pkg-config hdf5-tools \
+  python3-nibabel python3-h5py >/dev/null
+# python3-nibabel and python3-h5py are test tooling only: nibabel's test data (a big-endian, a NIfTI-2
+# and 4-D files) checks our NIfTI reader, and tests read our HDF5 files back with h5py.

@@ -1,0 +1,28 @@
+/// What must hold for a case before it is used: the label on the image's grid, label values in the
+/// class set, finite intensities, something to segment.
+enum CaseChecks {
+    static func check(image: Volume, imagePath: String, label: Volume, labelPath: String, classCount: Int) throws {
+        guard image.shape == label.shape else {
+            throw DatasetError(labelPath, "shape \(label.shape) differs from the image's \(image.shape) (\(imagePath))")
+        }
+        let affineGap = zip(image.affine.m, label.affine.m).map { abs($0 - $1) }.max() ?? 0
+        guard affineGap <= 1e-3 else {
+            throw DatasetError(labelPath, "affine differs from the image's (\(imagePath)) by up to \(affineGap) mm")
+        }
+        if let bad = image.voxels.firstIndex(where: { !$0.isFinite }) {
+            let (x, y, z) = coordinates(bad, image.shape)
+            throw DatasetError(imagePath, "voxel (\(x), \(y), \(z)) is \(image.voxels[bad]); every voxel must be finite")
+        }
+        if let bad = label.voxels.firstIndex(where: { !($0 >= 0 && $0 < Float(classCount) && $0.rounded() == $0) }) {
+            let (x, y, z) = coordinates(bad, label.shape)
+            throw DatasetError(labelPath, "label \(label.voxels[bad]) at voxel (\(x), \(y), \(z)) is outside the classes 0…\(classCount - 1)")
+        }
+        if let lo = image.voxels.min(), let hi = image.voxels.max(), lo == hi {
+            throw DatasetError(imagePath, "every voxel is \(lo): the image is empty")
+        }
+    }
+
+    static func coordinates(_ i: Int, _ shape: [Int]) -> (Int, Int, Int) {
+        (i % shape[0], (i / shape[0]) % shape[1], i / (shape[0] * shape[1]))
+    }
+}

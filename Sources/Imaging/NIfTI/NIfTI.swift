@@ -1,0 +1,183 @@
+import CNIfTI
+import Foundation
+
+/// A volume read from a NIfTI file, with its header.
+public struct NIfTIImage: Sendable {
+    public var volume: Volume
+    public var header: NIfTIHeader
+    /// Which 3D volume of a 4D file this is (0 for a 3D file).
+    public var channel: Int
+}
+
+/// NIfTI-1 and NIfTI-2 files (`.nii`, `.nii.gz`) through libnifti2's nifti2_io, which reads both
+/// versions and either byte order.
+public enum NIfTI {
+    /// Reads the header only.
+    public static func readHeader(_ path: String) throws -> NIfTIHeader {
+        let nim = try open(path, loadData: false)
+        defer { nifti_image_free(nim) }
+        return try header(nim, path: path)
+    }
+
+    /// Reads a 3D volume, or channel `channel` of a 4D file, as float32 with scl_slope/scl_inter
+    /// applied. The volume's affine is the header's best affine (sform, else qform, else pixdim).
+    public static func read(_ path: String, channel: Int = 0) throws -> NIfTIImage {
+        let nim = try open(path, loadData: false)
+        defer { nifti_image_free(nim) }
+        let h = try header(nim, path: path)
+        guard h.dims.count == 3 || h.dims.count == 4 else {
+            throw NIfTIError(path: path, kind: .unsupportedDimensions,
+                             detail: "\(h.dims.count)-D image \(h.dims); a volume needs 3 dimensions (or 4 with a channel)")
+        }
+        let channels = h.dims.count == 4 ? h.dims[3] : 1
+        guard channel >= 0 && channel < channels else {
+            throw NIfTIError(path: path, kind: .badChannel,
+                             detail: "channel \(channel) requested but the file has \(channels) (dims \(h.dims))")
+        }
+        guard nifti_image_load(nim) == 0, let data = nim.pointee.data else {
+            throw NIfTIError(path: path, kind: .truncated,
+                             detail: "voxel data is truncated or unreadable (expected \(nim.pointee.nvox) \(h.datatype.name) voxels)")
+        }
+        let (nx, ny, nz) = (h.dims[0], h.dims[1], h.dims[2])
+        let count = nx * ny * nz, offset = channel * count
+        var voxels = [Float](repeating: 0, count: count)
+        voxels.withUnsafeMutableBufferPointer { out in
+            convert(data, datatype: h.datatype, offset: offset, count: count, into: out.baseAddress!)
+        }
+        if h.appliesScaling {
+            let (a, b) = (h.sclSlope, h.sclInter)
+            for i in 0..<count { voxels[i] = Float(Double(voxels[i]) * a + b) }
+        }
+        let spacing = (0..<3).map { h.pixdim.indices.contains($0) ? abs(h.pixdim[$0]) : 1 }
+        let volume = Volume(shape: [nx, ny, nz], voxels: voxels, spacing: spacing, affine: h.bestAffine)
+        return NIfTIImage(volume: volume, header: h, channel: channel)
+    }
+
+    /// Writes `volume` as a NIfTI-1 file (`.nii` or `.nii.gz`, by the extension) with its affine as
+    /// both sform and qform (code 1, scanner) and spacing in mm. Integer types take values rounded
+    /// half to even; a value out of the type's range or not finite is an error. The file appears
+    /// only when complete: it is written under a temporary name in the same directory, then renamed.
+    public static func write(_ volume: Volume, to path: String, as datatype: NIfTIDatatype,
+                             description: String = "") throws {
+        guard path.hasSuffix(".nii") || path.hasSuffix(".nii.gz") else {
+            throw NIfTIError(path: path, kind: .writeFailed, detail: "file name must end in .nii or .nii.gz")
+        }
+        if let range = datatype.integerRange {
+            if let bad = volume.voxels.firstIndex(where: { !$0.isFinite || !range.contains(Double($0).rounded(.toNearestOrEven)) }) {
+                throw NIfTIError(path: path, kind: .valueOutOfRange,
+                                 detail: "voxel \(bad) = \(volume.voxels[bad]) does not fit \(datatype.name)")
+            }
+        }
+        let url = URL(fileURLWithPath: path)
+        let tmp = url.deletingLastPathComponent()
+            .appendingPathComponent(".tmp-\(getpid())-\(url.lastPathComponent)").path
+        let dims: [Int64] = [3, Int64(volume.shape[0]), Int64(volume.shape[1]), Int64(volume.shape[2]), 1, 1, 1, 1]
+        guard let nim = nifti_make_new_nim(dims, Int32(datatype.rawValue), 1) else {
+            throw NIfTIError(path: path, kind: .writeFailed, detail: "libnifti could not allocate the image")
+        }
+        defer { nifti_image_free(nim) }
+        fill(nim.pointee.data!, datatype: datatype, from: volume.voxels)
+        setGeometry(nim, volume: volume)
+        nim.pointee.nifti_type = NIFTI_FTYPE_NIFTI1_1
+        setTuple(&nim.pointee.descrip, String(decoding: Array(description.utf8.prefix(79)), as: UTF8.self))
+        guard nifti_set_filenames(nim, tmp, 0, 1) == 0 else {
+            throw NIfTIError(path: path, kind: .writeFailed, detail: "libnifti rejected the file name")
+        }
+        nifti_set_debug_level(0)
+        nifti_image_write(nim)
+        // nifti_image_write returns nothing: read the header back to know the file is complete.
+        guard let check = nifti_image_read(tmp, 0) else {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw NIfTIError(path: path, kind: .writeFailed, detail: "writing failed (disk full or not writable?)")
+        }
+        nifti_image_free(check)
+        guard rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw NIfTIError(path: path, kind: .writeFailed, detail: "cannot move the finished file into place: \(reason)")
+        }
+    }
+
+    // MARK: - Internals
+
+    static func open(_ path: String, loadData: Bool) throws -> UnsafeMutablePointer<nifti_image> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw NIfTIError(path: path, kind: .missing, detail: "no such file")
+        }
+        guard path.hasSuffix(".nii") || path.hasSuffix(".nii.gz") else {
+            throw NIfTIError(path: path, kind: .notNIfTI, detail: "not a NIfTI file name (expected .nii or .nii.gz)")
+        }
+        nifti_set_debug_level(0)   // libnifti prints its own complaints otherwise; ours name the file
+        guard let nim = nifti_image_read(path, loadData ? 1 : 0) else {
+            throw NIfTIError(path: path, kind: .notNIfTI,
+                             detail: "not a readable NIfTI file (no valid NIfTI-1/2 header: wrong magic, size or a truncated header)")
+        }
+        return nim
+    }
+
+    /// 1 or 2, from the header itself: libnifti converts both into one struct and its nifti_type
+    /// says NIfTI-1 for a NIfTI-2 file read from disk.
+    static func headerVersion(_ path: String) -> Int {
+        var version: Int32 = 0
+        guard let raw = nifti_read_header(path, &version, 0) else { return 1 }
+        free(raw)
+        return version == 2 ? 2 : 1
+    }
+
+    static func header(_ nim: UnsafeMutablePointer<nifti_image>, path: String) throws -> NIfTIHeader {
+        let n = nim.pointee
+        guard let datatype = NIfTIDatatype(rawValue: n.datatype) else {
+            let name = String(cString: nifti_datatype_string(n.datatype))
+            throw NIfTIError(path: path, kind: .unsupportedDatatype,
+                             detail: "unsupported datatype \(name) (code \(n.datatype)); supported: "
+                                 + NIfTIDatatype.allCases.map(\.name).joined(separator: ", "))
+        }
+        let dim = tupleArray(n.dim, as: Int64.self, count: 8).map(Int.init)
+        let ndim = max(0, min(7, dim[0]))
+        let pixdim = tupleArray(n.pixdim, as: Double.self, count: 8)
+        return NIfTIHeader(
+            version: headerVersion(path), datatype: datatype,
+            dims: Array(dim[1...max(1, ndim)].prefix(ndim)), pixdim: Array(pixdim[1...max(1, ndim)].prefix(ndim)),
+            sclSlope: n.scl_slope, sclInter: n.scl_inter,
+            qformCode: Int(n.qform_code), sformCode: Int(n.sform_code),
+            qform: affine(n.qto_xyz), sform: affine(n.sto_xyz),
+            xyzUnits: Int(n.xyz_units),
+            description: tupleString(n.descrip))
+    }
+
+    static func affine(_ m: nifti_dmat44) -> Affine {
+        Affine(tupleArray(m.m, as: Double.self, count: 16))
+    }
+
+    static func dmat(_ a: Affine) -> nifti_dmat44 {
+        var m = nifti_dmat44()
+        withUnsafeMutableBytes(of: &m.m) { raw in
+            let p = raw.bindMemory(to: Double.self)
+            for i in 0..<16 { p[i] = a.m[i] }
+        }
+        return m
+    }
+
+    static func setGeometry(_ nim: UnsafeMutablePointer<nifti_image>, volume: Volume) {
+        let s = volume.spacing
+        nim.pointee.dx = s[0]; nim.pointee.dy = s[1]; nim.pointee.dz = s[2]
+        withUnsafeMutableBytes(of: &nim.pointee.pixdim) { raw in
+            let p = raw.bindMemory(to: Double.self)
+            p[1] = s[0]; p[2] = s[1]; p[3] = s[2]
+        }
+        nim.pointee.xyz_units = NIFTI_UNITS_MM
+        let m = dmat(volume.affine)
+        nim.pointee.sform_code = NIFTI_XFORM_SCANNER_ANAT
+        nim.pointee.sto_xyz = m
+        nim.pointee.sto_ijk = nifti_dmat44_inverse(m)
+        var qb = 0.0, qc = 0.0, qd = 0.0, qx = 0.0, qy = 0.0, qz = 0.0, dx = 0.0, dy = 0.0, dz = 0.0, qfac = 0.0
+        nifti_dmat44_to_quatern(m, &qb, &qc, &qd, &qx, &qy, &qz, &dx, &dy, &dz, &qfac)
+        nim.pointee.qform_code = NIFTI_XFORM_SCANNER_ANAT
+        nim.pointee.quatern_b = qb; nim.pointee.quatern_c = qc; nim.pointee.quatern_d = qd
+        nim.pointee.qoffset_x = qx; nim.pointee.qoffset_y = qy; nim.pointee.qoffset_z = qz
+        nim.pointee.qfac = qfac
+        nim.pointee.qto_xyz = nifti_quatern_to_dmat44(qb, qc, qd, qx, qy, qz, s[0], s[1], s[2], qfac)
+        nim.pointee.qto_ijk = nifti_dmat44_inverse(nim.pointee.qto_xyz)
+    }
+}
