@@ -68,6 +68,18 @@ struct NIfTIWriteTests {
         #expect(leftovers == ["keep.nii.gz"])
     }
 
+    @Test("NaN and infinite voxels are read as they are (libnifti's loader would turn them into 0)")
+    func nonFiniteSurvives() throws {
+        let path = Self.scratch("nan") + "/nan.nii.gz"
+        var v = Self.sample()
+        v.voxels[7] = .nan
+        v.voxels[8] = -.infinity
+        try NIfTI.write(v, to: path, as: .float32)
+        let back = try NIfTI.read(path)
+        #expect(back.volume.voxels[7].isNaN && back.volume.voxels[8] == -.infinity)
+        #expect(VolumeSummary(path: path, image: back).nonFiniteVoxels == 2)
+    }
+
     // MARK: - Bad input
 
     func expectError(_ path: String, _ kind: NIfTIError.Kind, mentioning words: String,

@@ -7,9 +7,12 @@
 #endif
 #include "/usr/include/nifti/nifti2_io.h"
 #include <stddef.h>
+#include <stdint.h>
 
 /// 1 when libznz was built with zlib (needed for .nii.gz).
 int cnifti_linked_with_zlib(void);
 /// Writes the first line of nifti_disp_lib_version()'s output (which goes to stdout) into buf.
 void cnifti_lib_version(char *buf, size_t size);
+/// Voxel bytes of a single-file NIfTI, read without libnifti's NaN-to-zero rewriting (see cnifti.c).
+int64_t cnifti_read_raw(const char *path, int64_t offset, void *buf, int64_t nbytes, int swapsize, int swap);
 #endif

@@ -14,7 +14,7 @@ public struct NIfTIImage: Sendable {
 public enum NIfTI {
     /// Reads the header only.
     public static func readHeader(_ path: String) throws -> NIfTIHeader {
-        let nim = try open(path, loadData: false)
+        let nim = try open(path)
         defer { nifti_image_free(nim) }
         return try header(nim, path: path)
     }
@@ -22,7 +22,7 @@ public enum NIfTI {
     /// Reads a 3D volume, or channel `channel` of a 4D file, as float32 with scl_slope/scl_inter
     /// applied. The volume's affine is the header's best affine (sform, else qform, else pixdim).
     public static func read(_ path: String, channel: Int = 0) throws -> NIfTIImage {
-        let nim = try open(path, loadData: false)
+        let nim = try open(path)
         defer { nifti_image_free(nim) }
         let h = try header(nim, path: path)
         guard h.dims.count == 3 || h.dims.count == 4 else {
@@ -34,15 +34,22 @@ public enum NIfTI {
             throw NIfTIError(path: path, kind: .badChannel,
                              detail: "channel \(channel) requested but the file has \(channels) (dims \(h.dims))")
         }
-        guard nifti_image_load(nim) == 0, let data = nim.pointee.data else {
-            throw NIfTIError(path: path, kind: .truncated,
-                             detail: "voxel data is truncated or unreadable (expected \(nim.pointee.nvox) \(h.datatype.name) voxels)")
-        }
         let (nx, ny, nz) = (h.dims[0], h.dims[1], h.dims[2])
-        let count = nx * ny * nz, offset = channel * count
+        let count = nx * ny * nz
+        let bytesPerVoxel = Int(nim.pointee.nbyper)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * bytesPerVoxel, alignment: 16)
+        defer { raw.deallocate() }
+        let swap: Int32 = nim.pointee.byteorder != nifti_short_order() ? 1 : 0
+        let got = cnifti_read_raw(path, nim.pointee.iname_offset + Int64(channel * count * bytesPerVoxel), raw,
+                                  Int64(count * bytesPerVoxel), nim.pointee.nbyper, swap)
+        guard got == Int64(count * bytesPerVoxel) else {
+            throw NIfTIError(path: path, kind: .truncated,
+                             detail: "voxel data is truncated: read \(max(0, got)) of \(count * bytesPerVoxel) bytes"
+                                 + (channels > 1 ? " of channel \(channel)" : ""))
+        }
         var voxels = [Float](repeating: 0, count: count)
         voxels.withUnsafeMutableBufferPointer { out in
-            convert(data, datatype: h.datatype, offset: offset, count: count, into: out.baseAddress!)
+            convert(raw, datatype: h.datatype, offset: 0, count: count, into: out.baseAddress!)
         }
         if h.appliesScaling {
             let (a, b) = (h.sclSlope, h.sclInter)
@@ -100,7 +107,7 @@ public enum NIfTI {
 
     // MARK: - Internals
 
-    static func open(_ path: String, loadData: Bool) throws -> UnsafeMutablePointer<nifti_image> {
+    static func open(_ path: String) throws -> UnsafeMutablePointer<nifti_image> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw NIfTIError(path: path, kind: .missing, detail: "no such file")
@@ -109,7 +116,8 @@ public enum NIfTI {
             throw NIfTIError(path: path, kind: .notNIfTI, detail: "not a NIfTI file name (expected .nii or .nii.gz)")
         }
         nifti_set_debug_level(0)   // libnifti prints its own complaints otherwise; ours name the file
-        guard let nim = nifti_image_read(path, loadData ? 1 : 0) else {
+        // Header only: the voxels are read by cnifti_read_raw.
+        guard let nim = nifti_image_read(path, 0) else {
             throw NIfTIError(path: path, kind: .notNIfTI,
                              detail: "not a readable NIfTI file (no valid NIfTI-1/2 header: wrong magic, size or a truncated header)")
         }
