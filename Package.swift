@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "Imaging", dependencies: [
             "CNIfTI", "CPNG", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Dice, HD95 and ASSD on the native grid (method-spec §5.6, §11).
+        .target(name: "Evaluation", dependencies: ["Imaging"]),
         // Dataset layouts, the phantom, split files and their audit.
         .target(name: "Datasets", dependencies: [
             "Imaging", .product(name: "TOMLKit", package: "TOMLKit"),
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks"]),
     ]
 )
