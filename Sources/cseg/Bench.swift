@@ -65,9 +65,11 @@ struct Bench: ParsableCommand {
                 for row in rowList {
                     let m = try runChild(row: row, threads: t, env: env)
                     results.append(BenchResult(setting: label, measurement: m))
-                    print(String(format: "%-5@ %-13@ %7d  %8.3f  %8.1f  %12.0f  %@",
-                                 row.rawValue, "\(m.kernel)", t, m.medianSeconds, m.gflops, m.peakRSSMiB,
-                                 "\(m.losses.last ?? .nan)"))
+                    // %@ ignores field widths, so the text columns are padded here.
+                    func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
+                    print(pad(row.rawValue, 5) + " " + pad(m.kernel, 13)
+                          + String(format: " %7d  %8.3f  %8.1f  %12.0f  ", t, m.medianSeconds, m.gflops, m.peakRSSMiB)
+                          + "\(m.losses.last ?? .nan)")
                 }
             }
         }
