@@ -34,7 +34,7 @@ public enum Percentile {
 /// The original's intensity normalisation (method-spec §1.1 step 3): per 3D volume, on the native grid,
 /// x' = (x − p1)/(p99 − p1) with p1, p99 the 1st and 99th percentiles of all voxels. No clipping, so
 /// values below 0 and above 1 remain. Computed in float32 as NumPy does on a float32 volume.
-public struct PercentileNormalisation: Sendable, Equatable {
+public struct PercentileNormalisation: Sendable, Equatable, Codable {
     /// The 1st percentile (maps to 0).
     public var low: Float
     /// The 99th percentile (maps to 1).

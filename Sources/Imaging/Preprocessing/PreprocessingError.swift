@@ -7,6 +7,7 @@ public enum PreprocessingError: Error, CustomStringConvertible, Equatable {
     case shapeMismatch(source: String, image: [Int], label: [Int])
     case invalidSpacing(source: String, spacing: [Double])
     case probabilityShape(source: String, problem: String)
+    case cache(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -19,6 +20,8 @@ public enum PreprocessingError: Error, CustomStringConvertible, Equatable {
             return "\(s): label shape \(l) differs from image shape \(i)"
         case .invalidSpacing(let s, let sp):
             return "\(s): voxel spacing \(sp) is not positive and finite in-plane, cannot compute the rescale factor"
+        case .cache(let path, let p):
+            return "\(path): \(p)"
         case .probabilityShape(let s, let p):
             return "\(s): \(p)"
         }

@@ -70,7 +70,7 @@ public struct SlicePreprocessor: Sendable, Equatable {
 }
 
 /// Where the preprocessed slices came from: enough to undo the crop/pad and the rescale (§5.6).
-public struct SliceGeometry: Sendable, Equatable {
+public struct SliceGeometry: Sendable, Equatable, Codable {
     /// Native in-plane size `[X, Y]` and slice count Z.
     public var nativeRows: Int
     public var nativeColumns: Int
