@@ -49,6 +49,16 @@ private struct Checks {
         }
     }
 
+    /// The role a validation list belongs to: "tr1 c2", "benchmark trall".
+    func owner(_ validationList: String) -> String {
+        let parts = validationList.split(separator: ".").map(String.init)
+        switch parts.first {
+        case "pool": return "pool \(file.pool!.key)"
+        case "benchmark": return "benchmark \(file.benchmark!.key)"
+        default: return "\(parts[1]) \(parts[2])"
+        }
+    }
+
     func phrase(_ items: [String]) -> String {
         items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
@@ -100,7 +110,7 @@ private struct Checks {
             let asValidation = listsByID[id, default: []].filter { validationLists.contains($0) }
             if asValidation.isEmpty { continue }
             out.append(SplitFinding(.warning, .validationInPool, ids: [id], lists: ["pool.ids"] + asValidation,
-                                    "\(id), a validation volume of \(phrase(asValidation.map { role($0).replacingOccurrences(of: " validation", with: "") })), is in the unlabelled pre-training pool \(pool.key): model selection on a volume seen in pre-training"))
+                                    "\(id), a validation volume of \(phrase(asValidation.map(owner))), is in the unlabelled pre-training pool \(pool.key): model selection on a volume seen in pre-training"))
         }
         return out
     }
@@ -179,7 +189,7 @@ private struct Checks {
         }
         for id in file.dataset.ids where !covered.contains(id) {
             let elsewhere = listsByID[id, default: []]
-            let note = elsewhere.isEmpty ? "" : " (it appears only in \(phrase(elsewhere.map(role))))"
+            let note = elsewhere.isEmpty ? "" : " (it is only in \(phrase(elsewhere.map(role))))"
             out.append(SplitFinding(.info, .noRole, ids: [id], lists: elsewhere,
                                     "dataset id \(id) is \(scope)\(note)"))
         }
