@@ -1,0 +1,185 @@
+import Foundation
+import TOMLKit
+
+/// Reads split files (format described in data-splits/README.md). Strict: an unknown key, a value of
+/// the wrong type or a missing required key is an error naming the file and the key path, with the
+/// nearest valid key for a misspelling. Content problems (overlaps, malformed ids, counts) are not
+/// parse errors: they are left for `SplitAudit` so that a defective original can be transcribed as is.
+public enum SplitFileParser {
+    public static let formatVersion = 1
+
+    public static func read(_ path: String) throws -> SplitFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SplitFileError(path, "cannot read the split file (missing or unreadable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SplitFileError(path, "is not UTF-8 text")
+        }
+        return try parse(text, path: path, sha256: ContentHash.sha256(data))
+    }
+
+    /// `sha256` defaults to the digest of `text`'s UTF-8 bytes (what `read` computes from the file).
+    public static func parse(_ text: String, path: String, sha256: String? = nil) throws -> SplitFile {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw SplitFileError(path, "line \(error.source.begin.line), column \(error.source.begin.column): "
+                                 + "not valid TOML: \(error.description)")
+        }
+        let reader = Reader(path: path)
+        try reader.allowOnly(["format", "dataset", "source", "test", "pool", "benchmark", "labelled"], in: root, at: "")
+
+        let format = try reader.int("format", in: root, at: "")
+        guard format == formatVersion else {
+            throw SplitFileError(path, keyPath: "format", "is \(format); this harness reads format \(formatVersion)")
+        }
+        return SplitFile(
+            path: path, sha256: sha256 ?? ContentHash.sha256(Data(text.utf8)),
+            dataset: try reader.dataset(try reader.table("dataset", in: root, at: "")),
+            source: try reader.optionalTable("source", in: root, at: "").map(reader.source),
+            test: try reader.testSet(try reader.table("test", in: root, at: "")),
+            pool: try reader.optionalTable("pool", in: root, at: "").map { try reader.keyed($0, at: "pool") },
+            benchmark: try reader.optionalTable("benchmark", in: root, at: "").map { try reader.keyed($0, at: "benchmark") },
+            labelled: try reader.labelled(try reader.table("labelled", in: root, at: "")))
+    }
+}
+
+/// Typed access to a TOML table with errors that carry the file and key path.
+private struct Reader {
+    let path: String
+
+    func join(_ parent: String, _ key: String) -> String { parent.isEmpty ? key : "\(parent).\(key)" }
+
+    func allowOnly(_ allowed: [String], in table: TOMLTable, at parent: String) throws {
+        for key in table.keys.sorted() where !allowed.contains(key) {
+            let near = EditDistance.nearest(to: key, among: allowed).map { join(parent, $0) }
+            throw SplitFileError(path, keyPath: join(parent, key),
+                                 "unknown key (valid here: \(allowed.joined(separator: ", ")))", suggestion: near)
+        }
+    }
+
+    func value(_ key: String, in table: TOMLTable, at parent: String) throws -> TOMLValueConvertible {
+        guard let v = table[key] else { throw SplitFileError(path, keyPath: join(parent, key), "missing required key") }
+        return v
+    }
+
+    func wrongType(_ keyPath: String, expected: String, found: TOMLType) -> SplitFileError {
+        SplitFileError(path, keyPath: keyPath, "must be \(expected), found \(article(found)) \(found)")
+    }
+
+    func article(_ t: TOMLType) -> String { [.array, .int].contains(t) ? "an" : "a" }
+
+    func table(_ key: String, in table: TOMLTable, at parent: String) throws -> (TOMLTable, String) {
+        let v = try value(key, in: table, at: parent)
+        guard let t = v.table else { throw wrongType(join(parent, key), expected: "a table", found: v.type) }
+        return (t, join(parent, key))
+    }
+
+    func optionalTable(_ key: String, in table: TOMLTable, at parent: String) throws -> (TOMLTable, String)? {
+        guard table[key] != nil else { return nil }
+        return try self.table(key, in: table, at: parent)
+    }
+
+    func int(_ key: String, in table: TOMLTable, at parent: String) throws -> Int {
+        let v = try value(key, in: table, at: parent)
+        guard let i = v.int else { throw wrongType(join(parent, key), expected: "an integer", found: v.type) }
+        return i
+    }
+
+    func string(_ key: String, in table: TOMLTable, at parent: String) throws -> String {
+        let v = try value(key, in: table, at: parent)
+        guard let s = v.string else { throw wrongType(join(parent, key), expected: "a string", found: v.type) }
+        return s
+    }
+
+    func optionalString(_ key: String, in table: TOMLTable, at parent: String) throws -> String? {
+        table[key] == nil ? nil : try string(key, in: table, at: parent)
+    }
+
+    func strings(_ key: String, in table: TOMLTable, at parent: String) throws -> [String] {
+        let keyPath = join(parent, key)
+        let v = try value(key, in: table, at: parent)
+        guard let array = v.array else { throw wrongType(keyPath, expected: "an array of strings", found: v.type) }
+        return try array.enumerated().map { i, element in
+            guard let s = element.string else {
+                throw wrongType("\(keyPath)[\(i)]", expected: "a string (ids are quoted: \"002\")", found: element.type)
+            }
+            return s
+        }
+    }
+
+    func dataset(_ t: (TOMLTable, String)) throws -> SplitDataset {
+        let (table, at) = t
+        try allowOnly(["name", "layout", "id_digits", "ids"], in: table, at: at)
+        let layoutName = try string("layout", in: table, at: at)
+        let layouts = DatasetLayoutKind.allCases.map(\.rawValue)
+        guard let layout = DatasetLayoutKind(rawValue: layoutName) else {
+            throw SplitFileError(path, keyPath: join(at, "layout"),
+                                 "unknown layout \"\(layoutName)\" (valid: \(layouts.joined(separator: ", ")))",
+                                 suggestion: EditDistance.nearest(to: layoutName, among: layouts))
+        }
+        let digits = try int("id_digits", in: table, at: at)
+        guard digits >= 1 else { throw SplitFileError(path, keyPath: join(at, "id_digits"), "must be at least 1, got \(digits)") }
+        return SplitDataset(name: try string("name", in: table, at: at), layout: layout, idDigits: digits,
+                            ids: try strings("ids", in: table, at: at))
+    }
+
+    func source(_ t: (TOMLTable, String)) throws -> SplitSource {
+        let (table, at) = t
+        try allowOnly(["repository", "path", "commit", "notes"], in: table, at: at)
+        return SplitSource(repository: try optionalString("repository", in: table, at: at),
+                           path: try optionalString("path", in: table, at: at),
+                           commit: try optionalString("commit", in: table, at: at),
+                           notes: table["notes"] == nil ? [] : try strings("notes", in: table, at: at))
+    }
+
+    func testSet(_ t: (TOMLTable, String)) throws -> [String] {
+        let (table, at) = t
+        try allowOnly(["ids"], in: table, at: at)
+        return try strings("ids", in: table, at: at)
+    }
+
+    func keyed(_ t: (TOMLTable, String), at role: String) throws -> KeyedSplit {
+        let (table, at) = t
+        try allowOnly(["key", "ids", "validation"], in: table, at: at)
+        let key = try string("key", in: table, at: at)
+        guard key.hasPrefix("tr"), key.count > 2 else {
+            throw SplitFileError(path, keyPath: join(at, "key"), "\"\(key)\" is not a run key (tr<N> or trall)")
+        }
+        return KeyedSplit(key: key, ids: try strings("ids", in: table, at: at),
+                          validation: try strings("validation", in: table, at: at))
+    }
+
+    /// `[labelled.trN.cK]` tables, returned sorted by N then K (TOML table order is not meaningful).
+    func labelled(_ t: (TOMLTable, String)) throws -> [LabelledSplit] {
+        let (table, at) = t
+        var sets: [LabelledSplit] = []
+        for key in table.keys {
+            let keyPath = join(at, key)
+            guard splitKeyCount(key) != nil else {
+                throw SplitFileError(path, keyPath: keyPath, "a labelled key must be tr<N> with N ≥ 1 labelled volumes (tr1, tr2, tr8)")
+            }
+            let (combTable, combAt) = try self.table(key, in: table, at: at)
+            for comb in combTable.keys {
+                guard combinationNumber(comb) != nil else {
+                    throw SplitFileError(path, keyPath: join(combAt, comb), "a combination must be c<K> with K ≥ 1 (c1 … c5)")
+                }
+                let (setTable, setAt) = try self.table(comb, in: combTable, at: combAt)
+                try allowOnly(["ids", "validation"], in: setTable, at: setAt)
+                sets.append(LabelledSplit(key: key, combination: comb, ids: try strings("ids", in: setTable, at: setAt),
+                                          validation: try strings("validation", in: setTable, at: setAt)))
+            }
+            if combTable.isEmpty { throw SplitFileError(path, keyPath: keyPath, "has no combinations (c1 …)") }
+        }
+        return sets.sorted {
+            (splitKeyCount($0.key)!, combinationNumber($0.combination)!) < (splitKeyCount($1.key)!, combinationNumber($1.combination)!)
+        }
+    }
+
+    func combinationNumber(_ comb: String) -> Int? {
+        guard comb.hasPrefix("c"), comb.count > 1, comb.dropFirst().allSatisfy(\.isNumber), let n = Int(comb.dropFirst()), n >= 1
+        else { return nil }
+        return n
+    }
+}
