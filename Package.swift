@@ -38,6 +38,8 @@ let package = Package(
         ]),
         // Dice, HD95 and ASSD on the native grid (method-spec §5.6, §11).
         .target(name: "Evaluation", dependencies: ["Imaging"]),
+        // Sampling, augmentation, mixup, the contrastive batches and losses, the training methods.
+        .target(name: "Training", dependencies: ["Engine", "Networks", "Imaging", "Datasets", "Evaluation"]),
         // Dataset layouts, the phantom, split files and their audit.
         .target(name: "Datasets", dependencies: [
             "Imaging", .product(name: "TOMLKit", package: "TOMLKit"),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Networks", "Imaging"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks"]),
     ]
