@@ -63,9 +63,9 @@ struct HandComputedTests {
                           statistics: stats, mode: .training)
         // (x − 3) / √(3.5 + 0.5) · 2 + 1 = (x − 3) + 1
         #expect(y.data == [-1, 0, 1, 4])
-        // moving = 0.99 · 0 + 0.01 · batch; the variance fed is unbiased: 14/3.
+        // moving mean = 0.99 · 0 + 0.01 · 3; moving variance = 0.99 · 1 + 0.01 · 14/3 (the unbiased batch variance).
         #expect(abs(stats.movingMean.data[0] - 0.03) < 1e-7)
-        #expect(abs(stats.movingVariance.data[0] - 0.01 * 14 / 3) < 1e-7)
+        #expect(abs(stats.movingVariance.data[0] - (0.99 + 0.01 * 14 / 3)) < 1e-6)
     }
 
     @Test("batch norm, inference mode uses the moving averages; fused ReLU clips")

@@ -34,7 +34,6 @@ struct SupervisedTrainerTests {
                                                            reference: vl)]
         let config = UNetConfig(inputSize: 32, numClasses: 2, filters: [4, 4, 4, 4, 4, 4], g1Hidden: 4, embeddingSize: 4)
         let net = UNet(config: config, seed: seed)
-        for unit in net.units { unit.statistics?.movingVariance.data = [Float](repeating: 1, count: unit.outChannels) }
         var stream = RandomStream(seed: seed, purpose: "batches")
         let trainer = SupervisedTrainer(settings: .init(iterations: 60, learningRate: 1e-2, validationEvery: 20))
         let record = try trainer.train(net, validation: validation) { _ in

@@ -17,9 +17,12 @@ public enum MovingVarianceEstimate: Sendable {
 /// Moving averages of one batch-norm layer, updated in training mode as
 /// `moving = decay · moving + (1 − decay) · batch` (TF's update, no bias correction).
 public final class BatchNormStatistics {
-    /// `[C]`; starts at 0 like the original's EMA shadows (spec §2.1, Q12).
+    /// `[C]`; starts at 0.
     public let movingMean: Tensor
-    /// `[C]`; starts at 0 (spec §2.1, Q12), so inference before training divides by √ε.
+    /// `[C]`; starts at 1, as in TF 1.x (`moving_variance_initializer=ones` in both
+    /// `tf.layers.batch_normalization` and `tf.contrib.layers.batch_norm`). Spec §2.1 says the shadows
+    /// start at 0 but marks it unconfirmed; at 0, inference before training multiplies activations by
+    /// 1/√ε ≈ 31.6 per layer and overflows float32 through the 23 BN layers of the U-Net.
     public let movingVariance: Tensor
     public var decay: Float
     public var epsilon: Float
@@ -28,7 +31,8 @@ public final class BatchNormStatistics {
     public init(channels: Int, decay: Float = 0.99, epsilon: Float = 1e-3,
                 varianceEstimate: MovingVarianceEstimate = .unbiased, name: String? = nil) {
         movingMean = Tensor.zeros([channels], name: name.map { "\($0)/moving_mean" })
-        movingVariance = Tensor.zeros([channels], name: name.map { "\($0)/moving_variance" })
+        movingVariance = Tensor(shape: [channels], data: [Float](repeating: 1, count: channels),
+                                name: name.map { "\($0)/moving_variance" })
         self.decay = decay
         self.epsilon = epsilon
         self.varianceEstimate = varianceEstimate
