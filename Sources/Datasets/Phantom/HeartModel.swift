@@ -37,12 +37,11 @@ struct HeartModel: Sendable {
     var trabeculae: (depth: Double, count: Double, phase: Double)
     var tilt: (u: Double, v: Double)  // LV axis drift, mm per mm of z
 
-    // RV
-    var rvOffset: Double              // κ: ellipse centre at −κ·(epicardial radius)
-    var rvRadial: Double              // βR: radial semi-axis / epicardial radius (before scale)
-    var rvTangential: Double          // βT
-    var rvScale: Double               // s: calibrated so the labelled RV volume matches the target
-    var rvAngle: (c: Double, s: Double)
+    // RV: a crescent on the septal side, between the LV epicardium and an outer curve that lies
+    // depth·g(Δ) beyond it, g(Δ) = cos(π/2·Δ/halfSpan)^0.6 for |Δ| < halfSpan around θ = π + skew.
+    var rvScale: Double               // depth at the base / (cavityRadius + wall); calibrated to the target RVEDV
+    var rvHalfSpan0: Double           // radians at the base (insertion points at π + skew ± halfSpan)
+    var rvSkew: (c: Double, s: Double)
     var rvLength: Double              // z where the RV ends (toward the apex)
     var rvLabelStart: Double          // z above which RV blood is RVOT/RA, not labelled
     var rvWall: Double
@@ -75,7 +74,7 @@ struct HeartModel: Sendable {
         var endo: Double, epi: Double            // profile factors
         var wallFactor: Double
         var epiMean: Double                      // mean epicardial radius at this level
-        var rvA: Double, rvB: Double, rvCentre: Double   // RV semi-axes and centre offset; 0 when absent
+        var rvDepth: Double, rvHalfSpan: Double  // 0 depth when the RV is absent
         var rvLabelled: Bool
         var papillaryScale: [Double]
     }
@@ -86,21 +85,19 @@ struct HeartModel: Sendable {
         let t = min(1, max(0, z / cavityLength))
         let wallFactor = 1.05 - 0.3 * t * t            // base ≥ mid > apex (Kaw12 ordering)
         let epiMean = z < 0 ? cavityRadius + wall : (cavityRadius + wall * wallFactor) * epi
-        var rvA = 0.0, rvB = 0.0, rvCentre = 0.0
-        let rvRef = cavityRadius + wall
-        if z >= HeartModel.atriumTop * 0.6 && z < rvLength {
+        var rvDepth = 0.0, rvHalfSpan = 0.0
+        if z > HeartModel.atriumTop * 0.6 && z < rvLength {
             let tr = max(0, z) / rvLength
             let shrink = (1 - tr * tr).squareRoot()
-            rvA = rvScale * rvRadial * rvRef * shrink
-            rvB = rvScale * rvTangential * rvRef * shrink
-            rvCentre = rvOffset * max(epiMean, rvRef * 0.35)
+            rvDepth = rvScale * (cavityRadius + wall) * shrink
+            rvHalfSpan = rvHalfSpan0 * (0.7 + 0.3 * shrink)
         }
         let scales = papillary.map { pm -> Double in
             guard z > pm.z0 && z < pm.z1 else { return 0 }
             return sin(Double.pi * (z - pm.z0) / (pm.z1 - pm.z0)).squareRoot()
         }
         return Level(z: z, endo: endo, epi: epi, wallFactor: wallFactor, epiMean: epiMean,
-                     rvA: rvA, rvB: rvB, rvCentre: rvCentre, rvLabelled: z >= rvLabelStart, papillaryScale: scales)
+                     rvDepth: rvDepth, rvHalfSpan: rvHalfSpan, rvLabelled: z >= rvLabelStart, papillaryScale: scales)
     }
 
     /// cos/sin of kθ for k = 1…4 from cos θ, sin θ.
@@ -147,6 +144,7 @@ struct HeartModel: Sendable {
         let c = r > 1e-9 ? u / r : 1, s = r > 1e-9 ? v / r : 0
         let h = HeartModel.harmonics(c, s)
         var distance = Double.infinity
+        var overRV = false
 
         // Great vessels above and at the base: bright blood, unlabelled.
         for vessel in vessels where z < vessel.zEnd && z > HeartModel.atriumTop {
@@ -174,8 +172,12 @@ struct HeartModel: Sendable {
                         if pu * pu + pv * pv < pr * pr { return .inside(.myocardium, label: 3) }
                     }
                     if r > endo - trabeculae.depth * lv.endo {
+                        // Irregular: two incommensurate angular frequencies and a depth that varies around the ring.
                         let theta = atan2(s, c)
-                        if cos(trabeculae.count * theta + trabeculae.phase + 0.15 * z) > 0.35 {
+                        let reach = 0.5 + 0.5 * cos(3 * theta + 2 * trabeculae.phase)
+                        let pattern = cos(trabeculae.count * theta + trabeculae.phase + 0.15 * z)
+                            + 0.7 * cos((trabeculae.count * 1.618).rounded() * theta - 1.7 * trabeculae.phase - 0.1 * z)
+                        if r > endo - trabeculae.depth * lv.endo * reach && pattern > 0.6 {
                             return .inside(.myocardium, label: 3)
                         }
                     }
@@ -198,26 +200,34 @@ struct HeartModel: Sendable {
             distance = min(distance, ar - atrium - 2.5)
         }
 
-        // RV: inside the ellipse and outside the LV epicardium.
-        if lv.rvA > 0 {
-            let cu = u + lv.rvCentre, cv = v
-            let eu = cu * rvAngle.c + cv * rvAngle.s, ev = cv * rvAngle.c - cu * rvAngle.s
-            let q = (eu * eu) / (lv.rvA * lv.rvA) + (ev * ev) / (lv.rvB * lv.rvB)
-            let outerA = lv.rvA + rvWall, outerB = lv.rvB + rvWall
-            let qo = (eu * eu) / (outerA * outerA) + (ev * ev) / (outerB * outerB)
-            if qo < 1 && r >= epiRadius {
-                if q < 1 {
-                    guard lv.rvLabelled else { return .inside(.blood, label: 0) }   // RVOT / RA
-                    for t in rvTrabeculae {
-                        // Trabeculae and moderator-band fragments near the free wall: labelled RV cavity.
-                        let du = eu + t.along * lv.rvA, dv = ev - t.across * lv.rvB
-                        if du * du + dv * dv < t.radius * t.radius { return .inside(.myocardium, label: 1) }
+        // RV: between the LV epicardium (or, above the base, the atrial outline) and the crescent's outer curve.
+        if lv.rvDepth > 0 {
+            let inner = epiRadius > 0 ? epiRadius : lv.epiMean
+            if r < inner + lv.rvDepth + rvWall + 1 {
+                let cosDelta = -(c * rvSkew.c + s * rvSkew.s)
+                let delta = acos(min(1, max(-1, cosDelta)))
+                if delta < lv.rvHalfSpan {
+                    let g = pow(cos(Double.pi / 2 * delta / lv.rvHalfSpan), 0.6)
+                    overRV = g > 0.3
+                    let outer = inner + lv.rvDepth * g
+                    if r >= inner {
+                        if r < outer {
+                            guard lv.rvLabelled else { return .inside(.blood, label: 0) }   // RVOT / RA
+                            for t in rvTrabeculae {
+                                // Trabeculae and moderator-band fragments near the free wall: labelled RV cavity.
+                                let ta = t.across * lv.rvHalfSpan
+                                let tr = inner + t.along * lv.rvDepth * pow(cos(Double.pi / 2 * t.across), 0.6)
+                                let ca = -(rvSkew.c * cos(ta) - rvSkew.s * sin(ta)), sa = -(rvSkew.s * cos(ta) + rvSkew.c * sin(ta))
+                                let du = u - tr * ca, dv = v - tr * sa
+                                if du * du + dv * dv < t.radius * t.radius { return .inside(.myocardium, label: 1) }
+                            }
+                            return .inside(.blood, label: 1)
+                        }
+                        if r < outer + rvWall { return .inside(.myocardium, label: 0) }   // RV free wall: unlabelled
                     }
-                    return .inside(.blood, label: 1)
+                    distance = min(distance, r - outer - rvWall)
                 }
-                return .inside(.myocardium, label: 0)   // RV free wall: unlabelled in ACDC
             }
-            distance = min(distance, (qo.squareRoot() - 1) * min(outerA, outerB))
         }
 
         // Epicardial fat (thicker in the AV and interventricular grooves), then the pericardium.
@@ -225,9 +235,9 @@ struct HeartModel: Sendable {
         var groove = 0.0
         for g in grooveAngles { groove = max(groove, exp(6 * (c * g.c + s * g.s - 1))) }
         let avGroove = z < 12 ? 4 * (1 - max(0, z) / 12) : 0
-        let fat = epicardialFat * (0.35 + 0.9 * groove) + avGroove
+        let fat = epicardialFat * (0.12 + groove + (overRV ? 0.5 : 0)) + avGroove
         if distance < fat { return .inside(.fat, label: 0) }
-        if distance < fat + 1.5 { return .inside(.pericardium, label: 0) }
-        return .outside(distance: distance - fat - 1.5)
+        if distance < fat + 1.2 { return .inside(.pericardium, label: 0) }
+        return .outside(distance: distance - fat - 1.2)
     }
 }

@@ -104,7 +104,7 @@ struct PhantomSubject {
             (cosA: cos(angle), sinA: sin(angle), radial: d.uniform(0.6, 0.72), radius: radius * d.uniform(0.16, 0.24),
              z0: length * d.uniform(0.15, 0.3), z1: length * d.uniform(0.7, 0.85))
         }
-        let rvAngle = d.jitter(0.3)
+        let rvSkew = d.jitter(0.35)
         let rvTrabeculae = (0..<d.int(2...4)).map { _ in
             (along: d.uniform(0.55, 0.85), across: d.uniform(-0.5, 0.5), radius: d.uniform(1.5, 3))
         }
@@ -119,14 +119,13 @@ struct PhantomSubject {
             papillary: papillary,
             trabeculae: (depth: d.uniform(1, 2.5) * v, count: Double(d.int(14...26)), phase: d.uniform(0, 2 * Double.pi)),
             tilt: (d.jitter(0.08 * v), d.jitter(0.08 * v)),
-            rvOffset: d.uniform(0.45, 0.7), rvRadial: d.uniform(0.8, 1.1), rvTangential: d.uniform(1.2, 1.6),
-            rvScale: 1, rvAngle: (cos(rvAngle), sin(rvAngle)), rvLength: length * d.uniform(0.72, 0.88),
+            rvScale: 1, rvHalfSpan0: d.uniform(62, 85) * Double.pi / 180, rvSkew: (cos(rvSkew), sin(rvSkew)), rvLength: length * d.uniform(0.72, 0.88),
             rvLabelStart: d.uniform(-4, 3), rvWall: d.uniform(2, 4), rvTrabeculae: rvTrabeculae,
             epicardialFat: d.uniform(2, 7), grooveAngles: [(cos(Double.pi - groove), sin(Double.pi - groove)),
                                                              (cos(Double.pi + groove), sin(Double.pi + groove))],
             vessels: [
-                .init(cosA: cos(aortaAngle), sinA: sin(aortaAngle), distance: radius * d.uniform(0.45, 0.7),
-                      radius: min(20, max(10, d.normal(14.5, 2.3))), zEnd: d.uniform(2, 6)),
+                .init(cosA: cos(aortaAngle), sinA: sin(aortaAngle), distance: radius * d.uniform(0.7, 0.9),
+                      radius: min(20, max(10, d.normal(14.5, 2.3))), zEnd: d.uniform(-3, 0)),
                 .init(cosA: cos(paAngle), sinA: sin(paAngle), distance: (radius + wall) * d.uniform(1.2, 1.5),
                       radius: min(15, max(8, d.normal(11.2, 1.3))), zEnd: d.uniform(-6, -2)),
             ])
@@ -137,7 +136,7 @@ struct PhantomSubject {
     /// The RV scale whose labelled cavity volume (numerical integral, 2 mm grid, 3 mm levels) matches
     /// `target` mL, by bisection on log scale (the volume grows monotonically with the scale).
     static func calibrateRV(_ heart: HeartModel, target: Double) -> Double {
-        var lo = log(0.2), hi = log(3.0)
+        var lo = log(0.1), hi = log(3.0)
         for _ in 0..<14 {
             let mid = (lo + hi) / 2
             var h = heart
@@ -149,13 +148,13 @@ struct PhantomSubject {
 
     static func rvVolume(_ heart: HeartModel) -> Double {
         let step = 2.0, dz = 3.0
-        let reach = (heart.cavityRadius + heart.wall) * (1 + heart.rvOffset + 2.2 * heart.rvScale * max(heart.rvRadial, heart.rvTangential))
+        let reach = (heart.cavityRadius + heart.wall) * (1.3 + heart.rvScale) + heart.rvWall
         var voxels = 0
         var z = max(heart.rvLabelStart, HeartModel.atriumTop) + dz / 2
         while z < heart.rvLength {
             let level = heart.level(z)
             var u = -reach
-            while u < reach * 0.6 {
+            while u < reach * 0.5 {
                 var vv = -reach
                 while vv < reach {
                     if case .inside(_, let label) = heart.sample(u: u + heart.tilt.u * z, v: vv + heart.tilt.v * z, level: level), label == 1 {
@@ -171,10 +170,10 @@ struct PhantomSubject {
     }
 
     static func sampleThorax(heart: HeartModel, variability v: Double, draw d: inout PhantomDraw) -> ThoraxModel {
-        let oblique = d.uniform(1.0, 1.12)   // the oblique short-axis plane cuts a longer outline
-        let halfWidth = d.uniform(125, 175) * oblique
-        let halfDepth = halfWidth * d.uniform(0.6, 0.8) * oblique
-        let fatAnterior = d.uniform(3, 40)
+        let oblique = d.uniform(1.0, 1.08)   // the oblique short-axis plane cuts a longer outline
+        var halfWidth = d.uniform(118, 160) * oblique
+        var halfDepth = halfWidth * d.uniform(0.6, 0.8) * oblique
+        let fatAnterior = d.logUniform(4...35)
         let fatPosterior = fatAnterior * d.uniform(0.3, 0.7)
         let muscle = d.uniform(8, 15)
         var ribs: [(c: Double, s: Double)] = [(0, 1)]   // sternum
@@ -187,11 +186,22 @@ struct PhantomSubject {
             angle += d.uniform(20, 30)
         }
         let spineRadius = d.uniform(15, 20)
-        let spineY = -halfDepth + fatPosterior + 40 + d.uniform(0, 15)
-        let heartExtent = heart.cavityRadius + heart.wall
+        let spineGap = 40 + d.uniform(0, 15)
+        // The whole heart (LV, RV crescent, fat) must fit between the spine and the anterior chest wall:
+        // a body too small for its heart is enlarged, as a real chest would be.
+        let heartExtent = (heart.cavityRadius + heart.wall) * (1 + heart.rvScale * 0.8) + heart.rvWall + 6
+        let needed = fatPosterior + spineGap + spineRadius + 2 * heartExtent + 26 + fatAnterior + muscle
+        if needed > 2 * halfDepth {
+            let grow = needed / (2 * halfDepth)
+            halfDepth *= grow
+            halfWidth *= grow
+        }
+        let spineY = -halfDepth + fatPosterior + spineGap
         let lo = spineY + spineRadius + heartExtent + 22
-        let hi = halfDepth - fatAnterior - muscle - heartExtent * 0.9 - 4
-        let heartY = lo < hi ? lo + (hi - lo) * d.uniform(0.3, 0.7) : (lo + hi) / 2
+        let hi = halfDepth - fatAnterior - muscle - heartExtent - 4
+        let heartY = lo + max(0, hi - lo) * d.uniform(0.3, 0.7)
+        let lateralRoom = max(0, halfWidth - fatAnterior - muscle - heartExtent - 5)
+        let heartX = min(lateralRoom, halfWidth * d.uniform(0.05, 0.2) * min(1, v + 0.2))
         let rvDirection = Double.pi - d.uniform(0.2, 0.7)
         let alpha = rvDirection - Double.pi
         return ThoraxModel(
@@ -201,7 +211,7 @@ struct PhantomSubject {
             ribs: ribs, ribRadius: d.uniform(4.5, 6.5),
             spine: (spineY, spineRadius),
             aorta: (d.uniform(20, 32), spineY + d.uniform(12, 22), min(14, max(8, d.normal(10.3, 1.5)))),
-            heartCentre: (halfWidth * d.uniform(0.05, 0.2) * min(1, v + 0.2), heartY),
+            heartCentre: (heartX, heartY),
             heartRotation: (cos(alpha), sin(alpha)),
             pericardialFat: d.uniform(2, 15),
             liver: (-halfWidth * d.uniform(0.25, 0.45), -halfDepth * d.uniform(0.1, 0.35), halfWidth * d.uniform(0.45, 0.65),

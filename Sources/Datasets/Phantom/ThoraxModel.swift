@@ -68,7 +68,13 @@ struct ThoraxModel: Sendable {
         let canalY = spine.y - spine.radius - 9
         let canal = (x * x + (y - canalY) * (y - canalY)).squareRoot()
         if canal < 7 { return canal < 5.5 ? (.csf, 0) : (.cortex, 0) }
-        if abs(x) < spine.radius * 2.6 && y < spine.y - spine.radius * 0.3 { return (.muscle, 0) }
+        // Spinous process behind the canal, erector spinae either side.
+        let sp = (x * x) / 16 + ((y - canalY + 16) * (y - canalY + 16)) / 81
+        if sp < 1 { return sp < 0.45 ? (.marrow, 0) : (.cortex, 0) }
+        for side in [-1.0, 1.0] {
+            let ex = (x - side * (spine.radius + 10)) / (spine.radius + 6), ey = (y - (canalY - 4)) / 24
+            if ex * ex + ey * ey < 1 { return (.muscle, 0) }
+        }
 
         // Descending aorta.
         let da = ((x - aorta.x) * (x - aorta.x) + (y - aorta.y) * (y - aorta.y)).squareRoot()
