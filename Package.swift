@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["Engine", "Networks", "Imaging", "Datasets", "Evaluation"]),
         // Dataset layouts, the phantom, split files and their audit.
         .target(name: "Datasets", dependencies: [
-            "Imaging", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Imaging", "Engine", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks"]),

@@ -1,0 +1,87 @@
+/// Every knob of the synthetic cardiac phantom, with defaults drawn from ACDC (phantom-facts.md; the
+/// README beside this file gives the source of each default and what real ACDC shows). Ranges are
+/// sampled per volume; the scalar "difficulty" knobs scale how far a volume departs from the easy case.
+/// Stored verbatim in `phantom.json`, so a dataset says how it was made.
+public struct PhantomParameters: Codable, Sendable, Equatable {
+    // MARK: Acquisition grid
+
+    /// In-plane pixel size, mm (ACDC measured 0.70–1.92, mostly 1.37–1.68).
+    public var inPlaneSpacingMM: ClosedRange<Double> = 1.2...1.9
+    /// Matrix size per in-plane axis, drawn independently for x and y (ACDC 154–428 × 154–512).
+    public var matrixSize: ClosedRange<Int> = 150...260
+    /// Slice spacing, mm (ACDC 5–10).
+    public var sliceSpacingMM: ClosedRange<Double> = 5...10
+    /// Slices from base to apex (ACDC 6–18); the stack always runs base (z index 0) → apex.
+    public var sliceCount: ClosedRange<Int> = 8...14
+    /// Sub-samples per pixel side (partial volume in plane).
+    public var inPlaneSupersampling: Int = 3
+    /// Sub-samples through the slice profile (partial volume through 5–10 mm slices).
+    public var throughPlaneSupersampling: Int = 5
+
+    // MARK: Difficulty knobs
+
+    /// Myocardial SNR (mean myocardium signal / complex noise SD), log-uniform. Real cine: 29 ± 7; MRXCAT 20.
+    public var snr: ClosedRange<Double> = 8...40
+    /// Multiplier of the smooth multiplicative bias field's log-amplitude (1: ~25 % peak-to-peak over the
+    /// heart and ~2–3× over the field of view, brightest at the anterior coil; 0: no bias).
+    public var biasStrength: Double = 1
+    /// Blood / myocardium signal ratio, uniform (observed 3.5 ± 1.1 at ED).
+    public var bloodMyocardiumRatio: ClosedRange<Double> = 2.4...4.6
+    /// Multiplier of unlabelled bright structures (fat, marrow, liver, stomach fluid, CSF) relative to
+    /// their realistic values. Great vessels and atria are blood and keep the blood signal.
+    public var confounderBrightness: Double = 1
+    /// Scales inter-subject shape variation: SD of heart size within a group, contour wobble,
+    /// trabeculation, position offsets (0: every volume of a group has the group-mean heart).
+    public var shapeVariability: Double = 1
+    /// In-plane orientation of the array: uniform rotation in ±this many degrees (ACDC arrays are not
+    /// consistently oriented: "vertical" in some patients, "horizontal" in others).
+    public var orientationSpreadDegrees: Double = 180
+    /// Probability that the array is mirrored (transposed acquisitions).
+    public var flipProbability: Double = 0.5
+    /// SD of the in-plane shift between slices, mm (separate breath-holds).
+    public var sliceShiftMM: Double = 1.5
+    /// Multiplier of the smooth tissue texture amplitudes (1: ±5–15 % inside tissues).
+    public var textureStrength: Double = 1
+    /// In-plane blur, Gaussian SD in pixels, applied to the complex signal before noise (reconstruction
+    /// low-pass; MRXCAT uses a 1.2 px disk).
+    public var blurSigmaPixels: Double = 0.5
+    /// Scanner gain, log-uniform: ACDC's per-volume maxima span 184–4025 (20-fold).
+    public var gain: ClosedRange<Double> = 1...20
+
+    // MARK: Files
+
+    /// Share of volumes whose ED frame is not frame 01 (ACDC patient090: ED = 4): every
+    /// round(1/share)-th patient, starting half a period in (share 0.05 → patients 010, 030, 050, …).
+    public var nonFirstEDShare: Double = 0.05
+
+    public init() {}
+
+    /// Checks ranges a generator cannot work with; the message names the knob.
+    public func validate() throws(PhantomParameterError) {
+        func require(_ ok: Bool, _ message: String) throws(PhantomParameterError) {
+            if !ok { throw PhantomParameterError(message) }
+        }
+        try require(inPlaneSpacingMM.lowerBound > 0, "inPlaneSpacingMM must be positive, got \(inPlaneSpacingMM)")
+        try require(matrixSize.lowerBound >= 32, "matrixSize must be at least 32, got \(matrixSize)")
+        try require(sliceSpacingMM.lowerBound > 0, "sliceSpacingMM must be positive, got \(sliceSpacingMM)")
+        try require(sliceCount.lowerBound >= 1, "sliceCount must be at least 1, got \(sliceCount)")
+        try require((1...8).contains(inPlaneSupersampling), "inPlaneSupersampling must be 1…8, got \(inPlaneSupersampling)")
+        try require((1...16).contains(throughPlaneSupersampling), "throughPlaneSupersampling must be 1…16, got \(throughPlaneSupersampling)")
+        try require(snr.lowerBound > 0, "snr must be positive, got \(snr)")
+        try require(biasStrength >= 0, "biasStrength must be ≥ 0, got \(biasStrength)")
+        try require(bloodMyocardiumRatio.lowerBound > 0, "bloodMyocardiumRatio must be positive, got \(bloodMyocardiumRatio)")
+        try require(confounderBrightness >= 0, "confounderBrightness must be ≥ 0, got \(confounderBrightness)")
+        try require(shapeVariability >= 0, "shapeVariability must be ≥ 0, got \(shapeVariability)")
+        try require((0...1).contains(flipProbability), "flipProbability must be in 0…1, got \(flipProbability)")
+        try require(sliceShiftMM >= 0 && textureStrength >= 0 && blurSigmaPixels >= 0,
+                    "sliceShiftMM, textureStrength and blurSigmaPixels must be ≥ 0")
+        try require(gain.lowerBound > 0, "gain must be positive, got \(gain)")
+        try require((0...1).contains(nonFirstEDShare), "nonFirstEDShare must be in 0…1, got \(nonFirstEDShare)")
+    }
+}
+
+public struct PhantomParameterError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { "phantom parameters: \(message)" }
+}

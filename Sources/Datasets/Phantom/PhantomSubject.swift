@@ -1,0 +1,222 @@
+import Foundation
+
+/// One sampled subject: heart, torso, acquisition and signal model, all drawn from the volume's own
+/// Philox streams (purposes "anatomy", "thorax", "acquisition", "signal", "record").
+struct PhantomSubject {
+    var group: PathologyGroup
+    var heart: HeartModel
+    var thorax: ThoraxModel
+    var acquisition: Acquisition
+    var signal: SignalModel
+    var targets: (lvEDV: Double, rvEDV: Double, maxWall: Double)
+    var rotationDegrees: Double
+    var flipped: Bool
+    var snr: Double
+    var bloodRatio: Double
+
+    init(patient: Int, seed: UInt64, parameters p: PhantomParameters) {
+        group = PathologyGroup.forPatient(patient)
+        let v = p.shapeVariability
+        var d = PhantomDraw(seed: seed, patient: patient, purpose: "anatomy")
+        let lvEDV = d.from(group.lvEDV, variability: v)
+        let rvEDV = d.from(group.rvEDV, variability: v)
+        let maxWall = d.from(group.maxWall, variability: v)
+        targets = (lvEDV, rvEDV, maxWall)
+        heart = PhantomSubject.sampleHeart(group: group, lvEDV: lvEDV, rvEDV: rvEDV, maxWall: maxWall, variability: v, draw: &d)
+
+        var t = PhantomDraw(seed: seed, patient: patient, purpose: "thorax")
+        thorax = PhantomSubject.sampleThorax(heart: heart, variability: v, draw: &t)
+
+        var a = PhantomDraw(seed: seed, patient: patient, purpose: "acquisition")
+        let pixel = a.uniform(p.inPlaneSpacingMM)
+        let nx = a.int(p.matrixSize), ny = a.int(p.matrixSize)
+        // Stack: from 0–1 slice above the base to at or beyond the apical cap.
+        let coverage = heart.epicardialLength + a.uniform(0, 12)
+        var count = a.int(p.sliceCount)
+        let spacing = min(p.sliceSpacingMM.upperBound, max(p.sliceSpacingMM.lowerBound, coverage / Double(count)))
+        count = min(p.sliceCount.upperBound, max(p.sliceCount.lowerBound, Int((coverage / spacing).rounded(.up))))
+        let thickness = spacing <= 8.5 ? spacing : (a.chance(0.5) ? 5 : 8)   // 5 mm slices with a gap, or 8 mm
+        let above = a.uniform(-0.2, 0.8) * spacing
+        rotationDegrees = a.uniform(-p.orientationSpreadDegrees, p.orientationSpreadDegrees)
+        flipped = a.chance(p.flipProbability)
+        let g = rotationDegrees * Double.pi / 180, f = flipped ? -1.0 : 1.0
+        let axes = (xx: cos(g) * f, xy: sin(g) * f, yx: -sin(g), yy: cos(g))
+        // The FOV is centred near the heart, offset by up to ±15 % of the FOV while keeping it inside.
+        let reach = heart.cavityRadius + heart.wall + 30
+        func offset(_ fov: Double) -> Double {
+            let limit = max(0, fov / 2 - reach)
+            return min(limit, max(-limit, a.uniform(-0.15, 0.15) * fov * v))
+        }
+        let oi = offset(Double(nx) * pixel), oj = offset(Double(ny) * pixel)
+        let centre = (x: thorax.heartCentre.x - (axes.xx * oi + axes.yx * oj), y: thorax.heartCentre.y - (axes.xy * oi + axes.yy * oj))
+        let shifts = (0..<count).map { _ in (x: a.normal(0, p.sliceShiftMM), y: a.normal(0, p.sliceShiftMM)) }
+        acquisition = Acquisition(columnsX: nx, rowsY: ny, pixel: pixel, sliceSpacing: spacing, sliceThickness: thickness,
+                                  firstSliceZ: -above, sliceCount: count, centre: centre, axes: axes, shifts: shifts)
+
+        var s = PhantomDraw(seed: seed, patient: patient, purpose: "signal")
+        bloodRatio = s.uniform(p.bloodMyocardiumRatio)
+        var signals = [Double](repeating: 0, count: Tissue.count)
+        for tissue in Tissue.allCases {
+            var value = tissue.nominalSignal * (tissue == .myocardium ? 1 : s.uniform(0.8, 1.2))   // field strength, flip angle
+            if tissue == .blood { value = bloodRatio }
+            if tissue.isConfounder { value *= p.confounderBrightness }
+            signals[tissue.rawValue] = value * SignalModel.myocardiumSignal
+        }
+        snr = s.logUniform(p.snr)
+        let anteriorAngle = Double.pi / 2 + s.jitter(0.4)
+        let bias = (anteriorX: cos(anteriorAngle), anteriorY: sin(anteriorAngle), strength: p.biasStrength * s.uniform(0.3, 0.6),
+                    lateral: s.jitter(0.3), curvature: s.uniform(0, 0.5))
+        signal = SignalModel(signal: signals, textureStrength: p.textureStrength, bias: bias,
+                             heartCentre: thorax.heartCentre, noiseSD: SignalModel.myocardiumSignal / snr,
+                             gain: s.logUniform(p.gain), blurSigma: p.blurSigmaPixels)
+    }
+
+    static func sampleHeart(group: PathologyGroup, lvEDV: Double, rvEDV: Double, maxWall: Double,
+                            variability v: Double, draw d: inout PhantomDraw) -> HeartModel {
+        let length = 85 * pow(lvEDV / 130, 1.0 / 3) * (1 + d.jitter(0.08 * v))
+        let p = d.uniform(2.2, 3.0)
+        let wobble = (2...4).map { k in (c: d.normal(0, 0.035 * v / Double(k - 1)), s: d.normal(0, 0.035 * v / Double(k - 1))) }
+        let energy = 1 + wobble.reduce(0) { $0 + ($1.c * $1.c + $1.s * $1.s) / 2 }
+        let radius = (lvEDV * 1000 / (Double.pi * energy * length * p / (p + 1))).squareRoot()
+
+        // Wall: base terms give the group's within-slice SD; HCM adds a septal bulge, MINF a thin sector.
+        var bulge = (amplitude: 0.0, cosCentre: -1.0, sinCentre: 0.0, concentration: 3.0)
+        var sd = group.wallSD * d.uniform(0.7, 1.0) * v
+        if group == .hcm {
+            let centre = Double.pi - d.uniform(-0.5, 0.9)
+            bulge = (d.uniform(4, 8) * max(0.25, v), cos(centre), sin(centre), d.uniform(2, 5))
+            sd = 1.0 * v
+        }
+        let wallTerms = (1...3).map { _ in (c: d.normal(0, sd / 3.0.squareRoot()), s: d.normal(0, sd / 3.0.squareRoot())) }
+        let bulgeMean = (0..<360).reduce(0.0) { acc, i in
+            let th = Double(i) * Double.pi / 180
+            return acc + exp(bulge.concentration * (cos(th) * bulge.cosCentre + sin(th) * bulge.sinCentre - 1))
+        } / 360 * bulge.amplitude
+        let wall = max(group == .hcm ? 6 : 4.5, maxWall / 1.05 - bulgeMean)
+        var thin: (cosCentre: Double, sinCentre: Double, cosHalfWidth: Double, zStart: Double, thickness: Double)?
+        if group == .minf {
+            let territory = [2.0, -Double.pi / 2, 0.1][d.int(0...2)] + d.jitter(0.3)   // LAD, RCA, LCx
+            thin = (cos(territory), sin(territory), cos(d.uniform(30, 60) * Double.pi / 180),
+                    length * d.uniform(0.2, 0.5), d.uniform(3.5, 5.5))
+        }
+        let lvot = 2.2 + d.jitter(0.3)
+        let papillary = [d.uniform(0.3, 1.0), d.uniform(-1.9, -1.0)].map { angle in
+            (cosA: cos(angle), sinA: sin(angle), radial: d.uniform(0.6, 0.72), radius: radius * d.uniform(0.16, 0.24),
+             z0: length * d.uniform(0.15, 0.3), z1: length * d.uniform(0.7, 0.85))
+        }
+        let rvSkew = d.jitter(0.35)
+        let rvTrabeculae = (0..<d.int(2...4)).map { _ in
+            (along: d.uniform(0.55, 0.85), across: d.uniform(-0.5, 0.5), radius: d.uniform(1.5, 3))
+        }
+        let groove = d.uniform(0.9, 1.2)
+        let aortaAngle = d.uniform(1.9, 2.6), paAngle = d.uniform(1.3, 1.8)
+        var heart = HeartModel(
+            cavityLength: length, profileExponent: p, cavityRadius: radius,
+            axisRatio: 1 + d.uniform(0, 0.15) * min(1, v), axisAngle: d.uniform(0, Double.pi),
+            wobble: wobble, wall: wall, wallTerms: wallTerms, bulge: bulge, thinSector: thin,
+            apicalWall: wall * d.uniform(0.6, 0.9),
+            lvotGap: (cos(lvot), sin(lvot), cos(d.uniform(25, 45) * Double.pi / 180), d.uniform(0, 8)),
+            papillary: papillary,
+            trabeculae: (depth: d.uniform(1, 2.5) * v, count: Double(d.int(14...26)), phase: d.uniform(0, 2 * Double.pi)),
+            tilt: (d.jitter(0.08 * v), d.jitter(0.08 * v)),
+            rvScale: 1, rvHalfSpan0: d.uniform(62, 85) * Double.pi / 180, rvSkew: (cos(rvSkew), sin(rvSkew)), rvLength: length * d.uniform(0.72, 0.88),
+            rvLabelStart: d.uniform(-4, 3), rvWall: d.uniform(2, 4), rvTrabeculae: rvTrabeculae,
+            epicardialFat: d.uniform(2, 7), grooveAngles: [(cos(Double.pi - groove), sin(Double.pi - groove)),
+                                                             (cos(Double.pi + groove), sin(Double.pi + groove))],
+            vessels: [
+                .init(cosA: cos(aortaAngle), sinA: sin(aortaAngle), distance: radius * d.uniform(0.7, 0.9),
+                      radius: min(20, max(10, d.normal(14.5, 2.3))), zEnd: d.uniform(-3, 0)),
+                .init(cosA: cos(paAngle), sinA: sin(paAngle), distance: (radius + wall) * d.uniform(1.2, 1.5),
+                      radius: min(15, max(8, d.normal(11.2, 1.3))), zEnd: d.uniform(-6, -2)),
+            ])
+        heart.rvScale = calibrateRV(heart, target: rvEDV)
+        return heart
+    }
+
+    /// The RV scale whose labelled cavity volume (numerical integral, 2 mm grid, 3 mm levels) matches
+    /// `target` mL, by bisection on log scale (the volume grows monotonically with the scale).
+    static func calibrateRV(_ heart: HeartModel, target: Double) -> Double {
+        var lo = log(0.1), hi = log(3.0)
+        for _ in 0..<14 {
+            let mid = (lo + hi) / 2
+            var h = heart
+            h.rvScale = exp(mid)
+            if rvVolume(h) < target { lo = mid } else { hi = mid }
+        }
+        return exp((lo + hi) / 2)
+    }
+
+    static func rvVolume(_ heart: HeartModel) -> Double {
+        let step = 2.0, dz = 3.0
+        let reach = (heart.cavityRadius + heart.wall) * (1.3 + heart.rvScale) + heart.rvWall
+        var voxels = 0
+        var z = max(heart.rvLabelStart, HeartModel.atriumTop) + dz / 2
+        while z < heart.rvLength {
+            let level = heart.level(z)
+            var u = -reach
+            while u < reach * 0.5 {
+                var vv = -reach
+                while vv < reach {
+                    if case .inside(_, let label) = heart.sample(u: u + heart.tilt.u * z, v: vv + heart.tilt.v * z, level: level), label == 1 {
+                        voxels += 1
+                    }
+                    vv += step
+                }
+                u += step
+            }
+            z += dz
+        }
+        return Double(voxels) * step * step * dz / 1000
+    }
+
+    static func sampleThorax(heart: HeartModel, variability v: Double, draw d: inout PhantomDraw) -> ThoraxModel {
+        let oblique = d.uniform(1.0, 1.08)   // the oblique short-axis plane cuts a longer outline
+        var halfWidth = d.uniform(118, 160) * oblique
+        var halfDepth = halfWidth * d.uniform(0.6, 0.8) * oblique
+        let fatAnterior = d.logUniform(4...35)
+        let fatPosterior = fatAnterior * d.uniform(0.3, 0.7)
+        let muscle = d.uniform(8, 15)
+        var ribs: [(c: Double, s: Double)] = [(0, 1)]   // sternum
+        var angle = d.uniform(15, 30)
+        while angle < 345 {
+            if !(angle > 235 && angle < 305) && abs(angle - 90) > 12 {
+                let rad = angle * Double.pi / 180
+                ribs.append((cos(rad), sin(rad)))
+            }
+            angle += d.uniform(20, 30)
+        }
+        let spineRadius = d.uniform(15, 20)
+        let spineGap = 40 + d.uniform(0, 15)
+        // The whole heart (LV, RV crescent, fat) must fit between the spine and the anterior chest wall:
+        // a body too small for its heart is enlarged, as a real chest would be.
+        let heartExtent = (heart.cavityRadius + heart.wall) * (1 + heart.rvScale * 0.8) + heart.rvWall + 6
+        let needed = fatPosterior + spineGap + spineRadius + 2 * heartExtent + 26 + fatAnterior + muscle
+        if needed > 2 * halfDepth {
+            let grow = needed / (2 * halfDepth)
+            halfDepth *= grow
+            halfWidth *= grow
+        }
+        let spineY = -halfDepth + fatPosterior + spineGap
+        let lo = spineY + spineRadius + heartExtent + 22
+        let hi = halfDepth - fatAnterior - muscle - heartExtent - 4
+        let heartY = lo + max(0, hi - lo) * d.uniform(0.3, 0.7)
+        let lateralRoom = max(0, halfWidth - fatAnterior - muscle - heartExtent - 5)
+        let heartX = min(lateralRoom, halfWidth * d.uniform(0.05, 0.2) * min(1, v + 0.2))
+        let rvDirection = Double.pi - d.uniform(0.2, 0.7)
+        let alpha = rvDirection - Double.pi
+        return ThoraxModel(
+            halfWidth: halfWidth, halfDepth: halfDepth,
+            outlineWobble: (0..<2).map { _ in (c: d.normal(0, 0.03), s: d.normal(0, 0.03)) },
+            fatAnterior: fatAnterior, fatPosterior: fatPosterior, muscle: muscle,
+            ribs: ribs, ribRadius: d.uniform(4.5, 6.5),
+            spine: (spineY, spineRadius),
+            aorta: (d.uniform(20, 32), spineY + d.uniform(12, 22), min(14, max(8, d.normal(10.3, 1.5)))),
+            heartCentre: (heartX, heartY),
+            heartRotation: (cos(alpha), sin(alpha)),
+            pericardialFat: d.uniform(2, 15),
+            liver: (-halfWidth * d.uniform(0.25, 0.45), -halfDepth * d.uniform(0.1, 0.35), halfWidth * d.uniform(0.45, 0.65),
+                    halfDepth * d.uniform(0.5, 0.7), heart.cavityLength * d.uniform(0.2, 0.7)),
+            stomach: (halfWidth * d.uniform(0.3, 0.5), -halfDepth * d.uniform(0.0, 0.3), d.uniform(25, 45), d.uniform(20, 40),
+                      heart.cavityLength * d.uniform(0.5, 0.9), d.uniform(-0.3, 0.5)))
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// How a volume is acquired: the pixel grid, the slice stack and the array's orientation in the
+/// patient. Image axis i (x, fastest in the NIfTI array) and j map to patient millimetres through
+/// `axes` (a rotation, possibly mirrored).
+struct Acquisition: Sendable {
+    var columnsX: Int, rowsY: Int                // nx, ny
+    var pixel: Double                            // in-plane spacing, mm
+    var sliceSpacing: Double, sliceThickness: Double
+    var firstSliceZ: Double                      // heart z of slice 0's centre (negative: above the base)
+    var sliceCount: Int
+    var centre: (x: Double, y: Double)           // patient position of the image centre
+    var axes: (xx: Double, xy: Double, yx: Double, yy: Double)   // patient = centre + [xx yx; xy yy]·q
+    var shifts: [(x: Double, y: Double)]         // per-slice breath-hold shift of the anatomy, mm
+
+    func sliceZ(_ k: Int) -> Double { firstSliceZ + Double(k) * sliceSpacing }
+
+    /// Patient position of image-plane offset (qi, qj) mm from the image centre.
+    @inline(__always) func patient(_ qi: Double, _ qj: Double) -> (x: Double, y: Double) {
+        (centre.x + axes.xx * qi + axes.yx * qj, centre.y + axes.xy * qi + axes.yy * qj)
+    }
+}
+
+/// Per-volume signal model: tissue signals (myocardium ≈ 30 before gain), texture, the smooth
+/// coil-sensitivity field, complex noise and the scanner gain.
+struct SignalModel: Sendable {
+    var signal: [Double]              // by Tissue.rawValue
+    var textureStrength: Double
+    var bias: (anteriorX: Double, anteriorY: Double, strength: Double, lateral: Double, curvature: Double)
+    var heartCentre: (x: Double, y: Double)
+    var noiseSD: Double
+    var gain: Double
+    var blurSigma: Double
+
+    static let myocardiumSignal = 30.0
+
+    /// Multiplicative receive field at a patient point: log-linear toward the anterior coil with a
+    /// little lateral tilt and curvature, 1 at the heart's centre.
+    @inline(__always) func biasField(_ x: Double, _ y: Double) -> Double {
+        let dx = (x - heartCentre.x) / 150, dy = (y - heartCentre.y) / 150
+        let along = dx * bias.anteriorX + dy * bias.anteriorY
+        let across = dy * bias.anteriorX - dx * bias.anteriorY
+        return exp(bias.strength * (along + bias.lateral * across - bias.curvature * (dx * dx + dy * dy)))
+    }
+}
+
+/// One rendered slice, arrays x-fastest `[Y, X]` like a NIfTI slice.
+struct RenderedSlice {
+    var intensity: [Float]
+    var labels: [UInt8]
+    var dominantTissue: [UInt8]
+    var purity: [Float]
+}
+
+/// Renders slices: supersampled tissue fractions (partial volume in plane and through the slice
+/// profile), the label by plurality over the same sub-samples (what a contour drawn on the image
+/// follows), texture, bias, blur, Rician noise, gain and int16 quantisation.
+struct SliceRenderer {
+    let heart: HeartModel
+    let thorax: ThoraxModel
+    let acquisition: Acquisition
+    let signal: SignalModel
+    let inPlane: Int
+    let throughPlane: Int
+
+    func render(slice k: Int, seed: UInt64, patient: Int) -> RenderedSlice {
+        let a = acquisition
+        let (nx, ny) = (a.columnsX, a.rowsY)
+        let n = nx * ny
+        let levels = (0..<throughPlane).map { m in
+            heart.level(a.sliceZ(k) + a.sliceThickness * ((Double(m) + 0.5) / Double(throughPlane) - 0.5))
+        }
+        let shift = a.shifts[k]
+        let kk = inPlane
+        var magnitude = [Double](repeating: 0, count: n)
+        var labels = [UInt8](repeating: 0, count: n)
+        var dominant = [UInt8](repeating: 0, count: n)
+        var purity = [Float](repeating: 1, count: n)
+
+        var textureDraw = PhantomDraw(seed: seed, patient: patient, purpose: "texture/slice\(k)")
+        let fine = SmoothField(width: nx, height: ny, cell: 3.5 / a.pixel, draw: &textureDraw)
+        let coarse = SmoothField(width: nx, height: ny, cell: 14 / a.pixel, draw: &textureDraw)
+
+        var counts = [Int](repeating: 0, count: Tissue.count)
+        var labelCounts = [Int](repeating: 0, count: 4)
+        for j in 0..<ny {
+            for i in 0..<nx {
+                @inline(__always) func at(_ si: Int, _ sj: Int, _ m: Int) -> (Tissue, UInt8) {
+                    let qi = (Double(i) + (Double(si) + 0.5) / Double(kk) - Double(nx) / 2) * a.pixel
+                    let qj = (Double(j) + (Double(sj) + 0.5) / Double(kk) - Double(ny) / 2) * a.pixel
+                    let p = a.patient(qi, qj)
+                    return thorax.sample(x: p.x + shift.x, y: p.y + shift.y, heart: heart, level: levels[m])
+                }
+                let idx = i + nx * j
+                // Pure pixels (most of them) are settled by the corners of the sub-sample box and its centre.
+                let probe = at(kk / 2, kk / 2, throughPlane / 2)
+                var pure = true
+                corners: for m in [0, throughPlane - 1] {
+                    for (si, sj) in [(0, 0), (kk - 1, 0), (0, kk - 1), (kk - 1, kk - 1)] where at(si, sj, m) != probe {
+                        pure = false
+                        break corners
+                    }
+                }
+                let tex = 1 + signal.textureStrength * (0.55 * fine[i, j] + 0.85 * coarse[i, j])
+                let texOdd = 1 + signal.textureStrength * (-0.55 * fine[i, j] + 0.85 * coarse[i, j])
+                // Lung vessels: bright dots where the fine field peaks.
+                let vessel = min(1, max(0, (fine[i, j] - 1.5) / 0.6))
+                func tissueSignal(_ t: Tissue) -> Double {
+                    let tx = t.rawValue % 2 == 0 ? tex : texOdd
+                    let base = signal.signal[t.rawValue] * max(0, 1 + t.textureAmplitude * (tx - 1))
+                    return t == .lung ? base + vessel * vessel * 1.5 * SignalModel.myocardiumSignal : base
+                }
+                if pure {
+                    magnitude[idx] = tissueSignal(probe.0)
+                    labels[idx] = probe.1
+                    dominant[idx] = UInt8(probe.0.rawValue)
+                    continue
+                }
+                for t in counts.indices { counts[t] = 0 }
+                for l in labelCounts.indices { labelCounts[l] = 0 }
+                for m in 0..<throughPlane {
+                    for sj in 0..<kk {
+                        for si in 0..<kk {
+                            let (t, l) = at(si, sj, m)
+                            counts[t.rawValue] += 1
+                            labelCounts[Int(l)] += 1
+                        }
+                    }
+                }
+                let total = Double(kk * kk * throughPlane)
+                var value = 0.0
+                for t in Tissue.allCases where counts[t.rawValue] > 0 {
+                    value += Double(counts[t.rawValue]) / total * tissueSignal(t)
+                }
+                magnitude[idx] = value
+                var best = 0
+                for l in 1..<4 where labelCounts[l] > labelCounts[best] { best = l }
+                labels[idx] = UInt8(best)
+                var top = 0
+                for t in 1..<Tissue.count where counts[t] > counts[top] { top = t }
+                dominant[idx] = UInt8(top)
+                purity[idx] = Float(Double(counts[top]) / total)
+            }
+        }
+
+        // Coil sensitivity, then reconstruction blur, then complex noise on the blurred signal.
+        for j in 0..<ny {
+            for i in 0..<nx {
+                let p = a.patient((Double(i) + 0.5 - Double(nx) / 2) * a.pixel, (Double(j) + 0.5 - Double(ny) / 2) * a.pixel)
+                magnitude[i + nx * j] *= signal.biasField(p.x, p.y)
+            }
+        }
+        if signal.blurSigma > 0 { magnitude = SliceRenderer.gaussianBlur(magnitude, nx: nx, ny: ny, sigma: signal.blurSigma) }
+        var noise = PhantomDraw(seed: seed, patient: patient, purpose: "noise/slice\(k)")
+        var intensity = [Float](repeating: 0, count: n)
+        for idx in 0..<n {
+            let re = magnitude[idx] + noise.normal(0, signal.noiseSD)
+            let im = noise.normal(0, signal.noiseSD)
+            let value = (re * re + im * im).squareRoot() * signal.gain
+            intensity[idx] = Float(min(32767, value.rounded(.toNearestOrEven)))
+        }
+        return RenderedSlice(intensity: intensity, labels: labels, dominantTissue: dominant, purity: purity)
+    }
+
+    /// Separable Gaussian blur with edge clamping; x-fastest `[ny, nx]`.
+    static func gaussianBlur(_ image: [Double], nx: Int, ny: Int, sigma: Double) -> [Double] {
+        let radius = max(1, Int((3 * sigma).rounded(.up)))
+        var kernel = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
+        let sum = kernel.reduce(0, +)
+        kernel = kernel.map { $0 / sum }
+        var tmp = [Double](repeating: 0, count: image.count)
+        for j in 0..<ny {
+            for i in 0..<nx {
+                var acc = 0.0
+                for (o, w) in kernel.enumerated() { acc += w * image[min(nx - 1, max(0, i + o - radius)) + nx * j] }
+                tmp[i + nx * j] = acc
+            }
+        }
+        var out = [Double](repeating: 0, count: image.count)
+        for j in 0..<ny {
+            for i in 0..<nx {
+                var acc = 0.0
+                for (o, w) in kernel.enumerated() { acc += w * tmp[i + nx * min(ny - 1, max(0, j + o - radius))] }
+                out[i + nx * j] = acc
+            }
+        }
+        return out
+    }
+}
