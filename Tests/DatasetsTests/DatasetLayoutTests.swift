@@ -101,19 +101,23 @@ struct DatasetLayoutTests {
         expectProblem({ _ = try ds.load("1001") }, path: root + "/mr_train_1001_label.nii.gz", mentioning: "421")
     }
 
-    @Test("Prostate MSD takes channel 0 of the 4-D image and two-digit file numbers")
+    @Test("Prostate MSD takes channel 0 of the 4-D image, with two-digit file numbers")
     func prostateChannel() throws {
+        // nibabel's example4d.nii.gz (Debian's python3-nibabel) is a real 4-D file: 128 × 96 × 24 × 2.
+        let source = "/usr/lib/python3/dist-packages/nibabel/tests/data/example4d.nii.gz"
+        try #require(FileManager.default.fileExists(atPath: source), "run scripts/install-debian.sh (python3-nibabel)")
         let root = Self.scratch("prostate")
         try FileManager.default.createDirectory(atPath: root + "/imagesTr", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/labelsTr", withIntermediateDirectories: true)
-        // A 4-D image is written by hand through a 3-D volume with 2× the slices is not 4-D, so build one
-        // with libnifti via nibabel-free means: two channels stacked along z, then checked by channel.
-        let t2 = Self.volume([4, 3, 2]) { Float($0 + 1) }
-        try NIfTI.write(t2, to: root + "/imagesTr/prostate_07.nii.gz", as: .int16)
-        try NIfTI.write(Self.volume([4, 3, 2]) { Float($0 % 3) }, to: root + "/labelsTr/prostate_07.nii.gz", as: .uint8)
+        try FileManager.default.copyItem(atPath: source, toPath: root + "/imagesTr/prostate_07.nii.gz")
+        let t2 = try NIfTI.read(source, channel: 0).volume, adc = try NIfTI.read(source, channel: 1).volume
+        #expect(t2.voxels != adc.voxels)
+        var label = t2
+        label.voxels = t2.voxels.map { $0 > 600 ? 1 : 0 }
+        try NIfTI.write(label, to: root + "/labelsTr/prostate_07.nii.gz", as: .uint8)
         let ds = try Dataset(kind: .prostate, root: root)
         #expect(try ds.availableIDs() == ["007"])
         let c = try ds.load("007")
-        #expect(c.image.voxels == t2.voxels && c.label.voxels.max() == 2)
+        #expect(c.image.voxels == t2.voxels && c.image.shape == [128, 96, 24] && c.label.voxels == label.voxels)
     }
 }
