@@ -4,10 +4,14 @@
 /// about the edge pixel centres (SciPy 'mirror', which is what skimage's 'reflect' maps to), and the
 /// value is the bilinear blend of the two neighbours per axis, in double.
 ///
+/// Enlarging only (or equal size): skimage would Gaussian-smooth before shrinking, which a crop resized
+/// back to full size never needs.
+///
 /// - image: row-major `[rows, columns]`; returns row-major `[outRows, outColumns]`.
 public func bilinearResize(_ image: [Float], rows: Int, columns: Int, outRows: Int, outColumns: Int) -> [Float] {
     precondition(image.count == rows * columns, "bilinearResize: \(image.count) pixels for \(rows)×\(columns)")
-    precondition(rows > 0 && columns > 0 && outRows > 0 && outColumns > 0, "bilinearResize: empty image")
+    precondition(rows > 0 && columns > 0 && outRows >= rows && outColumns >= columns,
+                 "bilinearResize: \(rows)×\(columns) → \(outRows)×\(outColumns) is not an enlargement")
     let r = ResizeAxis(input: rows, output: outRows)
     let c = ResizeAxis(input: columns, output: outColumns)
     var out = [Float](repeating: 0, count: outRows * outColumns)
@@ -32,13 +36,10 @@ struct ResizeAxis {
         taps = (0..<m).map { o in
             guard n > 1 else { return (0, 0, 0) }
             var x = (Double(o) + 0.5) * scale - 0.5
-            // Mirror about the first and last pixel centres; one reflection suffices when enlarging or
-            // shrinking by less than 2, and the loop covers the rest.
-            let period = Double(2 * (n - 1))
-            while x < 0 || x > Double(n - 1) {
-                if x < 0 { x = -x }
-                if x > Double(n - 1) { x = period - x }
-            }
+            // Mirror about the first and last pixel centres (x stays within half a pixel of the image
+            // when enlarging, so one reflection is enough).
+            if x < 0 { x = -x }
+            if x > Double(n - 1) { x = Double(2 * (n - 1)) - x }
             let i0 = min(Int(x.rounded(.down)), n - 1)
             let i1 = min(i0 + 1, n - 1)
             return (i0, i1, x - Double(i0))
