@@ -45,7 +45,7 @@ let package = Package(
             "Imaging", "Engine", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
-        .target(name: "Benchmarks", dependencies: ["Engine", "Networks"]),
+        .target(name: "Benchmarks", dependencies: ["Engine", "Networks", "Training"]),
         .executableTarget(name: "cseg", dependencies: [
             "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 import Engine
 import Networks
+import Training
 
 /// The benchmark rows of the engine issue, each one training (or inference) step of a network the paper
 /// uses, at the paper's batch sizes. Inputs are seeded synthetic tensors: speed does not depend on them.
@@ -45,7 +46,7 @@ public enum BenchmarkRow: String, CaseIterable, Sendable, Codable {
         case .e:
             return n * FlopCount.encoder(cfg)
                 + 3 * n * (FlopCount.decoder(cfg, blocks: 3) + FlopCount.localHead(cfg, blocks: 3,
-                                                                                   windows: LocalRegions.paper(featureSize: imageSize / 4).uniquePositions.count))
+                                                                                   windows: (try! LocalRegions.paper(featureSize: imageSize / 4)).uniquePositions.count))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Networks
+import Training
 
 /// What one benchmark row measured in one process.
 public struct RowMeasurement: Codable, Sendable {
@@ -83,7 +84,7 @@ public enum RowRunner {
         case .c:
             let cfg = UNetConfig.paper(inputSize: size)
             let net = GlobalContrastiveNet(config: cfg, seed: seed)
-            let terms = GlobalLayouts.gd(batch: n)
+            let terms = GlobalTerms.domain(batch: n, parts: 4)
             let opt = Adam(groups: [ParameterGroup(name: "enc+g1", parameters: net.encoder.units.flatMap(\.parameters) + net.head.parameters)])
             return {
                 let z = l2Normalize(net(images))
@@ -95,9 +96,9 @@ public enum RowRunner {
         case .e:
             let cfg = UNetConfig.paper(inputSize: size)
             let net = LocalContrastiveNet(config: cfg, decoderBlocks: 3, seed: seed)
-            let regions = LocalRegions.paper(featureSize: size / 4)
+            let regions = try! LocalRegions.paper(featureSize: size / 4)  // ≥ 8 for every benchmark size
             let positions = regions.uniquePositions
-            let terms = regions.lrTerms(pairs: n / 2)
+            let terms = regions.randomTerms(pairs: n / 2)
             let trainable = net.decoder.flatMap(\.units).flatMap(\.parameters) + net.head.parameters
             let opt = Adam(groups: [ParameterGroup(name: "enc", parameters: net.encoder.units.flatMap(\.parameters), frozen: true),
                                     ParameterGroup(name: "dec+g2", parameters: trainable)])
