@@ -45,9 +45,15 @@ let package = Package(
             "Imaging", "Engine", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
+        // Experiment files, grid expansion and the stage graph (docs/experiments.md).
+        .target(name: "Experiments", dependencies: [
+            "Datasets", "RunStore", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
+        .target(name: "RunStore", dependencies: ["HDF5", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks", "Training"]),
         .executableTarget(name: "cseg", dependencies: [
-            "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets",
+            "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets", "Experiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -57,6 +63,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Networks", "Imaging"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks"]),
     ]
 )

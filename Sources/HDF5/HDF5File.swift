@@ -179,6 +179,83 @@ public final class HDF5File {
         return try extent(H5Dget_space(ds), path).shape
     }
 
+    // MARK: String datasets
+
+    /// Writes `values` (row-major) as a dataset of variable-length UTF-8 strings, the type h5py writes
+    /// for `str` and reads with `.asstr()`. Long text such as a run's JSON config goes here rather than
+    /// in an attribute, whose object header is limited to ~64 KiB.
+    public func writeStrings(_ values: [String], shape: [Int], to path: String) throws {
+        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == values.count else {
+            throw fail(path, "'\(path)': shape \(shape) does not match \(values.count) strings")
+        }
+        var names = components(path)
+        guard let name = names.popLast() else { throw fail(path, "a dataset needs a name, got '\(path)'") }
+        let parent = try walk(names, for: path, creatingGroups: true)!
+        defer { H5Oclose(parent) }
+        if H5Lexists(parent, name, h5_P_DEFAULT()) > 0 { throw fail(path, "'\(path)' already exists") }
+        let type = try stringType(cset: H5T_CSET_UTF8, size: h5_T_VARIABLE(), name, path)
+        defer { H5Tclose(type) }
+        let space = try makeSpace(shape, for: path)
+        defer { H5Sclose(space) }
+        let dcpl = H5Pcreate(h5_P_DATASET_CREATE())
+        defer { H5Pclose(dcpl) }
+        H5Pset_obj_track_times(dcpl, false)
+        let ds = try check(H5Dcreate2(parent, name, type, space, h5_P_DEFAULT(), dcpl, h5_P_DEFAULT()),
+                           path, "cannot create dataset '\(path)'")
+        defer { H5Dclose(ds) }
+        guard !values.isEmpty else { return }
+        let copies: [UnsafeMutablePointer<CChar>?] = values.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        _ = try copies.withUnsafeBufferPointer { buf in
+            try check(H5Dwrite(ds, type, h5_S_ALL(), h5_S_ALL(), h5_P_DEFAULT(), buf.baseAddress),
+                      path, "cannot write dataset '\(path)'")
+        }
+    }
+
+    /// Reads a dataset of strings, variable- or fixed-length (h5py writes both), row-major.
+    public func readStrings(_ path: String) throws -> (shape: [Int], values: [String]) {
+        let ds = try openDataset(path)
+        defer { H5Dclose(ds) }
+        let fileType = try check(H5Dget_type(ds), path, "cannot get type of '\(path)'")
+        defer { H5Tclose(fileType) }
+        guard H5Tget_class(fileType) == H5T_STRING else {
+            throw fail(path, "'\(path)' holds \(describeType(fileType)), expected string")
+        }
+        let (shape, count) = try extent(H5Dget_space(ds), path)
+        guard count > 0 else { return (shape, []) }
+        let cset = H5Tget_cset(fileType)
+        if H5Tis_variable_str(fileType) > 0 {
+            let memType = try stringType(cset: cset, size: h5_T_VARIABLE(), path, path)
+            defer { H5Tclose(memType) }
+            var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+            try check(H5Dread(ds, memType, h5_S_ALL(), h5_S_ALL(), h5_P_DEFAULT(), &pointers),
+                      path, "cannot read dataset '\(path)'")
+            defer { pointers.forEach { H5free_memory($0) } }
+            return (shape, pointers.map { $0.map { String(cString: $0) } ?? "" })
+        }
+        // One spare byte per element, as for fixed-length attributes.
+        let size = H5Tget_size(fileType) + 1
+        let memType = try stringType(cset: cset, size: size, path, path)
+        defer { H5Tclose(memType) }
+        var bytes = [UInt8](repeating: 0, count: size * count)
+        try check(H5Dread(ds, memType, h5_S_ALL(), h5_S_ALL(), h5_P_DEFAULT(), &bytes),
+                  path, "cannot read dataset '\(path)'")
+        let values = (0..<count).map { i in
+            String(decoding: bytes[(i * size)..<((i + 1) * size)].prefix { $0 != 0 }, as: UTF8.self)
+        }
+        return (shape, values)
+    }
+
+    /// The stored element type as this layer names it ("float32", "int64", "string", ...), so a
+    /// reader can dispatch on it (content hashes, verification) instead of guessing.
+    public func elementTypeName(_ path: String) throws -> String {
+        let ds = try openDataset(path)
+        defer { H5Dclose(ds) }
+        let type = try check(H5Dget_type(ds), path, "cannot get type of '\(path)'")
+        defer { H5Tclose(type) }
+        return describeType(type)
+    }
+
     // MARK: Listing
 
     /// All dataset paths (no leading "/"), sorted so listings and anything derived from them are

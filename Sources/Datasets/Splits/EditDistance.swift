@@ -1,7 +1,7 @@
 /// Levenshtein distance, for "did you mean" suggestions on misspelt keys.
-enum EditDistance {
+public enum EditDistance {
     /// Insertions, deletions and substitutions (each cost 1) turning `a` into `b`, over characters.
-    static func distance(_ a: String, _ b: String) -> Int {
+    public static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
@@ -20,7 +20,7 @@ enum EditDistance {
 
     /// The candidate closest to `word` (the first in `candidates` order on ties), or nil when even the
     /// closest differs in more than half of its characters (then a suggestion would mislead).
-    static func nearest(to word: String, among candidates: [String]) -> String? {
+    public static func nearest(to word: String, among candidates: [String]) -> String? {
         var best: (String, Int)?
         for c in candidates {
             let d = distance(word.lowercased(), c.lowercased())

@@ -1,0 +1,65 @@
+import Datasets
+
+/// An experiment file, parsed and resolved (format: docs/experiments.md).
+public struct Experiment: Sendable, Equatable {
+    /// The file as given (messages) and the SHA-256 of its bytes.
+    public var path: String
+    public var sha256: String
+    public var name: String
+    public var preset: Preset
+    public var data: DataSource
+    /// Where run files go, resolved against the experiment file's directory.
+    public var output: String
+    public var grid: Grid
+    /// The preset with the file's overrides applied.
+    public var settings: ExperimentSettings
+}
+
+/// Which dataset, where, and with which split file. Relative paths in the file are resolved against the
+/// experiment file's directory (lexically, so the same invocation always prints the same paths).
+public struct DataSource: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable, Codable { case acdc, prostate, mmwhs, phantom }
+    public var kind: Kind
+    public var root: String
+    public var split: String
+    /// For `phantom`: the generator's recipe (the runner generates the data root on first use).
+    public var phantomVolumes: Int?
+    public var phantomSeed: UInt64?
+
+    public var layout: DatasetLayoutKind {
+        switch kind {
+        case .acdc, .phantom: .acdc
+        case .prostate: .prostate
+        case .mmwhs: .mmwhs
+        }
+    }
+}
+
+/// The grid: methods (each with the variants that apply to it) × budgets × combinations × seeds.
+public struct Grid: Sendable, Equatable {
+    public var methods: [Method]
+    public var budgets: [String]
+    public var combinations: [String]
+    public var seeds: [UInt64]
+    public var globalVariants: [GlobalVariant]
+    public var localVariants: [LocalVariant]
+}
+
+/// Lexical path resolution: `base/../x` → `x`, never touching the file system (no symlinks, no cwd).
+func resolve(_ path: String, against directory: String) -> String {
+    let joined = path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path
+    var parts: [Substring] = []
+    for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
+        if part == "." { continue }
+        if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+        if part == "..", joined.hasPrefix("/") { continue }
+        parts.append(part)
+    }
+    let body = parts.joined(separator: "/")
+    return joined.hasPrefix("/") ? "/" + body : (body.isEmpty ? "." : body)
+}
+
+func directoryOf(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}

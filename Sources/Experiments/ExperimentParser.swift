@@ -1,0 +1,178 @@
+import Datasets
+import Foundation
+import TOMLKit
+
+/// Reads experiment files strictly: an unknown key, a wrong type or a missing required key is an error
+/// naming the file, the key path and the nearest valid key.
+public enum ExperimentParser {
+    public static let formatVersion = 1
+
+    public static func read(_ path: String) throws -> Experiment {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExperimentError(path, "cannot read the experiment file (missing or unreadable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw ExperimentError(path, "is not UTF-8 text") }
+        return try parse(text, path: path)
+    }
+
+    public static func parse(_ text: String, path: String) throws -> Experiment {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ExperimentError(path, "line \(error.source.begin.line), column \(error.source.begin.column): not valid TOML: \(error.description)")
+        }
+        let r = TOMLReader(path: path)
+        try r.allowOnly(["format", "name", "preset", "output", "data", "grid", "network", "stage", "method"], in: root, at: "")
+        let format = try r.int("format", in: root, at: "")
+        guard format == formatVersion else {
+            throw ExperimentError(path, keyPath: "format", "is \(format); this harness reads format \(formatVersion)")
+        }
+        let dir = directoryOf(path)
+        let presetName = try r.string("preset", in: root, at: "")
+        guard let preset = Preset(rawValue: presetName) else {
+            let names = Preset.allCases.map(\.rawValue)
+            throw ExperimentError(path, keyPath: "preset", "unknown preset \"\(presetName)\" (valid: \(names.joined(separator: ", ")))",
+                                  suggestion: EditDistance.nearest(to: presetName, among: names))
+        }
+        let data = try dataSource(r, try r.table("data", in: root, at: ""), dir)
+        var settings = preset.settings(for: data.layout.constants)
+        try applyOverrides(r, root, &settings)
+        return Experiment(path: path, sha256: ContentHash.sha256(Data(text.utf8)), name: try r.string("name", in: root, at: ""),
+                          preset: preset, data: data, output: resolve(try r.string("output", in: root, at: ""), against: dir),
+                          grid: try grid(r, try r.table("grid", in: root, at: "")), settings: settings)
+    }
+
+    static func dataSource(_ r: TOMLReader, _ t: (TOMLTable, String), _ dir: String) throws -> DataSource {
+        let (table, at) = t
+        try r.allowOnly(["kind", "root", "split", "phantom_volumes", "phantom_seed"], in: table, at: at)
+        let kindName = try r.string("kind", in: table, at: at)
+        let kinds = DataSource.Kind.allCases.map(\.rawValue)
+        guard let kind = DataSource.Kind(rawValue: kindName) else {
+            throw ExperimentError(r.path, keyPath: "data.kind", "unknown dataset kind \"\(kindName)\" (valid: \(kinds.joined(separator: ", ")))",
+                                  suggestion: EditDistance.nearest(to: kindName, among: kinds))
+        }
+        var source = DataSource(kind: kind, root: resolve(try r.string("root", in: table, at: at), against: dir),
+                                split: resolve(try r.string("split", in: table, at: at), against: dir))
+        for key in ["phantom_volumes", "phantom_seed"] where table[key] != nil && kind != .phantom {
+            throw ExperimentError(r.path, keyPath: "data.\(key)", "applies only to kind = \"phantom\", not \"\(kindName)\"")
+        }
+        if kind == .phantom {
+            source.phantomVolumes = try r.optionalInt("phantom_volumes", in: table, at: at, range: 1...999) ?? 40
+            source.phantomSeed = UInt64(try r.optionalInt("phantom_seed", in: table, at: at, range: 0...Int.max) ?? 1)
+        }
+        return source
+    }
+
+    static func grid(_ r: TOMLReader, _ t: (TOMLTable, String)) throws -> Grid {
+        let (table, at) = t
+        try r.allowOnly(["methods", "budgets", "combinations", "seeds", "global_variants", "local_variants"], in: table, at: at)
+        let methods = try r.strings("methods", in: table, at: at, unique: true).enumerated().map { i, name in
+            guard let m = Method(name: name) else {
+                throw ExperimentError(r.path, keyPath: "grid.methods[\(i)]",
+                                      "unknown method \"\(name)\" (valid: \(Method.allNames.joined(separator: ", ")))",
+                                      suggestion: EditDistance.nearest(to: name, among: Method.allNames))
+            }
+            return m
+        }
+        let budgets = try r.strings("budgets", in: table, at: at, unique: true)
+        for (i, b) in budgets.enumerated() where splitKeyCount(b) == nil {
+            throw ExperimentError(r.path, keyPath: "grid.budgets[\(i)]", "\"\(b)\" is not a label budget (tr1, tr2, tr8 …)")
+        }
+        let combinations = try r.strings("combinations", in: table, at: at, unique: true)
+        let seedValues = try r.ints("seeds", in: table, at: at)
+        for (i, s) in seedValues.enumerated() where s < 0 {
+            throw ExperimentError(r.path, keyPath: "grid.seeds[\(i)]", "seeds are non-negative integers, got \(s)")
+        }
+        if Set(seedValues).count != seedValues.count { throw ExperimentError(r.path, keyPath: "grid.seeds", "lists a seed twice") }
+        func variants<V: RawRepresentable & CaseIterable>(_ key: String, _ defaults: [V]) throws -> [V] where V.RawValue == String {
+            guard table[key] != nil else { return defaults }
+            let valid = V.allCases.map(\.rawValue)
+            return try r.strings(key, in: table, at: at, unique: true).enumerated().map { i, name in
+                guard let v = V(rawValue: name) else {
+                    throw ExperimentError(r.path, keyPath: "grid.\(key)[\(i)]", "unknown variant \"\(name)\" (valid: \(valid.joined(separator: ", ")))",
+                                          suggestion: EditDistance.nearest(to: name, among: valid))
+                }
+                return v
+            }
+        }
+        return Grid(methods: methods, budgets: budgets, combinations: combinations, seeds: seedValues.map { UInt64($0) },
+                    globalVariants: try variants("global_variants", [GlobalVariant.GD]),
+                    localVariants: try variants("local_variants", [LocalVariant.LR]))
+    }
+
+    static func applyOverrides(_ r: TOMLReader, _ root: TOMLTable, _ s: inout ExperimentSettings) throws {
+        if let (t, at) = try r.optionalTable("network", in: root, at: "") {
+            try r.allowOnly(["input_size", "channel_multiplier", "target_spacing"], in: t, at: at)
+            if let v = try r.optionalInt("input_size", in: t, at: at, range: 32...1024) {
+                guard v % 32 == 0 else { throw ExperimentError(r.path, keyPath: "network.input_size", "must be divisible by 32 (five poolings), got \(v)") }
+                s.scale.inputSize = v
+            }
+            if let v = try r.optionalDouble("channel_multiplier", in: t, at: at, positive: true) { s.scale.channelMultiplier = v }
+            if t["target_spacing"] != nil {
+                let v = try r.doubles("target_spacing", in: t, at: at)
+                guard v.count == 2, v.allSatisfy({ $0 > 0 }) else {
+                    throw ExperimentError(r.path, keyPath: "network.target_spacing", "must be two positive numbers (mm, rows and columns)")
+                }
+                s.scale.targetSpacing = v
+            }
+        }
+        if let (stages, stagesAt) = try r.optionalTable("stage", in: root, at: "") {
+            try r.allowOnly(["pretrain-global", "pretrain-local", "finetune"], in: stages, at: stagesAt)
+            if let (t, at) = try r.optionalTable("pretrain-global", in: stages, at: stagesAt) {
+                try r.allowOnly(["iterations", "batch_size", "learning_rate", "temperature", "partitions", "faithful_2020"], in: t, at: at)
+                var g = s.pretrainGlobal
+                g.iterations = try r.optionalInt("iterations", in: t, at: at, range: 1...Int.max) ?? g.iterations
+                g.batchSize = try r.optionalInt("batch_size", in: t, at: at, range: 2...Int.max) ?? g.batchSize
+                g.learningRate = try r.optionalDouble("learning_rate", in: t, at: at, positive: true) ?? g.learningRate
+                g.temperature = try r.optionalDouble("temperature", in: t, at: at, positive: true) ?? g.temperature
+                g.partitions = try r.optionalInt("partitions", in: t, at: at, range: 1...64) ?? g.partitions
+                g.faithful2020 = try r.optionalBool("faithful_2020", in: t, at: at) ?? g.faithful2020
+                s.pretrainGlobal = g
+            }
+            if let (t, at) = try r.optionalTable("pretrain-local", in: stages, at: stagesAt) {
+                try r.allowOnly(["iterations", "batch_size", "lr_slices", "learning_rate", "temperature", "decoder_blocks",
+                                 "region_size", "faithful_2020"], in: t, at: at)
+                var l = s.pretrainLocal
+                l.iterations = try r.optionalInt("iterations", in: t, at: at, range: 1...Int.max) ?? l.iterations
+                l.batchSize = try r.optionalInt("batch_size", in: t, at: at, range: 2...Int.max) ?? l.batchSize
+                l.lrSlices = try r.optionalInt("lr_slices", in: t, at: at, range: 1...Int.max) ?? l.lrSlices
+                l.learningRate = try r.optionalDouble("learning_rate", in: t, at: at, positive: true) ?? l.learningRate
+                l.temperature = try r.optionalDouble("temperature", in: t, at: at, positive: true) ?? l.temperature
+                l.decoderBlocks = try r.optionalInt("decoder_blocks", in: t, at: at, range: 1...5) ?? l.decoderBlocks
+                l.regionSize = try r.optionalInt("region_size", in: t, at: at, range: 0...1) ?? l.regionSize
+                l.faithful2020 = try r.optionalBool("faithful_2020", in: t, at: at) ?? l.faithful2020
+                s.pretrainLocal = l
+            }
+            if let (t, at) = try r.optionalTable("finetune", in: stages, at: stagesAt) {
+                try r.allowOnly(["iterations", "batch_size", "learning_rate", "validate_every"], in: t, at: at)
+                var f = s.finetune
+                f.iterations = try r.optionalInt("iterations", in: t, at: at, range: 1...Int.max) ?? f.iterations
+                f.batchSize = try r.optionalInt("batch_size", in: t, at: at, range: 1...Int.max) ?? f.batchSize
+                f.learningRate = try r.optionalDouble("learning_rate", in: t, at: at, positive: true) ?? f.learningRate
+                f.validateEvery = try r.optionalInt("validate_every", in: t, at: at, range: 1...Int.max) ?? f.validateEvery
+                s.finetune = f
+            }
+        }
+        if let (methods, methodsAt) = try r.optionalTable("method", in: root, at: "") {
+            try r.allowOnly(["augment", "self-train", "mixup"], in: methods, at: methodsAt)
+            if let (t, at) = try r.optionalTable("augment", in: methods, at: methodsAt) {
+                try r.allowOnly(["elastic_sigma", "intensity"], in: t, at: at)
+                s.augment.elasticSigma = try r.optionalDouble("elastic_sigma", in: t, at: at, positive: true) ?? s.augment.elasticSigma
+                s.augment.intensity = try r.optionalBool("intensity", in: t, at: at) ?? s.augment.intensity
+            }
+            if let (t, at) = try r.optionalTable("self-train", in: methods, at: methodsAt) {
+                try r.allowOnly(["threshold", "rounds"], in: t, at: at)
+                if let v = try r.optionalDouble("threshold", in: t, at: at, positive: true) {
+                    guard v <= 1 else { throw ExperimentError(r.path, keyPath: "\(at).threshold", "must be in (0, 1], got \(v)") }
+                    s.selfTrain.threshold = v
+                }
+                s.selfTrain.rounds = try r.optionalInt("rounds", in: t, at: at, range: 1...100) ?? s.selfTrain.rounds
+            }
+            if let (t, at) = try r.optionalTable("mixup", in: methods, at: methodsAt) {
+                try r.allowOnly(["alpha"], in: t, at: at)
+                s.mixup.alpha = try r.optionalDouble("alpha", in: t, at: at, positive: true) ?? s.mixup.alpha
+            }
+        }
+    }
+}

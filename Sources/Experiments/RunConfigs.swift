@@ -1,0 +1,85 @@
+import Datasets
+import Foundation
+
+/// The dataset facts a run depends on (not where the data lives: that is a host fact, /volatile).
+struct DatasetConfig: Codable, Hashable {
+    var kind: DataSource.Kind
+    var layout: DatasetLayoutKind
+    var classNames: [String]
+    var phantomVolumes: Int?
+    var phantomSeed: UInt64?
+}
+
+/// The full config of a global pre-training run: its own settings only, so that fine-tuning changes
+/// never change its identity.
+struct GlobalPretrainingConfig: Codable {
+    var schema = 1
+    var stage = Stage.pretrainGlobal
+    var variant: GlobalVariant
+    var seed: UInt64
+    var dataset: DatasetConfig
+    var scale: ScaleSettings
+    var settings: GlobalPretrainingSettings
+    /// The unlabelled pool it trains on, and the split key naming it.
+    var poolKey: String
+    var pool: [String]
+}
+
+struct LocalPretrainingConfig: Codable {
+    var schema = 1
+    var stage = Stage.pretrainLocal
+    var variant: LocalVariant
+    var seed: UInt64
+    var dataset: DatasetConfig
+    var scale: ScaleSettings
+    var settings: LocalPretrainingSettings
+    var poolKey: String
+    var pool: [String]
+    /// The encoder it starts from, by identity.
+    var globalIdentity: String
+}
+
+struct SplitSelection: Codable {
+    var sha256: String
+    var key: String
+    var combination: String
+    var train: [String]
+    var validation: [String]
+    var test: [String]
+    /// The unlabelled volumes self-training pseudo-labels; absent for other methods.
+    var unlabelled: [String]?
+}
+
+struct FinetuneConfig: Codable {
+    var schema = 1
+    var stage = Stage.finetune
+    var method: String
+    var globalVariant: GlobalVariant?
+    var localVariant: LocalVariant?
+    var seed: UInt64
+    var dataset: DatasetConfig
+    var scale: ScaleSettings
+    var settings: FinetuneSettings
+    var augment: AugmentSettings?
+    var selfTrain: SelfTrainSettings?
+    var mixup: MixupSettings?
+    var split: SplitSelection
+    /// The pre-training run whose weights initialise this one, by identity.
+    var initialisedFrom: String?
+}
+
+/// The three kinds of stage a plan contains.
+public enum Stage: String, Sendable, Codable {
+    case pretrainGlobal = "pretrain-global", pretrainLocal = "pretrain-local", finetune
+}
+
+/// Sorted keys, no whitespace, no escaped slashes, snake_case keys: the bytes that are hashed and stored.
+enum CanonicalJSON {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        // Every value here is a finite number, string, bool or array: encoding cannot fail.
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+}

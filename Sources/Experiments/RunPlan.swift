@@ -1,0 +1,192 @@
+import Datasets
+import Foundation
+
+/// One run of an experiment, in the order the runner executes them.
+public struct PlannedRun: Sendable, Equatable {
+    /// 1-based position in the plan.
+    public var index: Int
+    public var runKey: String
+    public var stage: Stage
+    /// The method name for fine-tuning runs ("global+local+mixup"), nil for pre-training.
+    public var method: String?
+    /// Run keys of the runs whose output this one starts from (always earlier in the plan).
+    public var dependencies: [String]
+    public var seed: UInt64
+    public var output: String
+    /// SHA-256 of the canonical config, the data hashes and the seed: what a pre-training run is shared by.
+    public var identity: String
+    public var configJSON: String
+    /// The data could not be hashed (root missing, e.g. a phantom not yet generated): the identities
+    /// stand in for the data by the split's ids only and will change once the data exists.
+    public var provisional: Bool
+}
+
+/// SHA-256 of each volume's image and label files, by id; nil when the data root does not exist yet.
+public struct DataHashes: Sendable, Equatable {
+    public var byID: [String: (image: String, label: String)]? {
+        get { storage.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, (image: $0.value[0], label: $0.value[1])) }) } }
+        set { storage = newValue.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, [$0.value.image, $0.value.label]) }) } }
+    }
+    private var storage: [String: [String]]?
+
+    public init(byID: [String: (image: String, label: String)]?) {
+        self.storage = byID.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, [$0.value.image, $0.value.label]) }) }
+    }
+
+    public static let unavailable = DataHashes(byID: nil)
+
+    /// Hashes the files of `ids` under the experiment's data root, or `.unavailable` if the root is missing.
+    public static func compute(for experiment: Experiment, ids: [String]) throws -> DataHashes {
+        guard FileManager.default.fileExists(atPath: experiment.data.root) else { return .unavailable }
+        let dataset = try Dataset(kind: experiment.data.layout, root: experiment.data.root)
+        var hashes: [String: (image: String, label: String)] = [:]
+        for id in Set(ids).sorted() {
+            let files = try dataset.files(for: id)
+            hashes[id] = (try ContentHash.sha256(fileAt: files.image), try ContentHash.sha256(fileAt: files.label))
+        }
+        return DataHashes(byID: hashes)
+    }
+
+    /// `[[id, image sha, label sha]…]` for `ids` in sorted order, or the ids alone when unavailable.
+    func entries(_ ids: [String]) -> [[String]] {
+        ids.sorted().map { id in
+            guard let h = storage?[id] else { return [id, "unavailable", "unavailable"] }
+            return [id] + h
+        }
+    }
+}
+
+/// Expands an experiment's grid into the ordered list of runs, with the stage graph: each fine-tuning
+/// run after the pre-training runs it needs, each pre-training run listed once however many runs share it.
+public enum RunPlanner {
+    public static func plan(_ experiment: Experiment, split: SplitFile, data: DataHashes) throws -> [PlannedRun] {
+        let e = experiment, g = experiment.grid, s = experiment.settings
+        try check(e, split)
+        let dataset = DatasetConfig(kind: e.data.kind, layout: e.data.layout, classNames: e.data.layout.constants.classNames,
+                                    phantomVolumes: e.data.phantomVolumes, phantomSeed: e.data.phantomSeed)
+        let provisional = data.byID == nil
+        var runs: [PlannedRun] = []
+        var listed: [String: PlannedRun] = [:]  // by identity
+
+        func identity(_ configJSON: String, _ ids: [String], _ seed: UInt64) -> String {
+            struct Identity: Encodable { var config: String; var data: [[String]]; var seed: UInt64 }
+            return ContentHash.sha256(Data(CanonicalJSON.encode(Identity(config: configJSON, data: data.entries(ids), seed: seed)).utf8))
+        }
+        func add(_ run: PlannedRun) -> PlannedRun {
+            if let existing = listed[run.identity] { return existing }
+            var r = run
+            r.index = runs.count + 1
+            runs.append(r)
+            listed[r.identity] = r
+            return r
+        }
+        func pretrainOutput(_ name: String, _ id: String) -> String { "\(e.output)/pretrain/\(name)-\(id.prefix(16)).h5" }
+
+        func global(_ v: GlobalVariant, _ seed: UInt64) -> PlannedRun {
+            let pool = split.pool!
+            let json = CanonicalJSON.encode(GlobalPretrainingConfig(variant: v, seed: seed, dataset: dataset, scale: s.scale,
+                                                                    settings: s.pretrainGlobal, poolKey: pool.key, pool: pool.ids))
+            let id = identity(json, pool.ids, seed)
+            let key = "pretrain-global-\(v.rawValue)_s\(seed)"
+            return add(PlannedRun(index: 0, runKey: key, stage: .pretrainGlobal, method: nil, dependencies: [], seed: seed,
+                                  output: pretrainOutput("global-\(v.rawValue)_s\(seed)", id), identity: id, configJSON: json,
+                                  provisional: provisional))
+        }
+        func local(_ gv: GlobalVariant, _ lv: LocalVariant, _ seed: UInt64) -> PlannedRun {
+            let parent = global(gv, seed)
+            let pool = split.pool!
+            let json = CanonicalJSON.encode(LocalPretrainingConfig(variant: lv, seed: seed, dataset: dataset, scale: s.scale,
+                                                                   settings: s.pretrainLocal, poolKey: pool.key, pool: pool.ids,
+                                                                   globalIdentity: parent.identity))
+            let id = identity(json, pool.ids, seed)
+            let name = "local-\(gv.rawValue)-\(lv.rawValue)_s\(seed)"
+            return add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: .pretrainLocal, method: nil,
+                                  dependencies: [parent.runKey], seed: seed, output: pretrainOutput(name, id), identity: id,
+                                  configJSON: json, provisional: provisional))
+        }
+
+        for method in g.methods {
+            let variantPairs: [(GlobalVariant?, LocalVariant?)]
+            switch method.pretraining {
+            case nil: variantPairs = [(nil, nil)]
+            case .global: variantPairs = g.globalVariants.map { ($0, nil) }
+            case .globalLocal: variantPairs = g.globalVariants.flatMap { gv in g.localVariants.map { (gv, $0) } }
+            }
+            for (gv, lv) in variantPairs {
+                let cells: [(String, String)] = method.benchmark
+                    ? [(split.benchmark!.key, "c0")]
+                    : g.budgets.flatMap { b in g.combinations.map { (b, $0) } }
+                for (budget, comb) in cells {
+                    for seed in g.seeds {
+                        var parent: PlannedRun?
+                        if let gv { parent = lv.map { local(gv, $0, seed) } ?? global(gv, seed) }
+                        let train = try split.trainingIDs(key: budget, combination: comb)
+                        let validation = try split.validationIDs(key: budget, combination: comb)
+                        let unlabelled = method.addition == .selfTrain ? split.pool!.ids.filter { !train.contains($0) } : nil
+                        let config = FinetuneConfig(
+                            method: method.name, globalVariant: gv, localVariant: lv, seed: seed, dataset: dataset, scale: s.scale,
+                            settings: s.finetune, augment: method.addition == .augment ? s.augment : nil,
+                            selfTrain: method.addition == .selfTrain ? s.selfTrain : nil,
+                            mixup: method.addition == .mixup ? s.mixup : nil,
+                            split: SplitSelection(sha256: split.sha256, key: budget, combination: comb, train: train,
+                                                  validation: validation, test: split.test, unlabelled: unlabelled),
+                            initialisedFrom: parent?.identity)
+                        let json = CanonicalJSON.encode(config)
+                        let methodID = [gv.map { "global-\($0.rawValue)" }, lv.map { "local-\($0.rawValue)" },
+                                        method.addition?.rawValue ?? (method.pretraining == nil ? method.name : nil)]
+                            .compactMap { $0 }.joined(separator: "+")
+                        let cell = method.benchmark ? budget : "\(budget)_\(comb)"
+                        let key = "\(methodID)_\(cell)_s\(seed)"
+                        let ids = train + validation + split.test + (unlabelled ?? [])
+                        _ = add(PlannedRun(index: 0, runKey: key, stage: .finetune, method: method.name,
+                                           dependencies: parent.map { [$0.runKey] } ?? [], seed: seed,
+                                           output: "\(e.output)/runs/\(key).h5", identity: identity(json, ids, seed),
+                                           configJSON: json, provisional: provisional))
+                    }
+                }
+            }
+        }
+        return runs
+    }
+
+    /// The grid against the split file: every budget and combination exists, the pool and benchmark exist
+    /// when a method needs them.
+    static func check(_ e: Experiment, _ split: SplitFile) throws {
+        let g = e.grid
+        let needsLabelled = g.methods.contains { !$0.benchmark }
+        if needsLabelled {
+            let keys = orderedKeys(split)
+            for (i, b) in g.budgets.enumerated() where !keys.contains(b) {
+                throw ExperimentError(e.path, keyPath: "grid.budgets[\(i)]",
+                                      "\"\(b)\" is not a labelled key of \(split.path) (keys: \(keys.joined(separator: ", ")))",
+                                      suggestion: EditDistance.nearest(to: b, among: keys))
+            }
+            for b in g.budgets {
+                let combs = split.labelled.filter { $0.key == b }.map(\.combination)
+                for (i, c) in g.combinations.enumerated() where !combs.contains(c) {
+                    throw ExperimentError(e.path, keyPath: "grid.combinations[\(i)]",
+                                          "\"\(c)\" is not a combination of \(b) in \(split.path) (combinations: \(combs.joined(separator: ", ")))",
+                                          suggestion: EditDistance.nearest(to: c, among: combs))
+                }
+            }
+        }
+        for (i, m) in g.methods.enumerated() {
+            if m.pretraining != nil || m.addition == .selfTrain, split.pool == nil {
+                throw ExperimentError(e.path, keyPath: "grid.methods[\(i)]", "\"\(m.name)\" needs an unlabelled pool, and \(split.path) has no [pool]")
+            }
+            if m.benchmark, split.benchmark == nil {
+                throw ExperimentError(e.path, keyPath: "grid.methods[\(i)]", "\"benchmark\" needs a [benchmark] set, and \(split.path) has none")
+            }
+        }
+    }
+
+    static func orderedKeys(_ split: SplitFile) -> [String] {
+        var seen = Set<String>()
+        return split.labelled.map(\.key).filter { seen.insert($0).inserted }
+    }
+
+    /// The runs the runner still has to do: those without a verified output holding their config.
+    public static func pending(_ runs: [PlannedRun]) -> [PlannedRun] {
+        runs.filter { !RunCompletion.isComplete($0) }
+    }
+}

@@ -1,0 +1,79 @@
+/// Stage 1 (spec §3): encoder + g1 trained with a global contrastive loss on the unlabelled pool.
+public struct GlobalPretrainingSettings: Sendable, Hashable, Codable {
+    public var iterations: Int
+    /// B (`bt_size`): volumes per draw; the batch holds 3B (G^D-), 4B (G^D) or 2B (G^R) images.
+    public var batchSize: Int
+    public var learningRate: Double
+    public var temperature: Double
+    /// S (`n_parts`): contiguous chunks per volume.
+    public var partitions: Int
+    /// Reproduce quirks Q1 (G^D batch with 16 blank images) and Q3 (one intensity draw per call).
+    public var faithful2020: Bool
+}
+
+/// Stage 2 (spec §4): l decoder blocks + g2 on a frozen stage-1 encoder, local contrastive loss.
+public struct LocalPretrainingSettings: Sendable, Hashable, Codable {
+    public var iterations: Int
+    /// B for L^D (volume groups as in stage 1).
+    public var batchSize: Int
+    /// Slices per L^R batch: fixed at 10 in the original whatever `bt_size` said (Q5), a parameter here.
+    public var lrSlices: Int
+    public var learningRate: Double
+    public var temperature: Double
+    /// l (`no_of_decoder_blocks`).
+    public var decoderBlocks: Int
+    /// 1: 3×3 windows through a 9C → 128 map; 0: single pixels (`local_reg_size`).
+    public var regionSize: Int
+    /// Q3 for the local views (one intensity draw per call).
+    public var faithful2020: Bool
+}
+
+/// Fine-tuning, the baseline and the benchmark (spec §5.2–5.5).
+public struct FinetuneSettings: Sendable, Hashable, Codable {
+    public var iterations: Int
+    /// Slices per step, drawn uniformly with replacement from every labelled slice.
+    public var batchSize: Int
+    public var learningRate: Double
+    /// Model selection every this many steps, from step 0.
+    public var validateEvery: Int
+}
+
+/// `augment` (spec §5.4): affine + elastic, and the intensity step the original computed but discarded (Q4).
+public struct AugmentSettings: Sendable, Hashable, Codable {
+    public var elasticSigma: Double
+    public var intensity: Bool
+}
+
+/// `self-train`: pseudo-labels on the unlabelled pool whose maximum softmax probability reaches the
+/// threshold join the labelled set; `rounds` retrainings. The paper's values are unknown (spec §6).
+public struct SelfTrainSettings: Sendable, Hashable, Codable {
+    public var threshold: Double
+    public var rounds: Int
+}
+
+/// `mixup` (spec §6): λ ~ Beta(α, α) on images and one-hot labels.
+public struct MixupSettings: Sendable, Hashable, Codable {
+    public var alpha: Double
+}
+
+/// Network and input scale shared by every stage of an experiment (a stage cannot change it: weights
+/// move between stages).
+public struct ScaleSettings: Sendable, Hashable, Codable {
+    /// Slice side after crop/pad (divisible by 32).
+    public var inputSize: Int
+    /// In-plane target resolution, mm.
+    public var targetSpacing: [Double]
+    /// Channel counts × this (paper: 1).
+    public var channelMultiplier: Double
+}
+
+/// Every setting of an experiment after the preset and the file's overrides are applied.
+public struct ExperimentSettings: Sendable, Hashable, Codable {
+    public var scale: ScaleSettings
+    public var pretrainGlobal: GlobalPretrainingSettings
+    public var pretrainLocal: LocalPretrainingSettings
+    public var finetune: FinetuneSettings
+    public var augment: AugmentSettings
+    public var selfTrain: SelfTrainSettings
+    public var mixup: MixupSettings
+}

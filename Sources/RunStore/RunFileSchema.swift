@@ -1,0 +1,18 @@
+import HDF5
+
+/// Names shared by the writer, the reader and the content hash (the layout is documented in
+/// docs/run-file.md; change both together and bump `version`).
+public enum RunFileSchema {
+    /// Root attribute `schema_version`.
+    public static let version: Int64 = 1
+    /// Root attribute `format`, so a run file is recognisable without knowing its name.
+    public static let format = "ContrastiveSeg run"
+    /// The one group outside the content hash.
+    public static let volatileGroup = "volatile"
+    /// Root attributes, in the order they are hashed. `content_sha256` itself is not hashed.
+    static let hashedRootAttributes = ["format", "run_key", "schema_version", "stage"]
+    static let contentHashAttribute = "content_sha256"
+    /// deflate with shuffle for the bulky arrays (weights, activations, predictions); zlib's output is a
+    /// pure function of its input and level, so compressed files stay byte-identical run to run.
+    static let bulk = HDF5Compression(level: 4)
+}

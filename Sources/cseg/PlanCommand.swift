@@ -1,0 +1,56 @@
+import ArgumentParser
+import Datasets
+import Experiments
+import Foundation
+
+/// `cseg plan EXPERIMENT [--json]`: the runs an experiment expands to, in execution order.
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the runs of an experiment file in execution order: index, run key, stage, dependencies, seed, output.",
+        discussion: """
+        Pre-training runs are identified by the SHA-256 of their own config, the hashes of the data they \
+        read and their seed, and listed once for all the fine-tuning runs that share them. The same \
+        experiment and data always give the same list. If the data root does not exist yet (a phantom \
+        not generated), identities use the split's ids only and are marked provisional.
+        """)
+
+    @Argument(help: "The experiment file (TOML, see docs/experiments.md).")
+    var experiment: String
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        let exp = try ExperimentParser.read(experiment)
+        let split = try SplitFileParser.read(exp.data.split)
+        let ids = split.dataset.ids
+        let runs = try RunPlanner.plan(exp, split: split, data: try DataHashes.compute(for: exp, ids: ids))
+        if json {
+            struct Row: Encodable {
+                var index: Int, runKey: String, stage: String, method: String?, dependencies: [String], seed: UInt64
+                var output: String, identity: String, provisional: Bool
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            let rows = runs.map { Row(index: $0.index, runKey: $0.runKey, stage: $0.stage.rawValue, method: $0.method,
+                                      dependencies: $0.dependencies, seed: $0.seed, output: $0.output,
+                                      identity: $0.identity, provisional: $0.provisional) }
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            return
+        }
+        print("experiment \(exp.name) (\(exp.path), preset \(exp.preset.rawValue)): \(runs.count) runs")
+        if runs.first?.provisional == true {
+            print("note: data root \(exp.data.root) does not exist yet; identities are provisional")
+        }
+        let keyWidth = max(7, runs.map(\.runKey.count).max() ?? 0)
+        let stageWidth = 15
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        print(pad("#", 5) + pad("run key", keyWidth + 2) + pad("stage", stageWidth + 2) + pad("seed", 6) + "output  [depends on]")
+        for r in runs {
+            let deps = r.dependencies.isEmpty ? "" : "  [\(r.dependencies.joined(separator: ", "))]"
+            print(pad("\(r.index)", 5) + pad(r.runKey, keyWidth + 2) + pad(r.stage.rawValue, stageWidth + 2)
+                  + pad("\(r.seed)", 6) + r.output + deps)
+        }
+    }
+}

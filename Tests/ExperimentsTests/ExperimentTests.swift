@@ -1,0 +1,154 @@
+import Datasets
+import Foundation
+import RunStore
+import Testing
+@testable import Experiments
+
+/// The repository root, from this file's path (tests read the shipped split and experiment files).
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let phantomSplitPath = repoRoot + "/data-splits/phantom.toml"
+
+/// A small experiment; `extra` is appended, `grid` replaces the grid table body.
+func experimentText(grid: String = """
+    methods = ["baseline", "global", "global+local"]
+    budgets = ["tr1", "tr2"]
+    combinations = ["c1", "c2"]
+    seeds = [3, 1]
+    """, extra: String = "") -> String {
+    """
+    format = 1
+    name = "t"
+    preset = "quick"
+    output = "out"
+
+    [data]
+    kind = "phantom"
+    root = "data/none"
+    split = "\(phantomSplitPath)"
+
+    [grid]
+    \(grid)
+    \(extra)
+    """
+}
+
+func parseError(_ text: String, path: String = "/x/e.toml") -> String {
+    do {
+        _ = try ExperimentParser.parse(text, path: path)
+        return "no error"
+    } catch {
+        return "\(error)"
+    }
+}
+
+func planError(_ text: String) -> String {
+    do {
+        let e = try ExperimentParser.parse(text, path: "/x/e.toml")
+        _ = try RunPlanner.plan(e, split: try SplitFileParser.read(e.data.split), data: .unavailable)
+        return "no error"
+    } catch {
+        return "\(error)"
+    }
+}
+
+@Suite struct ExperimentParsingTests {
+    @Test func theShippedPhantomExperimentParses() throws {
+        let e = try ExperimentParser.read(repoRoot + "/experiments/phantom-quick.toml")
+        #expect(e.name == "phantom-quick")
+        #expect(e.preset == .quick)
+        #expect(e.data.kind == .phantom && e.data.layout == .acdc)
+        #expect(e.data.root == repoRoot + "/data/phantom")
+        #expect(e.data.split == phantomSplitPath)
+        #expect(e.output == repoRoot + "/runs/phantom-quick")
+        #expect(e.data.phantomVolumes == 40 && e.data.phantomSeed == 1)
+        #expect(e.grid.methods.map(\.name) == ["baseline", "augment", "self-train", "mixup", "global", "global+local",
+                                              "global+local+augment", "benchmark"])
+        #expect(e.settings.finetune.validateEvery == 25)
+        let split = try SplitFileParser.read(e.data.split)
+        #expect(try RunPlanner.plan(e, split: split, data: .unavailable).count > 0)
+    }
+
+    @Test func presetsAndOverrides() throws {
+        let paper = Preset.paper.settings(for: .acdc)
+        #expect(paper.scale == ScaleSettings(inputSize: 192, targetSpacing: [1.36719, 1.36719], channelMultiplier: 1))
+        #expect(paper.pretrainGlobal.iterations == 10001 && paper.pretrainGlobal.batchSize == 12)
+        #expect(paper.pretrainLocal.lrSlices == 10 && paper.pretrainLocal.decoderBlocks == 3)
+        #expect(paper.finetune == FinetuneSettings(iterations: 10001, batchSize: 20, learningRate: 1e-3, validateEvery: 50))
+        #expect(Preset.paper.settings(for: .mmwhs).scale.inputSize == 160)
+        let quick = Preset.quick.settings(for: .mmwhs)
+        // Same field of view: 160 × 1.5 mm = 96 × 2.5 mm.
+        #expect(quick.scale.inputSize == 96 && quick.scale.targetSpacing == [2.5, 2.5])
+        let e = try ExperimentParser.parse(experimentText(extra: """
+            [network]
+            channel_multiplier = 0.5
+            [stage.pretrain-global]
+            iterations = 7
+            faithful_2020 = true
+            learning_rate = 1
+            [stage.finetune]
+            batch_size = 3
+            [method.mixup]
+            alpha = 0.4
+            """), path: "e.toml")
+        #expect(e.settings.scale.channelMultiplier == 0.5)
+        #expect(e.settings.pretrainGlobal.iterations == 7 && e.settings.pretrainGlobal.faithful2020)
+        #expect(e.settings.pretrainGlobal.learningRate == 1.0)
+        #expect(e.settings.finetune.batchSize == 3 && e.settings.finetune.iterations == 500)
+        #expect(e.settings.mixup.alpha == 0.4)
+        #expect(e.data.root == "data/none" && e.output == "out")
+    }
+
+    @Test func methodNamesRoundTrip() {
+        for name in Method.allNames { #expect(Method(name: name)?.name == name) }
+        #expect(Method.allNames.count == 13)
+        #expect(Method(name: "global+local+self-train") == Method(pretraining: .globalLocal, addition: .selfTrain, benchmark: false))
+        #expect(Method(name: "local") == nil)
+        #expect(Method(name: "augment+global") == nil)
+    }
+
+    @Test func everyErrorNamesFileKeyAndNearestKey() {
+        let p = "/x/e.toml"
+        #expect(parseError(experimentText(extra: "[stage.finetune]\niteratons = 5")) ==
+                "\(p): stage.finetune.iteratons: unknown key (valid here: iterations, batch_size, learning_rate, validate_every); did you mean \"stage.finetune.iterations\"?")
+        #expect(parseError(experimentText(extra: "[stage.finetune]\niterations = \"5\"")) ==
+                "\(p): stage.finetune.iterations: must be an integer, found a string")
+        #expect(parseError(experimentText(extra: "[stage.finetune]\niterations = 0")) ==
+                "\(p): stage.finetune.iterations: must be at least 1, got 0")
+        #expect(parseError(experimentText(extra: "[stage.fine-tune]\niterations = 5")) ==
+                "\(p): stage.fine-tune: unknown key (valid here: pretrain-global, pretrain-local, finetune); did you mean \"stage.finetune\"?")
+        #expect(parseError(experimentText(extra: "[method.mixup]\nalpha = true")) ==
+                "\(p): method.mixup.alpha: must be a number, found a bool")
+        #expect(parseError(experimentText(extra: "[stage.pretrain-global]\nfaithful_2020 = 1")) ==
+                "\(p): stage.pretrain-global.faithful_2020: must be true or false, found an integer")
+        #expect(parseError(experimentText(extra: "[network]\ninput_size = 100")) ==
+                "\(p): network.input_size: must be divisible by 32 (five poolings), got 100")
+        #expect(parseError(experimentText(grid: "methods = [\"baselin\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]")) ==
+                "\(p): grid.methods[0]: unknown method \"baselin\" (valid: \(Method.allNames.joined(separator: ", "))); did you mean \"baseline\"?")
+        #expect(parseError(experimentText(grid: "methods = [\"baseline\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]\nglobal_variants = [\"GDminu\"]")) ==
+                "\(p): grid.global_variants[0]: unknown variant \"GDminu\" (valid: GR, GDminus, GD); did you mean \"GDminus\"?")
+        #expect(parseError(experimentText(grid: "methods = [\"baseline\", \"baseline\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]")) ==
+                "\(p): grid.methods[1]: \"baseline\" is listed twice")
+        #expect(parseError(experimentText(grid: "methods = [\"baseline\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [-1]")) ==
+                "\(p): grid.seeds[0]: seeds are non-negative integers, got -1")
+        #expect(parseError(experimentText(grid: "methods = []\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]")) ==
+                "\(p): grid.methods: must not be empty")
+        #expect(parseError(experimentText(grid: "methods = [\"baseline\"]\nbudgets = [\"all\"]\ncombinations = [\"c1\"]\nseeds = [1]")) ==
+                "\(p): grid.budgets[0]: \"all\" is not a label budget (tr1, tr2, tr8 …)")
+        #expect(parseError(experimentText(grid: "methods = [\"baseline\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]")) ==
+                "\(p): grid.seeds: missing required key")
+        #expect(parseError(experimentText().replacingOccurrences(of: "preset = \"quick\"", with: "preset = \"quik\"")) ==
+                "\(p): preset: unknown preset \"quik\" (valid: paper, quick); did you mean \"quick\"?")
+        #expect(parseError(experimentText().replacingOccurrences(of: "kind = \"phantom\"", with: "kind = \"acdcc\"")) ==
+                "\(p): data.kind: unknown dataset kind \"acdcc\" (valid: acdc, prostate, mmwhs, phantom); did you mean \"acdc\"?")
+        #expect(parseError(experimentText().replacingOccurrences(of: "kind = \"phantom\"", with: "kind = \"acdc\"\nphantom_seed = 2")) ==
+                "\(p): data.phantom_seed: applies only to kind = \"phantom\", not \"acdc\"")
+        #expect(parseError(experimentText().replacingOccurrences(of: "format = 1", with: "format = 2")) ==
+                "\(p): format: is 2; this harness reads format 1")
+        #expect(parseError(experimentText(extra: "outptu = \"x\"")).hasPrefix("\(p): grid.outptu: unknown key"))
+        #expect(parseError("format = 1\nname = ") .hasPrefix("\(p): line 2, column"))
+        #expect(planError(experimentText(grid: "methods = [\"baseline\"]\nbudgets = [\"tr3\"]\ncombinations = [\"c1\"]\nseeds = [1]")) ==
+                "\(p): grid.budgets[0]: \"tr3\" is not a labelled key of \(phantomSplitPath) (keys: tr1, tr2, tr8); did you mean \"tr1\"?")
+        #expect(planError(experimentText(grid: "methods = [\"baseline\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c9\"]\nseeds = [1]")) ==
+                "\(p): grid.combinations[0]: \"c9\" is not a combination of tr1 in \(phantomSplitPath) (combinations: c1, c2, c3, c4, c5); did you mean \"c1\"?")
+    }
+}

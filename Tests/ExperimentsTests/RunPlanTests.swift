@@ -1,0 +1,130 @@
+import Datasets
+import Foundation
+import RunStore
+import Testing
+@testable import Experiments
+
+func plan(_ text: String, data: DataHashes = .unavailable) throws -> [PlannedRun] {
+    let e = try ExperimentParser.parse(text, path: "e.toml")
+    return try RunPlanner.plan(e, split: try SplitFileParser.read(e.data.split), data: data)
+}
+
+@Suite struct RunPlanTests {
+    @Test func gridExpandsInAStableDocumentedOrder() throws {
+        let runs = try plan(experimentText(grid: """
+            methods = ["baseline", "global+local", "benchmark"]
+            budgets = ["tr2", "tr1"]
+            combinations = ["c1"]
+            seeds = [3, 1]
+            """))
+        #expect(runs.map(\.runKey) == [
+            "baseline_tr2_c1_s3", "baseline_tr2_c1_s1", "baseline_tr1_c1_s3", "baseline_tr1_c1_s1",
+            "pretrain-global-GD_s3", "pretrain-local-GD-LR_s3", "global-GD+local-LR_tr2_c1_s3",
+            "pretrain-global-GD_s1", "pretrain-local-GD-LR_s1", "global-GD+local-LR_tr2_c1_s1",
+            "global-GD+local-LR_tr1_c1_s3", "global-GD+local-LR_tr1_c1_s1",
+            "benchmark_trall_s3", "benchmark_trall_s1",
+        ])
+        #expect(runs.map(\.index) == Array(1...14))
+        #expect(runs[0].output == "out/runs/baseline_tr2_c1_s3.h5")
+        #expect(runs[5].dependencies == ["pretrain-global-GD_s3"])
+        #expect(runs[6].dependencies == ["pretrain-local-GD-LR_s3"])
+        #expect(runs[4].output.hasPrefix("out/pretrain/global-GD_s3-") && runs[4].output.hasSuffix(".h5"))
+        // Stability: the same experiment gives the same list, configs and identities.
+        #expect(try plan(experimentText(grid: """
+            methods = ["baseline", "global+local", "benchmark"]
+            budgets = ["tr2", "tr1"]
+            combinations = ["c1"]
+            seeds = [3, 1]
+            """)) == runs)
+        // Every dependency comes earlier.
+        for r in runs {
+            for d in r.dependencies { #expect(runs.firstIndex { $0.runKey == d }! < r.index - 1) }
+        }
+    }
+
+    @Test func preTrainingIsSharedAndIdentifiedByItsOwnConfig() throws {
+        let runs = try plan(experimentText())
+        let global1 = runs.filter { $0.runKey == "pretrain-global-GD_s1" }
+        #expect(global1.count == 1)
+        let users = runs.filter { $0.dependencies == ["pretrain-global-GD_s1"] }
+        #expect(users.map(\.runKey) == ["global-GD_tr1_c1_s1", "global-GD_tr1_c2_s1", "global-GD_tr2_c1_s1",
+                                        "global-GD_tr2_c2_s1", "pretrain-local-GD-LR_s1"])
+        let key = { (runs: [PlannedRun], name: String) in runs.first { $0.runKey == name }!.identity }
+
+        // A fine-tuning parameter leaves pre-training identities alone.
+        let ft = try plan(experimentText(extra: "[stage.finetune]\niterations = 77"))
+        #expect(key(ft, "pretrain-global-GD_s1") == key(runs, "pretrain-global-GD_s1"))
+        #expect(key(ft, "pretrain-local-GD-LR_s1") == key(runs, "pretrain-local-GD-LR_s1"))
+        #expect(key(ft, "global-GD_tr1_c1_s1") != key(runs, "global-GD_tr1_c1_s1"))
+        // A pre-training parameter changes that stage's identity, and everything downstream.
+        let pre = try plan(experimentText(extra: "[stage.pretrain-global]\ntemperature = 0.5"))
+        #expect(key(pre, "pretrain-global-GD_s1") != key(runs, "pretrain-global-GD_s1"))
+        #expect(key(pre, "pretrain-local-GD-LR_s1") != key(runs, "pretrain-local-GD-LR_s1"))
+        #expect(key(pre, "global-GD_tr1_c1_s1") != key(runs, "global-GD_tr1_c1_s1"))
+        #expect(key(pre, "baseline_tr1_c1_s1") == key(runs, "baseline_tr1_c1_s1"))
+        #expect(pre.first { $0.runKey == "pretrain-global-GD_s1" }!.output != runs.first { $0.runKey == "pretrain-global-GD_s1" }!.output)
+        // A local parameter leaves the global stage alone.
+        let loc = try plan(experimentText(extra: "[stage.pretrain-local]\ndecoder_blocks = 2"))
+        #expect(key(loc, "pretrain-global-GD_s1") == key(runs, "pretrain-global-GD_s1"))
+        #expect(key(loc, "pretrain-local-GD-LR_s1") != key(runs, "pretrain-local-GD-LR_s1"))
+        // The seed is part of the identity.
+        #expect(key(runs, "pretrain-global-GD_s1") != key(runs, "pretrain-global-GD_s3"))
+    }
+
+    @Test func dataHashesEnterTheIdentity() throws {
+        let split = try SplitFileParser.read(phantomSplitPath)
+        var hashes: [String: (image: String, label: String)] = [:]
+        for id in split.dataset.ids { hashes[id] = (String(repeating: "a", count: 64), String(repeating: "b", count: 64)) }
+        let a = try plan(experimentText(), data: DataHashes(byID: hashes))
+        #expect(a.allSatisfy { !$0.provisional })
+        let pooled = split.pool!.ids[0]
+        hashes[pooled] = (String(repeating: "c", count: 64), hashes[pooled]!.label)
+        let b = try plan(experimentText(), data: DataHashes(byID: hashes))
+        #expect(a.first { $0.runKey == "pretrain-global-GD_s1" }!.identity != b.first { $0.runKey == "pretrain-global-GD_s1" }!.identity)
+        let u = try plan(experimentText())
+        #expect(u.allSatisfy { $0.provisional })
+        #expect(u.first!.identity != a.first!.identity)
+    }
+
+    @Test func configsAreCanonicalJSONWithOnlyTheirOwnSettings() throws {
+        let runs = try plan(experimentText(grid: """
+            methods = ["global+mixup"]
+            budgets = ["tr1"]
+            combinations = ["c2"]
+            seeds = [1]
+            """))
+        let ft = runs.last!
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(ft.configJSON.utf8)) as? [String: Any])
+        #expect(object["method"] as? String == "global+mixup")
+        #expect(object["mixup"] != nil && object["augment"] == nil && object["self_train"] == nil)
+        let split = try #require(object["split"] as? [String: Any])
+        #expect(split["key"] as? String == "tr1" && split["combination"] as? String == "c2")
+        #expect(split["train"] as? [String] == ["015"])
+        #expect(object["initialised_from"] as? String == runs[0].identity)
+        #expect(!ft.configJSON.contains(" ") && !ft.configJSON.contains("\n"))
+        let pre = try #require(try JSONSerialization.jsonObject(with: Data(runs[0].configJSON.utf8)) as? [String: Any])
+        #expect(pre["stage"] as? String == "pretrain-global" && pre["finetune"] == nil && pre["split"] == nil)
+    }
+
+    @Test func aRunIsCompleteOnlyWithAVerifiedFileHoldingItsConfig() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("PlanTests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/runs", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let runs = try plan(experimentText(grid: "methods = [\"baseline\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\", \"c2\"]\nseeds = [1]")
+            .replacingOccurrences(of: "output = \"out\"", with: "output = \"\(dir)\""))
+        #expect(RunPlanner.pending(runs).count == 2)
+        func record(_ r: PlannedRun, config: String) -> RunRecord {
+            RunRecord(runKey: r.runKey, stage: r.stage.rawValue, configJSON: config,
+                      provenance: RunProvenance(harnessVersion: "t", gitCommit: "t", gitDirty: false, toolchain: "t", libraries: [],
+                                                openBLASCore: "t", openBLASThreads: 1, engineThreads: 1, cpuModel: "t"),
+                      volatile: RunVolatile(host: "h", startedUTC: "", finishedUTC: "", timings: [], dataRoot: ""),
+                      seeds: [RunSeed(purpose: "run", value: r.seed)],
+                      inputs: RunInputs(splitSHA256: "", volumes: [], dependencies: []),
+                      curves: RunCurves(trainSteps: [], losses: [], learningRate: [], validationSteps: [], validationDice: [], bestStep: -1),
+                      metrics: nil, bestWeights: nil, finalWeights: [], activations: nil, predictions: [])
+        }
+        try RunFileWriter.write(record(runs[0], config: runs[0].configJSON), to: runs[0].output)
+        try RunFileWriter.write(record(runs[1], config: runs[0].configJSON), to: runs[1].output)  // stale config
+        #expect(RunPlanner.pending(runs).map(\.runKey) == ["baseline_tr1_c2_s1"])
+    }
+}
