@@ -1,6 +1,7 @@
 import CConvKernels
 import Engine
 import Testing
+import TestSupport
 
 /// Convolution against a direct double-precision sum, on shapes that exercise every path of the
 /// chunking and the panel kernels: planes smaller than a panel (several samples per panel), planes

@@ -1,5 +1,6 @@
 import Engine
 import Testing
+import TestSupport
 
 @Suite("Finite-difference gradients of every op")
 struct OpGradientTests {

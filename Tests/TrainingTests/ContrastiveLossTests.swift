@@ -2,6 +2,7 @@ import Foundation
 import Engine
 import Networks
 import Testing
+import TestSupport
 import Training
 
 @Suite("Contrastive losses")

@@ -10,16 +10,21 @@ import Testing
 /// relative error of `tolerance` at the scale of the gradient. With float32 forward passes and h = 1e-2
 /// the rounding error of a difference is about 1e-5 relative and the truncation error O(h²), so
 /// 1e-2 (on the gradient's scale) separates a correct gradient from a wrong one by orders of magnitude.
-// Copied from Tests/EngineTests/GradientCheck.swift (test targets cannot share sources).
-struct GradientCheck {
-    var h: Float = 1e-2
-    var tolerance: Double = 1e-2
+public struct GradientCheck {
+    public var h: Float = 1e-2
+    public var tolerance: Double = 1e-2
     /// Check at most this many elements per input (spread evenly) to keep big checks fast.
-    var maxElements = 64
+    public var maxElements = 64
+
+    public init(h: Float = 1e-2, tolerance: Double = 1e-2, maxElements: Int = 64) {
+        self.h = h
+        self.tolerance = tolerance
+        self.maxElements = maxElements
+    }
 
     /// Returns the worst relative error (also asserted).
     @discardableResult
-    func run(_ inputs: [Tensor], sourceLocation: SourceLocation = #_sourceLocation, _ f: () -> Tensor) -> Double {
+    public func run(_ inputs: [Tensor], sourceLocation: SourceLocation = #_sourceLocation, _ f: () -> Tensor) -> Double {
         let probe = f()
         var weights = RandomStream(seed: 99, purpose: "gradcheck/weights")
         let r = (0..<probe.count).map { _ in weights.uniform(-1, 1) }
@@ -63,13 +68,13 @@ struct GradientCheck {
 }
 
 /// Σ y·r as an op built from public pieces: dense of the flattened output with r as a column.
-func weightedSum(_ y: Tensor, _ r: Tensor) -> Tensor {
+public func weightedSum(_ y: Tensor, _ r: Tensor) -> Tensor {
     let flatY = reshape(y, to: [1, y.count])
     let col = Tensor(shape: [r.count, 1], data: r.data)
     return reshape(dense(flatY, weight: col), to: [])
 }
 
-func randomTensor(_ shape: [Int], seed: UInt64, purpose: String, scale: Float = 1, requiresGrad: Bool = true) -> Tensor {
+public func randomTensor(_ shape: [Int], seed: UInt64, purpose: String, scale: Float = 1, requiresGrad: Bool = true) -> Tensor {
     var s = RandomStream(seed: seed, purpose: purpose)
     return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in s.uniform(-scale, scale) },
                   requiresGrad: requiresGrad)
