@@ -81,6 +81,14 @@ struct SliceRenderer {
         let fine = SmoothField(width: nx, height: ny, cell: 3.5 / a.pixel, draw: &textureDraw)
         let coarse = SmoothField(width: nx, height: ny, cell: 14 / a.pixel, draw: &textureDraw)
 
+        // The distinct corner sub-samples and end levels that settle a pure pixel (with one in-plane
+        // sub-sample the four corners are one point; with one level the ends are one level).
+        var cornerProbes: [(Int, Int, Int)] = []
+        for m in Set([0, throughPlane - 1]).sorted() {
+            for corner in [(0, 0), (kk - 1, 0), (0, kk - 1), (kk - 1, kk - 1)] where !cornerProbes.contains(where: { $0 == (corner.0, corner.1, m) }) {
+                if (corner.0, corner.1, m) != (kk / 2, kk / 2, throughPlane / 2) { cornerProbes.append((corner.0, corner.1, m)) }
+            }
+        }
         var counts = [Int](repeating: 0, count: Tissue.count)
         var labelCounts = [Int](repeating: 0, count: 4)
         for j in 0..<ny {
@@ -95,11 +103,9 @@ struct SliceRenderer {
                 // Pure pixels (most of them) are settled by the corners of the sub-sample box and its centre.
                 let probe = at(kk / 2, kk / 2, throughPlane / 2)
                 var pure = true
-                corners: for m in [0, throughPlane - 1] {
-                    for (si, sj) in [(0, 0), (kk - 1, 0), (0, kk - 1), (kk - 1, kk - 1)] where at(si, sj, m) != probe {
-                        pure = false
-                        break corners
-                    }
+                for (si, sj, m) in cornerProbes where at(si, sj, m) != probe {
+                    pure = false
+                    break
                 }
                 let tex = 1 + signal.textureStrength * (0.55 * fine[i, j] + 0.85 * coarse[i, j])
                 let texOdd = 1 + signal.textureStrength * (-0.55 * fine[i, j] + 0.85 * coarse[i, j])

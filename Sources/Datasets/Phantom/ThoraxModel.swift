@@ -71,8 +71,8 @@ struct ThoraxModel: Sendable {
         // Spinous process behind the canal, erector spinae either side.
         let sp = (x * x) / 16 + ((y - canalY + 16) * (y - canalY + 16)) / 81
         if sp < 1 { return sp < 0.45 ? (.marrow, 0) : (.cortex, 0) }
-        for side in [-1.0, 1.0] {
-            let ex = (x - side * (spine.radius + 10)) / (spine.radius + 6), ey = (y - (canalY - 4)) / 24
+        do {
+            let ex = (abs(x) - (spine.radius + 10)) / (spine.radius + 6), ey = (y - (canalY - 4)) / 24
             if ex * ex + ey * ey < 1 { return (.muscle, 0) }
         }
 
