@@ -7,8 +7,11 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
 
     /// In-plane pixel size, mm (ACDC measured 0.70–1.92, mostly 1.37–1.68).
     public var inPlaneSpacingMM: ClosedRange<Double> = 1.2...1.9
-    /// Matrix size per in-plane axis, drawn independently for x and y (ACDC 154–428 × 154–512).
-    public var matrixSize: ClosedRange<Int> = 150...260
+    /// Field of view per in-plane axis, mm, drawn independently for x and y (ACDC ≈ 300–420: p001 is
+    /// 400 × 338). The matrix is FOV / pixel, clipped to `matrixSize`.
+    public var fieldOfViewMM: ClosedRange<Double> = 300...420
+    /// Allowed matrix size per in-plane axis (ACDC 154–428 × 154–512); a fixed range fixes the matrix.
+    public var matrixSize: ClosedRange<Int> = 150...512
     /// Slice spacing, mm (ACDC 5–10).
     public var sliceSpacingMM: ClosedRange<Double> = 5...10
     /// Slices from base to apex (ACDC 6–18); the stack always runs base (z index 0) → apex.
@@ -62,6 +65,7 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
             if !ok { throw PhantomParameterError(message) }
         }
         try require(inPlaneSpacingMM.lowerBound > 0, "inPlaneSpacingMM must be positive, got \(inPlaneSpacingMM)")
+        try require(fieldOfViewMM.lowerBound > 0, "fieldOfViewMM must be positive, got \(fieldOfViewMM)")
         try require(matrixSize.lowerBound >= 32, "matrixSize must be at least 32, got \(matrixSize)")
         try require(sliceSpacingMM.lowerBound > 0, "sliceSpacingMM must be positive, got \(sliceSpacingMM)")
         try require(sliceCount.lowerBound >= 1, "sliceCount must be at least 1, got \(sliceCount)")

@@ -29,7 +29,8 @@ struct PhantomSubject {
 
         var a = PhantomDraw(seed: seed, patient: patient, purpose: "acquisition")
         let pixel = a.uniform(p.inPlaneSpacingMM)
-        let nx = a.int(p.matrixSize), ny = a.int(p.matrixSize)
+        func matrix() -> Int { min(p.matrixSize.upperBound, max(p.matrixSize.lowerBound, Int((a.uniform(p.fieldOfViewMM) / pixel).rounded()))) }
+        let nx = matrix(), ny = matrix()
         // Stack: from 0–1 slice above the base to at or beyond the apical cap.
         let coverage = heart.epicardialLength + a.uniform(0, 12)
         var count = a.int(p.sliceCount)
@@ -210,15 +211,7 @@ struct PhantomSubject {
         let fatAnterior = d.logUniform(4...35)
         let fatPosterior = fatAnterior * d.uniform(0.3, 0.7)
         let muscle = d.uniform(8, 15)
-        var ribs: [(c: Double, s: Double)] = [(0, 1)]   // sternum
-        var angle = d.uniform(15, 30)
-        while angle < 345 {
-            if !(angle > 235 && angle < 305) && abs(angle - 90) > 12 {
-                let rad = angle * Double.pi / 180
-                ribs.append((cos(rad), sin(rad)))
-            }
-            angle += d.uniform(20, 30)
-        }
+        let backMuscle = d.uniform(8, 25)
         let spineRadius = d.uniform(15, 20)
         let spineGap = 40 + d.uniform(0, 15)
         // The whole heart (LV, RV crescent, fat) must fit between the spine and the anterior chest wall:
@@ -232,25 +225,73 @@ struct PhantomSubject {
         }
         let spineY = -halfDepth + fatPosterior + spineGap
         let lo = spineY + spineRadius + heartExtent + 22
-        let hi = halfDepth - fatAnterior - muscle - heartExtent - 4
-        let heartY = lo + max(0, hi - lo) * d.uniform(0.3, 0.7)
+        let reach = (heart.cavityRadius + heart.wall) * (1 + heart.rvScale * 0.45) + heart.rvWall
+        let hi = halfDepth - fatAnterior - muscle - reach - 3
+        // The heart lies against the anterior chest wall (the RV behind the sternum).
+        let heartY = lo + max(0, hi - lo) * d.uniform(0.6, 1.0)
         let lateralRoom = max(0, halfWidth - fatAnterior - muscle - heartExtent - 5)
         let heartX = min(lateralRoom, halfWidth * d.uniform(0.05, 0.2) * min(1, v + 0.2))
         let rvDirection = Double.pi - d.uniform(0.2, 0.7)
         let alpha = rvDirection - Double.pi
-        return ThoraxModel(
+        var thorax = ThoraxModel(
             halfWidth: halfWidth, halfDepth: halfDepth,
-            outlineWobble: (0..<2).map { _ in (c: d.normal(0, 0.03), s: d.normal(0, 0.03)) },
-            fatAnterior: fatAnterior, fatPosterior: fatPosterior, muscle: muscle,
-            ribs: ribs, ribRadius: d.uniform(4.5, 6.5),
+            outlineWobble: (2...5).map { k in (c: d.normal(0, 0.035 / Double(k - 1)), s: d.normal(0, 0.035 / Double(k - 1))) },
+            fatAnterior: fatAnterior, fatPosterior: fatPosterior,
+            fatWobble: (1...4).map { k in (c: d.normal(0, 0.2 / Double(k)), s: d.normal(0, 0.2 / Double(k))) },
+            muscle: muscle, backMuscle: backMuscle,
+            ribs: [], arms: [],
             spine: (spineY, spineRadius),
             aorta: (d.uniform(20, 32), spineY + d.uniform(12, 22), min(14, max(8, d.normal(10.3, 1.5)))),
             heartCentre: (heartX, heartY),
             heartRotation: (cos(alpha), sin(alpha)),
+            heartReach: reach,
             pericardialFat: d.uniform(2, 15),
+            mediastinalMargin: d.uniform(3, 14),
+            marginWobble: (0..<2).map { _ in (c: d.normal(0, 0.35), s: d.normal(0, 0.35)) },
+            mediastinalFat: min(0.9, max(0.1, 0.2 + fatAnterior / 40 + d.jitter(0.15))),
+            fatPattern: (d.normal(0, 0.12), d.normal(0, 0.12), d.uniform(0, 2 * Double.pi),
+                         d.normal(0, 0.2), d.normal(0, 0.2), d.uniform(0, 2 * Double.pi)),
+            vesselSeed: UInt64(d.int(0...Int(Int32.max))), vesselCell: d.uniform(8, 11),
             liver: (-halfWidth * d.uniform(0.25, 0.45), -halfDepth * d.uniform(0.1, 0.35), halfWidth * d.uniform(0.45, 0.65),
                     halfDepth * d.uniform(0.5, 0.7), heart.cavityLength * d.uniform(0.2, 0.7)),
             stomach: (halfWidth * d.uniform(0.3, 0.5), -halfDepth * d.uniform(0.0, 0.3), d.uniform(25, 45), d.uniform(20, 40),
                       heart.cavityLength * d.uniform(0.5, 0.9), d.uniform(-0.3, 0.5)))
+
+        // Ribs: irregular spacing and size, cut obliquely by the short-axis plane, so each is an
+        // ellipse along the chest wall (1.3–3.5× longer than thick); none over the spine. The sternum
+        // is a flat bar in front.
+        func wallPoint(_ angle: Double, inset: Double) -> (x: Double, y: Double, tc: Double, ts: Double) {
+            let c = cos(angle), s = sin(angle)
+            let rr = thorax.outline(c, s) - thorax.fatThickness(c, s) - inset
+            return (rr * c, rr * s, -s, c)
+        }
+        let sternum = wallPoint(Double.pi / 2 + d.jitter(0.05), inset: muscle * d.uniform(0.3, 0.6))
+        var ribs = [ThoraxModel.Rib(x: sternum.x, y: sternum.y, tc: sternum.tc, ts: sternum.ts,
+                                    halfLength: d.uniform(8, 14), halfThickness: d.uniform(4, 6))]
+        var angle = d.uniform(10, 30)
+        while angle < 350 {
+            if !(angle > 240 && angle < 300) && abs(angle - 90) > 14 {
+                let thickness = d.uniform(3, 6.5)
+                let p = wallPoint(angle * Double.pi / 180, inset: thorax.muscleThickness(sin(angle * Double.pi / 180)) * d.uniform(0.3, 0.9))
+                let tilt = d.jitter(0.35)    // the rib's long axis is not exactly along the wall
+                ribs.append(.init(x: p.x, y: p.y, tc: p.tc * cos(tilt) - p.ts * sin(tilt), ts: p.ts * cos(tilt) + p.tc * sin(tilt),
+                                  halfLength: thickness * d.uniform(1.3, 3.5), halfThickness: thickness))
+            }
+            angle += d.uniform(14, 38)
+        }
+        thorax.ribs = ribs
+
+        // Arms at the sides in about half the volumes (many ACDC scans show them at the FOV's edge).
+        if d.chance(0.5) {
+            thorax.arms = [-1.0, 1.0].map { side in
+                let radius = d.uniform(38, 55) * (1 + fatAnterior / 80)
+                let x = side * (halfWidth + d.uniform(-4, 20) + radius)
+                let y = halfDepth * d.uniform(-0.35, 0.15)
+                let boneAngle = d.uniform(0, 2 * Double.pi), boneOffset = radius * d.uniform(0, 0.3)
+                return ThoraxModel.Arm(x: x, y: y, radius: radius, fat: d.uniform(4, 12) * (1 + fatAnterior / 30),
+                                       bone: (x + boneOffset * cos(boneAngle), y + boneOffset * sin(boneAngle), d.uniform(10, 14)))
+            }
+        }
+        return thorax
     }
 }

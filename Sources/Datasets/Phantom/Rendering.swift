@@ -109,12 +109,9 @@ struct SliceRenderer {
                 }
                 let tex = 1 + signal.textureStrength * (0.55 * fine[i, j] + 0.85 * coarse[i, j])
                 let texOdd = 1 + signal.textureStrength * (-0.55 * fine[i, j] + 0.85 * coarse[i, j])
-                // Lung vessels: bright dots where the fine field peaks.
-                let vessel = min(1, max(0, (fine[i, j] - 1.5) / 0.6))
                 func tissueSignal(_ t: Tissue) -> Double {
                     let tx = t.rawValue % 2 == 0 ? tex : texOdd
-                    let base = signal.signal[t.rawValue] * max(0, 1 + t.textureAmplitude * (tx - 1))
-                    return t == .lung ? base + vessel * vessel * 1.5 * SignalModel.myocardiumSignal : base
+                    return signal.signal[t.rawValue] * max(0, 1 + t.textureAmplitude * (tx - 1))
                 }
                 if pure {
                     magnitude[idx] = tissueSignal(probe.0)
