@@ -48,6 +48,18 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
     /// In-plane blur, Gaussian SD in pixels, applied to the complex signal before noise (reconstruction
     /// low-pass; MRXCAT uses a 1.2 px disk).
     public var blurSigmaPixels: Double = 0.5
+    /// Blood brightening near the base (through-plane inflow of unsaturated blood), relative, fading
+    /// over the first 25 mm below the base plane and patchy (coarse texture).
+    public var inflowBrightening: Double = 0.2
+    /// Gibbs ringing: weight of a truncated-sinc reconstruction kernel (k-space cut at 0.85 of the
+    /// matrix's Nyquist) blended with the identity; ringing shows at bright blood and fat edges.
+    public var gibbsRinging: Double = 0.5
+    /// Largest ghost amplitude (share of the signal) copied half a FOV along the phase-encode axis
+    /// (respiratory/cardiac motion); each volume draws its amplitude uniform in 0…this.
+    public var ghosting: Double = 0.04
+    /// Multiplier of off-resonance banding depth: dark bSSFP bands where the off-resonance phase
+    /// crosses ±1/(2TR), from a smooth B0 field plus susceptibility near the lungs (0: none).
+    public var offResonanceBanding: Double = 1
     /// Scanner gain, log-uniform: ACDC's per-volume maxima span 184–4025 (20-fold).
     public var gain: ClosedRange<Double> = 1...20
 
@@ -79,6 +91,9 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
         try require((0...1).contains(flipProbability), "flipProbability must be in 0…1, got \(flipProbability)")
         try require(sliceShiftMM >= 0 && textureStrength >= 0 && blurSigmaPixels >= 0,
                     "sliceShiftMM, textureStrength and blurSigmaPixels must be ≥ 0")
+        try require(inflowBrightening >= 0 && ghosting >= 0 && ghosting < 0.5 && offResonanceBanding >= 0,
+                    "inflowBrightening, offResonanceBanding must be ≥ 0 and ghosting in 0…0.5")
+        try require((0...1).contains(gibbsRinging), "gibbsRinging must be in 0…1, got \(gibbsRinging)")
         try require(gain.lowerBound > 0, "gain must be positive, got \(gain)")
         try require((0...1).contains(nonFirstEDShare), "nonFirstEDShare must be in 0…1, got \(nonFirstEDShare)")
     }

@@ -67,9 +67,16 @@ struct PhantomSubject {
         let anteriorAngle = Double.pi / 2 + s.jitter(0.4)
         let bias = (anteriorX: cos(anteriorAngle), anteriorY: sin(anteriorAngle), strength: p.biasStrength * s.uniform(0.3, 0.6),
                     lateral: s.jitter(0.3), curvature: s.uniform(0, 0.5))
+        let gain = s.logUniform(p.gain)
+        // Artefacts (drawn after everything else, so the draws above keep their values).
+        let bandDirection = s.uniform(0, 2 * Double.pi), bandCycles = s.uniform(0.5, 2.5) / 300   // 0.5–2.5 band pairs per 300 mm
+        let banding = (phase0: s.uniform(0, 1), gx: bandCycles * cos(bandDirection), gy: bandCycles * sin(bandDirection),
+                       lung: s.uniform(0.2, 0.6), depth: min(0.95, p.offResonanceBanding * s.uniform(0.4, 0.85)))
+        let ghost = (alongI: s.chance(0.5), amplitude: s.uniform(0, p.ghosting))
         signal = SignalModel(signal: signals, textureStrength: p.textureStrength, bias: bias,
                              heartCentre: thorax.heartCentre, noiseSD: SignalModel.myocardiumSignal / snr,
-                             gain: s.logUniform(p.gain), blurSigma: p.blurSigmaPixels)
+                             gain: gain, blurSigma: p.blurSigmaPixels,
+                             inflow: p.inflowBrightening, gibbs: p.gibbsRinging, ghost: ghost, banding: banding)
     }
 
     static func sampleHeart(group: PathologyGroup, lvEDV: Double, rvEDV: Double, maxWall: Double,

@@ -31,6 +31,13 @@ struct SignalModel: Sendable {
     var noiseSD: Double
     var gain: Double
     var blurSigma: Double
+    var inflow: Double
+    var gibbs: Double
+    /// Ghost copy half a FOV along the phase-encode axis (image i if `alongI`, else j).
+    var ghost: (alongI: Bool, amplitude: Double)
+    /// Off-resonance in cycles of 1/TR: phase0 + gx·x + gy·y (patient mm) + lung·(lung share nearby);
+    /// dark bands where it is near ½ (mod 1).
+    var banding: (phase0: Double, gx: Double, gy: Double, lung: Double, depth: Double)
 
     static let myocardiumSignal = 30.0
 
@@ -89,6 +96,8 @@ struct SliceRenderer {
                 if (corner.0, corner.1, m) != (kk / 2, kk / 2, throughPlane / 2) { cornerProbes.append((corner.0, corner.1, m)) }
             }
         }
+        var lungShare = [Double](repeating: 0, count: n)
+        let baseness = max(0, 1 - max(0, a.sliceZ(k)) / 25)
         var counts = [Int](repeating: 0, count: Tissue.count)
         var labelCounts = [Int](repeating: 0, count: 4)
         for j in 0..<ny {
@@ -107,13 +116,17 @@ struct SliceRenderer {
                     pure = false
                     break
                 }
+                // Inflow: unsaturated blood entering the basal slices is brighter, unevenly.
+                let inflow = 1 + signal.inflow * baseness * max(0, 1 + 0.8 * coarse[i, j])
                 let tex = 1 + signal.textureStrength * (0.55 * fine[i, j] + 0.85 * coarse[i, j])
                 let texOdd = 1 + signal.textureStrength * (-0.55 * fine[i, j] + 0.85 * coarse[i, j])
                 func tissueSignal(_ t: Tissue) -> Double {
                     let tx = t.rawValue % 2 == 0 ? tex : texOdd
-                    return signal.signal[t.rawValue] * max(0, 1 + t.textureAmplitude * (tx - 1))
+                    let value = signal.signal[t.rawValue] * max(0, 1 + t.textureAmplitude * (tx - 1))
+                    return t == .blood ? value * inflow : value
                 }
                 if pure {
+                    if probe.0 == .lung || probe.0 == .lungVessel { lungShare[idx] = 1 }
                     magnitude[idx] = tissueSignal(probe.0)
                     labels[idx] = probe.1
                     dominant[idx] = UInt8(probe.0.rawValue)
@@ -131,6 +144,7 @@ struct SliceRenderer {
                     }
                 }
                 let total = Double(kk * kk * throughPlane)
+                lungShare[idx] = Double(counts[Tissue.lung.rawValue] + counts[Tissue.lungVessel.rawValue]) / total
                 var value = 0.0
                 for t in Tissue.allCases where counts[t.rawValue] > 0 {
                     value += Double(counts[t.rawValue]) / total * tissueSignal(t)
@@ -146,14 +160,30 @@ struct SliceRenderer {
             }
         }
 
-        // Coil sensitivity, then reconstruction blur, then complex noise on the blurred signal.
+        // Off-resonance bands, coil sensitivity, then reconstruction (truncated-sinc ringing, blur),
+        // motion ghosts, then complex noise on the result.
+        let nearLung = SliceRenderer.gaussianBlur(lungShare, nx: nx, ny: ny, sigma: 6 / a.pixel)
         for j in 0..<ny {
             for i in 0..<nx {
                 let p = a.patient((Double(i) + 0.5 - Double(nx) / 2) * a.pixel, (Double(j) + 0.5 - Double(ny) / 2) * a.pixel)
-                magnitude[i + nx * j] *= signal.biasField(p.x, p.y)
+                let b = signal.banding
+                let cycles = b.phase0 + b.gx * p.x + b.gy * p.y + b.lung * nearLung[i + nx * j]
+                let d = abs(cycles - cycles.rounded(.down) - 0.5)
+                let band = 1 - b.depth * exp(-(d * d) / (2 * 0.025 * 0.025))
+                magnitude[i + nx * j] *= signal.biasField(p.x, p.y) * band
             }
         }
+        if signal.gibbs > 0 { magnitude = SliceRenderer.ringing(magnitude, nx: nx, ny: ny, weight: signal.gibbs) }
         if signal.blurSigma > 0 { magnitude = SliceRenderer.gaussianBlur(magnitude, nx: nx, ny: ny, sigma: signal.blurSigma) }
+        if signal.ghost.amplitude > 0 {
+            let source = magnitude
+            for j in 0..<ny {
+                for i in 0..<nx {
+                    let (gi, gj) = signal.ghost.alongI ? ((i + nx / 2) % nx, j) : (i, (j + ny / 2) % ny)
+                    magnitude[i + nx * j] += signal.ghost.amplitude * source[gi + nx * gj]
+                }
+            }
+        }
         var noise = PhantomDraw(seed: seed, patient: patient, purpose: "noise/slice\(k)")
         var intensity = [Float](repeating: 0, count: n)
         for idx in 0..<n {
@@ -163,6 +193,42 @@ struct SliceRenderer {
             intensity[idx] = Float(min(32767, value.rounded(.toNearestOrEven)))
         }
         return RenderedSlice(intensity: intensity, labels: labels, dominantTissue: dominant, purity: purity)
+    }
+
+    /// Gibbs ringing: separable convolution with (1 − w)·δ + w·h, h a truncated sinc of cut-off 0.85
+    /// Nyquist (±12 px, unit sum), i.e. what zeroing the outer 15 % of k-space does; x-fastest `[ny, nx]`.
+    static func ringing(_ image: [Double], nx: Int, ny: Int, weight: Double) -> [Double] {
+        let radius = 12, cut = 0.85
+        var kernel = [Double](repeating: 1, count: 2 * radius + 1)
+        for o in kernel.indices where o != radius {
+            let x = Double.pi * cut * Double(o - radius)
+            kernel[o] = sin(x) / x
+        }
+        let sum = kernel.reduce(0, +)
+        for o in kernel.indices { kernel[o] = weight * kernel[o] / sum + (o == radius ? 1 - weight : 0) }
+        return separable(image, nx: nx, ny: ny, kernel: kernel)
+    }
+
+    /// Separable convolution with edge clamping; x-fastest `[ny, nx]`, kernel of odd length.
+    static func separable(_ image: [Double], nx: Int, ny: Int, kernel: [Double]) -> [Double] {
+        let radius = kernel.count / 2
+        var tmp = [Double](repeating: 0, count: image.count)
+        for j in 0..<ny {
+            for i in 0..<nx {
+                var acc = 0.0
+                for (o, w) in kernel.enumerated() { acc += w * image[min(nx - 1, max(0, i + o - radius)) + nx * j] }
+                tmp[i + nx * j] = acc
+            }
+        }
+        var out = [Double](repeating: 0, count: image.count)
+        for j in 0..<ny {
+            for i in 0..<nx {
+                var acc = 0.0
+                for (o, w) in kernel.enumerated() { acc += w * tmp[i + nx * min(ny - 1, max(0, j + o - radius))] }
+                out[i + nx * j] = acc
+            }
+        }
+        return out
     }
 
     /// Separable Gaussian blur with edge clamping; x-fastest `[ny, nx]`.

@@ -30,7 +30,8 @@ public enum Tissue: Int, CaseIterable, Sendable {
         case .air, .cortex, .pericardium: 0
         case .lung: 0.35                 // partial volume with small vessels and airways
         case .blood: 0.06                // flow and coil inhomogeneity
-        case .myocardium, .muscle, .liver, .marrow: 0.10
+        case .myocardium, .liver: 0.14     // low-frequency shading and fibre/vessel texture
+        case .muscle, .marrow: 0.10
         case .fat: 0.12
         case .stomachFluid, .csf, .lungVessel: 0.05
         }
