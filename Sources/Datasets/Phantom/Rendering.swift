@@ -210,22 +210,36 @@ struct SliceRenderer {
     }
 
     /// Separable convolution with edge clamping; x-fastest `[ny, nx]`, kernel of odd length.
+    /// (Raw buffers: this runs on every slice and dominates debug-build test time otherwise.)
     static func separable(_ image: [Double], nx: Int, ny: Int, kernel: [Double]) -> [Double] {
-        let radius = kernel.count / 2
+        let radius = kernel.count / 2, taps = kernel.count
         var tmp = [Double](repeating: 0, count: image.count)
-        for j in 0..<ny {
-            for i in 0..<nx {
-                var acc = 0.0
-                for (o, w) in kernel.enumerated() { acc += w * image[min(nx - 1, max(0, i + o - radius)) + nx * j] }
-                tmp[i + nx * j] = acc
-            }
-        }
         var out = [Double](repeating: 0, count: image.count)
-        for j in 0..<ny {
-            for i in 0..<nx {
-                var acc = 0.0
-                for (o, w) in kernel.enumerated() { acc += w * tmp[i + nx * min(ny - 1, max(0, j + o - radius))] }
-                out[i + nx * j] = acc
+        kernel.withUnsafeBufferPointer { k in
+            image.withUnsafeBufferPointer { src in
+                tmp.withUnsafeMutableBufferPointer { t in
+                    for j in 0..<ny {
+                        let row = nx * j
+                        for i in 0..<nx {
+                            var acc = 0.0
+                            var o = 0
+                            while o < taps { acc += k[o] * src[row + min(nx - 1, max(0, i + o - radius))]; o += 1 }
+                            t[row + i] = acc
+                        }
+                    }
+                }
+            }
+            tmp.withUnsafeBufferPointer { t in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for j in 0..<ny {
+                        for i in 0..<nx {
+                            var acc = 0.0
+                            var o = 0
+                            while o < taps { acc += k[o] * t[i + nx * min(ny - 1, max(0, j + o - radius))]; o += 1 }
+                            dst[i + nx * j] = acc
+                        }
+                    }
+                }
             }
         }
         return out
@@ -237,22 +251,6 @@ struct SliceRenderer {
         var kernel = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let sum = kernel.reduce(0, +)
         kernel = kernel.map { $0 / sum }
-        var tmp = [Double](repeating: 0, count: image.count)
-        for j in 0..<ny {
-            for i in 0..<nx {
-                var acc = 0.0
-                for (o, w) in kernel.enumerated() { acc += w * image[min(nx - 1, max(0, i + o - radius)) + nx * j] }
-                tmp[i + nx * j] = acc
-            }
-        }
-        var out = [Double](repeating: 0, count: image.count)
-        for j in 0..<ny {
-            for i in 0..<nx {
-                var acc = 0.0
-                for (o, w) in kernel.enumerated() { acc += w * tmp[i + nx * min(ny - 1, max(0, j + o - radius))] }
-                out[i + nx * j] = acc
-            }
-        }
-        return out
+        return separable(image, nx: nx, ny: ny, kernel: kernel)
     }
 }
