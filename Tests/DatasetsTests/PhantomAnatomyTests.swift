@@ -104,3 +104,20 @@ struct PhantomAnatomyTests {
         return withLV[withLV.count / 2]
     }
 }
+
+@Suite("Phantom RV calibration")
+struct PhantomRVCalibrationTests {
+    /// The closed-form scale (polar integral) gives the target volume when the labelled RV is counted
+    /// point by point with `HeartModel.sample` (a different computation of the same volume).
+    @Test func calibratedScaleGivesTheTargetVolumeOnAGrid() {
+        for (patient, target) in [(1, 240.0), (4, 150.0), (5, 95.0)] {
+            var d = PhantomDraw(seed: 3, patient: patient, purpose: "anatomy")
+            let group = PathologyGroup.forPatient(patient)
+            var heart = PhantomSubject.sampleHeart(group: group, lvEDV: group.lvEDV.mean, rvEDV: target, maxWall: group.maxWall.mean,
+                                                   variability: 1, draw: &d)
+            heart.rvScale = PhantomSubject.calibrateRV(heart, target: target)
+            let counted = PhantomSubject.rvVolume(heart)
+            #expect(abs(counted / target - 1) < 0.08, "\(group): target \(target) mL, counted \(counted) mL, scale \(heart.rvScale)")
+        }
+    }
+}

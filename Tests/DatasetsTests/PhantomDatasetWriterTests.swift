@@ -7,7 +7,7 @@ struct PhantomDatasetWriterTests {
     @Test func writesAnACDCLayoutTheLoaderReads() throws {
         let root = PhantomTestSupport.temporaryDirectory("phantom-writer")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        var p = PhantomTestSupport.small
+        var p = PhantomTestSupport.tiny
         p.nonFirstEDShare = 0.5        // period 2: patients 1 and 3 get an ED frame other than 01
         let manifest = try PhantomDatasetWriter.write(root: root, volumes: 3, seed: 4, parameters: p, harnessVersion: "test")
         let dataset = try Dataset(kind: .acdc, root: root)
@@ -49,7 +49,7 @@ struct PhantomDatasetWriterTests {
     @Test func previewsAreWrittenForEveryCase() throws {
         let root = PhantomTestSupport.temporaryDirectory("phantom-preview")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try PhantomDatasetWriter.write(root: root, volumes: 2, seed: 4, parameters: PhantomTestSupport.small, harnessVersion: "test")
+        try PhantomDatasetWriter.write(root: root, volumes: 2, seed: 4, parameters: PhantomTestSupport.tiny, harnessVersion: "test")
         let files = try PhantomPreview.write(datasetRoot: root, to: "\(root)/png")
         #expect(files.count == 2)
         let c = try Dataset(kind: .acdc, root: root).load("001")

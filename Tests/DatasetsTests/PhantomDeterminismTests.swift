@@ -5,7 +5,8 @@ import Testing
 @Suite("Phantom determinism")
 struct PhantomDeterminismTests {
     @Test func sameSeedGivesIdenticalVoxelsForAnyWorkerCount() throws {
-        let p = PhantomTestSupport.small
+        var p = PhantomTestSupport.tiny
+        p.inPlaneSupersampling = 2     // the mixed-pixel path too
         Parallel.setWorkerCount(1)
         let a = try PhantomGenerator.generate(patient: 3, seed: 11, parameters: p)
         Parallel.setWorkerCount(2)
@@ -17,7 +18,7 @@ struct PhantomDeterminismTests {
     }
 
     @Test func differentSeedsAndPatientsDiffer() throws {
-        let p = PhantomTestSupport.small
+        let p = PhantomTestSupport.tiny
         let a = try PhantomGenerator.generate(patient: 3, seed: 11, parameters: p)
         let b = try PhantomGenerator.generate(patient: 3, seed: 12, parameters: p)
         let c = try PhantomGenerator.generate(patient: 4, seed: 11, parameters: p)
@@ -27,7 +28,7 @@ struct PhantomDeterminismTests {
     }
 
     @Test func badParametersAreRefusedWithTheKnobName() {
-        var p = PhantomTestSupport.small
+        var p = PhantomTestSupport.tiny
         p.flipProbability = 2
         #expect(throws: PhantomParameterError.self) { try PhantomGenerator.generate(patient: 1, seed: 1, parameters: p) }
         do { _ = try PhantomGenerator.generate(patient: 1, seed: 1, parameters: p) } catch {

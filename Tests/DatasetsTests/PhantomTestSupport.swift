@@ -1,16 +1,29 @@
 @testable import Datasets
 import Foundation
 
-/// Small, fast phantom settings for tests: a coarse grid (3 mm pixels, 96²) and light supersampling.
+/// Phantom settings and shared volumes for the tests.
 enum PhantomTestSupport {
+    /// Small, fast settings: a coarse grid (3 mm pixels, 96²), no in-plane supersampling (the
+    /// determinism test turns it on) and 3 sub-samples through the slice.
     static var small: PhantomParameters {
         var p = PhantomParameters()
         p.inPlaneSpacingMM = 3...3
         p.matrixSize = 96...96
-        p.inPlaneSupersampling = 2
+        p.inPlaneSupersampling = 1
         p.throughPlaneSupersampling = 3
         return p
     }
+
+    /// `small` with a 4-slice stack: for checks of files, noise, gain and determinism that need no
+    /// whole heart.
+    static var tiny: PhantomParameters {
+        var p = small
+        p.sliceCount = 4...4
+        return p
+    }
+
+    /// Patients 1–5 (one per group), seed 2, `small`: generated once and shared by the suites.
+    static let smallCases: [PhantomCase] = (1...5).map { try! PhantomGenerator.generate(patient: $0, seed: 2, parameters: small) }
 
     /// Realistic pixel size but a modest matrix: what volume and thickness checks need.
     static var realistic: PhantomParameters {

@@ -35,7 +35,7 @@ public struct PhantomCase: Sendable {
 /// (`seed`, `patient`, `parameters`): never on how many volumes are made, the thread count or the clock.
 public enum PhantomGenerator {
     /// Changes whenever the same seed would give different voxels.
-    public static let version = "phantom-1"
+    public static let version = "phantom-2"
 
     public static func generate(patient: Int, seed: UInt64, parameters: PhantomParameters) throws -> PhantomCase {
         try parameters.validate()

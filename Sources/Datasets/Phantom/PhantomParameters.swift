@@ -7,8 +7,11 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
 
     /// In-plane pixel size, mm (ACDC measured 0.70–1.92, mostly 1.37–1.68).
     public var inPlaneSpacingMM: ClosedRange<Double> = 1.2...1.9
-    /// Matrix size per in-plane axis, drawn independently for x and y (ACDC 154–428 × 154–512).
-    public var matrixSize: ClosedRange<Int> = 150...260
+    /// Field of view per in-plane axis, mm, drawn independently for x and y (ACDC ≈ 300–420: p001 is
+    /// 400 × 338). The matrix is FOV / pixel, clipped to `matrixSize`.
+    public var fieldOfViewMM: ClosedRange<Double> = 300...420
+    /// Allowed matrix size per in-plane axis (ACDC 154–428 × 154–512); a fixed range fixes the matrix.
+    public var matrixSize: ClosedRange<Int> = 150...512
     /// Slice spacing, mm (ACDC 5–10).
     public var sliceSpacingMM: ClosedRange<Double> = 5...10
     /// Slices from base to apex (ACDC 6–18); the stack always runs base (z index 0) → apex.
@@ -45,6 +48,18 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
     /// In-plane blur, Gaussian SD in pixels, applied to the complex signal before noise (reconstruction
     /// low-pass; MRXCAT uses a 1.2 px disk).
     public var blurSigmaPixels: Double = 0.5
+    /// Blood brightening near the base (through-plane inflow of unsaturated blood), relative, fading
+    /// over the first 25 mm below the base plane and patchy (coarse texture).
+    public var inflowBrightening: Double = 0.2
+    /// Gibbs ringing: weight of a truncated-sinc reconstruction kernel (k-space cut at 0.85 of the
+    /// matrix's Nyquist) blended with the identity; ringing shows at bright blood and fat edges.
+    public var gibbsRinging: Double = 0.5
+    /// Largest ghost amplitude (share of the signal) copied half a FOV along the phase-encode axis
+    /// (respiratory/cardiac motion); each volume draws its amplitude uniform in 0…this.
+    public var ghosting: Double = 0.04
+    /// Multiplier of off-resonance banding depth: dark bSSFP bands where the off-resonance phase
+    /// crosses ±1/(2TR), from a smooth B0 field plus susceptibility near the lungs (0: none).
+    public var offResonanceBanding: Double = 1
     /// Scanner gain, log-uniform: ACDC's per-volume maxima span 184–4025 (20-fold).
     public var gain: ClosedRange<Double> = 1...20
 
@@ -62,6 +77,7 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
             if !ok { throw PhantomParameterError(message) }
         }
         try require(inPlaneSpacingMM.lowerBound > 0, "inPlaneSpacingMM must be positive, got \(inPlaneSpacingMM)")
+        try require(fieldOfViewMM.lowerBound > 0, "fieldOfViewMM must be positive, got \(fieldOfViewMM)")
         try require(matrixSize.lowerBound >= 32, "matrixSize must be at least 32, got \(matrixSize)")
         try require(sliceSpacingMM.lowerBound > 0, "sliceSpacingMM must be positive, got \(sliceSpacingMM)")
         try require(sliceCount.lowerBound >= 1, "sliceCount must be at least 1, got \(sliceCount)")
@@ -75,6 +91,9 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
         try require((0...1).contains(flipProbability), "flipProbability must be in 0…1, got \(flipProbability)")
         try require(sliceShiftMM >= 0 && textureStrength >= 0 && blurSigmaPixels >= 0,
                     "sliceShiftMM, textureStrength and blurSigmaPixels must be ≥ 0")
+        try require(inflowBrightening >= 0 && ghosting >= 0 && ghosting < 0.5 && offResonanceBanding >= 0,
+                    "inflowBrightening, offResonanceBanding must be ≥ 0 and ghosting in 0…0.5")
+        try require((0...1).contains(gibbsRinging), "gibbsRinging must be in 0…1, got \(gibbsRinging)")
         try require(gain.lowerBound > 0, "gain must be positive, got \(gain)")
         try require((0...1).contains(nonFirstEDShare), "nonFirstEDShare must be in 0…1, got \(nonFirstEDShare)")
     }

@@ -29,7 +29,8 @@ struct PhantomSubject {
 
         var a = PhantomDraw(seed: seed, patient: patient, purpose: "acquisition")
         let pixel = a.uniform(p.inPlaneSpacingMM)
-        let nx = a.int(p.matrixSize), ny = a.int(p.matrixSize)
+        func matrix() -> Int { min(p.matrixSize.upperBound, max(p.matrixSize.lowerBound, Int((a.uniform(p.fieldOfViewMM) / pixel).rounded()))) }
+        let nx = matrix(), ny = matrix()
         // Stack: from 0–1 slice above the base to at or beyond the apical cap.
         let coverage = heart.epicardialLength + a.uniform(0, 12)
         var count = a.int(p.sliceCount)
@@ -66,9 +67,16 @@ struct PhantomSubject {
         let anteriorAngle = Double.pi / 2 + s.jitter(0.4)
         let bias = (anteriorX: cos(anteriorAngle), anteriorY: sin(anteriorAngle), strength: p.biasStrength * s.uniform(0.3, 0.6),
                     lateral: s.jitter(0.3), curvature: s.uniform(0, 0.5))
+        let gain = s.logUniform(p.gain)
+        // Artefacts (drawn after everything else, so the draws above keep their values).
+        let bandDirection = s.uniform(0, 2 * Double.pi), bandCycles = s.uniform(0.5, 2.5) / 300   // 0.5–2.5 band pairs per 300 mm
+        let banding = (phase0: s.uniform(0, 1), gx: bandCycles * cos(bandDirection), gy: bandCycles * sin(bandDirection),
+                       lung: s.uniform(0.2, 0.6), depth: min(0.95, p.offResonanceBanding * s.uniform(0.4, 0.85)))
+        let ghost = (alongI: s.chance(0.5), amplitude: s.uniform(0, p.ghosting))
         signal = SignalModel(signal: signals, textureStrength: p.textureStrength, bias: bias,
                              heartCentre: thorax.heartCentre, noiseSD: SignalModel.myocardiumSignal / snr,
-                             gain: s.logUniform(p.gain), blurSigma: p.blurSigmaPixels)
+                             gain: gain, blurSigma: p.blurSigmaPixels,
+                             inflow: p.inflowBrightening, gibbs: p.gibbsRinging, ghost: ghost, banding: banding)
     }
 
     static func sampleHeart(group: PathologyGroup, lvEDV: Double, rvEDV: Double, maxWall: Double,
@@ -133,19 +141,53 @@ struct PhantomSubject {
         return heart
     }
 
-    /// The RV scale whose labelled cavity volume (numerical integral, 2 mm grid, 3 mm levels) matches
-    /// `target` mL, by bisection on log scale (the volume grows monotonically with the scale).
+    /// The RV scale whose labelled cavity volume matches `target` mL. The crescent at each level lies
+    /// between the LV epicardium r_i(θ) and r_i(θ) + s·d(z)·g(Δ), so its area is
+    /// ∫ (s·r_i·d·g + s²·d²g²/2) dθ: the volume is s·B1 + s²·B2 and s solves that quadratic, with the
+    /// polar integral taken numerically (0.5° × 1 mm). Cheap enough to need no grid search; it ignores
+    /// the few millimetres where the aortic root overlaps the labelled RV above the base.
     static func calibrateRV(_ heart: HeartModel, target: Double) -> Double {
-        var lo = log(0.1), hi = log(3.0)
-        for _ in 0..<14 {
-            let mid = (lo + hi) / 2
-            var h = heart
-            h.rvScale = exp(mid)
-            if rvVolume(h) < target { lo = mid } else { hi = mid }
-        }
-        return exp((lo + hi) / 2)
+        var h = heart
+        h.rvScale = 1
+        let (b1, b2) = rvVolumeTerms(h)
+        guard b2 > 0 else { return 1 }
+        let s = (-b1 + (b1 * b1 + 4 * b2 * target).squareRoot()) / (2 * b2)
+        return min(3, max(0.1, s))
     }
 
+    /// (B1, B2) in mL with the RV volume at scale s = s·B1 + s²·B2 (`heart.rvScale` must be 1).
+    static func rvVolumeTerms(_ heart: HeartModel) -> (Double, Double) {
+        let dz = 1.0, steps = 720
+        let dTheta = 2 * Double.pi / Double(steps)
+        var b1 = 0.0, b2 = 0.0
+        var z = max(heart.rvLabelStart, HeartModel.atriumTop) + dz / 2
+        while z < heart.rvLength {
+            let lv = heart.level(z)
+            if lv.rvDepth > 0 && lv.rvLabelled {
+                for k in 0..<steps {
+                    let theta = (Double(k) + 0.5) * dTheta
+                    let c = cos(theta), s = sin(theta)
+                    let cosDelta = -(c * heart.rvSkew.c + s * heart.rvSkew.s)
+                    let delta = acos(min(1, max(-1, cosDelta)))
+                    guard delta < lv.rvHalfSpan else { continue }
+                    let g = pow(cos(Double.pi / 2 * delta / lv.rvHalfSpan), 0.6)
+                    var inner = lv.epiMean
+                    if z >= 0 && z < heart.epicardialLength {
+                        let hm = HeartModel.harmonics(c, s)
+                        inner = (heart.cavityRadius * heart.shape(c, s, hm) + heart.wallThickness(c, s, hm, z: z) * lv.wallFactor) * lv.epi
+                    }
+                    let d = lv.rvDepth * g
+                    b1 += inner * d * dTheta * dz
+                    b2 += d * d / 2 * dTheta * dz
+                }
+            }
+            z += dz
+        }
+        return (b1 / 1000, b2 / 1000)
+    }
+
+    /// Labelled RV volume (mL) counted on a 2 mm × 3 mm grid of `sample`: the slow, independent check
+    /// of `rvVolumeTerms` used by the tests.
     static func rvVolume(_ heart: HeartModel) -> Double {
         let step = 2.0, dz = 3.0
         let reach = (heart.cavityRadius + heart.wall) * (1.3 + heart.rvScale) + heart.rvWall
@@ -176,15 +218,7 @@ struct PhantomSubject {
         let fatAnterior = d.logUniform(4...35)
         let fatPosterior = fatAnterior * d.uniform(0.3, 0.7)
         let muscle = d.uniform(8, 15)
-        var ribs: [(c: Double, s: Double)] = [(0, 1)]   // sternum
-        var angle = d.uniform(15, 30)
-        while angle < 345 {
-            if !(angle > 235 && angle < 305) && abs(angle - 90) > 12 {
-                let rad = angle * Double.pi / 180
-                ribs.append((cos(rad), sin(rad)))
-            }
-            angle += d.uniform(20, 30)
-        }
+        let backMuscle = d.uniform(8, 25)
         let spineRadius = d.uniform(15, 20)
         let spineGap = 40 + d.uniform(0, 15)
         // The whole heart (LV, RV crescent, fat) must fit between the spine and the anterior chest wall:
@@ -198,25 +232,73 @@ struct PhantomSubject {
         }
         let spineY = -halfDepth + fatPosterior + spineGap
         let lo = spineY + spineRadius + heartExtent + 22
-        let hi = halfDepth - fatAnterior - muscle - heartExtent - 4
-        let heartY = lo + max(0, hi - lo) * d.uniform(0.3, 0.7)
+        let reach = (heart.cavityRadius + heart.wall) * (1 + heart.rvScale * 0.45) + heart.rvWall
+        let hi = halfDepth - fatAnterior - muscle - reach - 3
+        // The heart lies against the anterior chest wall (the RV behind the sternum).
+        let heartY = lo + max(0, hi - lo) * d.uniform(0.6, 1.0)
         let lateralRoom = max(0, halfWidth - fatAnterior - muscle - heartExtent - 5)
         let heartX = min(lateralRoom, halfWidth * d.uniform(0.05, 0.2) * min(1, v + 0.2))
         let rvDirection = Double.pi - d.uniform(0.2, 0.7)
         let alpha = rvDirection - Double.pi
-        return ThoraxModel(
+        var thorax = ThoraxModel(
             halfWidth: halfWidth, halfDepth: halfDepth,
-            outlineWobble: (0..<2).map { _ in (c: d.normal(0, 0.03), s: d.normal(0, 0.03)) },
-            fatAnterior: fatAnterior, fatPosterior: fatPosterior, muscle: muscle,
-            ribs: ribs, ribRadius: d.uniform(4.5, 6.5),
+            outlineWobble: (2...5).map { k in (c: d.normal(0, 0.035 / Double(k - 1)), s: d.normal(0, 0.035 / Double(k - 1))) },
+            fatAnterior: fatAnterior, fatPosterior: fatPosterior,
+            fatWobble: (1...4).map { k in (c: d.normal(0, 0.2 / Double(k)), s: d.normal(0, 0.2 / Double(k))) },
+            muscle: muscle, backMuscle: backMuscle,
+            ribs: [], arms: [],
             spine: (spineY, spineRadius),
             aorta: (d.uniform(20, 32), spineY + d.uniform(12, 22), min(14, max(8, d.normal(10.3, 1.5)))),
             heartCentre: (heartX, heartY),
             heartRotation: (cos(alpha), sin(alpha)),
+            heartReach: reach,
             pericardialFat: d.uniform(2, 15),
+            mediastinalMargin: d.uniform(3, 14),
+            marginWobble: (0..<2).map { _ in (c: d.normal(0, 0.35), s: d.normal(0, 0.35)) },
+            mediastinalFat: min(0.9, max(0.1, 0.2 + fatAnterior / 40 + d.jitter(0.15))),
+            fatPattern: (d.normal(0, 0.12), d.normal(0, 0.12), d.uniform(0, 2 * Double.pi),
+                         d.normal(0, 0.2), d.normal(0, 0.2), d.uniform(0, 2 * Double.pi)),
+            vesselSeed: UInt64(d.int(0...Int(Int32.max))), vesselCell: d.uniform(8, 11),
             liver: (-halfWidth * d.uniform(0.25, 0.45), -halfDepth * d.uniform(0.1, 0.35), halfWidth * d.uniform(0.45, 0.65),
                     halfDepth * d.uniform(0.5, 0.7), heart.cavityLength * d.uniform(0.2, 0.7)),
             stomach: (halfWidth * d.uniform(0.3, 0.5), -halfDepth * d.uniform(0.0, 0.3), d.uniform(25, 45), d.uniform(20, 40),
                       heart.cavityLength * d.uniform(0.5, 0.9), d.uniform(-0.3, 0.5)))
+
+        // Ribs: irregular spacing and size, cut obliquely by the short-axis plane, so each is an
+        // ellipse along the chest wall (1.3–3.5× longer than thick); none over the spine. The sternum
+        // is a flat bar in front.
+        func wallPoint(_ angle: Double, inset: Double) -> (x: Double, y: Double, tc: Double, ts: Double) {
+            let c = cos(angle), s = sin(angle)
+            let rr = thorax.outline(c, s) - thorax.fatThickness(c, s) - inset
+            return (rr * c, rr * s, -s, c)
+        }
+        let sternum = wallPoint(Double.pi / 2 + d.jitter(0.05), inset: muscle * d.uniform(0.3, 0.6))
+        var ribs = [ThoraxModel.Rib(x: sternum.x, y: sternum.y, tc: sternum.tc, ts: sternum.ts,
+                                    halfLength: d.uniform(8, 14), halfThickness: d.uniform(4, 6))]
+        var angle = d.uniform(10, 30)
+        while angle < 350 {
+            if !(angle > 240 && angle < 300) && abs(angle - 90) > 14 {
+                let thickness = d.uniform(3, 6.5)
+                let p = wallPoint(angle * Double.pi / 180, inset: thorax.muscleThickness(sin(angle * Double.pi / 180)) * d.uniform(0.3, 0.9))
+                let tilt = d.jitter(0.35)    // the rib's long axis is not exactly along the wall
+                ribs.append(.init(x: p.x, y: p.y, tc: p.tc * cos(tilt) - p.ts * sin(tilt), ts: p.ts * cos(tilt) + p.tc * sin(tilt),
+                                  halfLength: thickness * d.uniform(1.3, 3.5), halfThickness: thickness))
+            }
+            angle += d.uniform(14, 38)
+        }
+        thorax.ribs = ribs
+
+        // Arms at the sides in about half the volumes (many ACDC scans show them at the FOV's edge).
+        if d.chance(0.5) {
+            thorax.arms = [-1.0, 1.0].map { side in
+                let radius = d.uniform(38, 55) * (1 + fatAnterior / 80)
+                let x = side * (halfWidth + d.uniform(-4, 20) + radius)
+                let y = halfDepth * d.uniform(-0.35, 0.15)
+                let boneAngle = d.uniform(0, 2 * Double.pi), boneOffset = radius * d.uniform(0, 0.3)
+                return ThoraxModel.Arm(x: x, y: y, radius: radius, fat: d.uniform(4, 12) * (1 + fatAnterior / 30),
+                                       bone: (x + boneOffset * cos(boneAngle), y + boneOffset * sin(boneAngle), d.uniform(10, 14)))
+            }
+        }
+        return thorax
     }
 }

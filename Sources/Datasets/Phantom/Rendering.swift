@@ -31,6 +31,13 @@ struct SignalModel: Sendable {
     var noiseSD: Double
     var gain: Double
     var blurSigma: Double
+    var inflow: Double
+    var gibbs: Double
+    /// Ghost copy half a FOV along the phase-encode axis (image i if `alongI`, else j).
+    var ghost: (alongI: Bool, amplitude: Double)
+    /// Off-resonance in cycles of 1/TR: phase0 + gx·x + gy·y (patient mm) + lung·(lung share nearby);
+    /// dark bands where it is near ½ (mod 1).
+    var banding: (phase0: Double, gx: Double, gy: Double, lung: Double, depth: Double)
 
     static let myocardiumSignal = 30.0
 
@@ -81,6 +88,16 @@ struct SliceRenderer {
         let fine = SmoothField(width: nx, height: ny, cell: 3.5 / a.pixel, draw: &textureDraw)
         let coarse = SmoothField(width: nx, height: ny, cell: 14 / a.pixel, draw: &textureDraw)
 
+        // The distinct corner sub-samples and end levels that settle a pure pixel (with one in-plane
+        // sub-sample the four corners are one point; with one level the ends are one level).
+        var cornerProbes: [(Int, Int, Int)] = []
+        for m in Set([0, throughPlane - 1]).sorted() {
+            for corner in [(0, 0), (kk - 1, 0), (0, kk - 1), (kk - 1, kk - 1)] where !cornerProbes.contains(where: { $0 == (corner.0, corner.1, m) }) {
+                if (corner.0, corner.1, m) != (kk / 2, kk / 2, throughPlane / 2) { cornerProbes.append((corner.0, corner.1, m)) }
+            }
+        }
+        var lungShare = [Double](repeating: 0, count: n)
+        let baseness = max(0, 1 - max(0, a.sliceZ(k)) / 25)
         var counts = [Int](repeating: 0, count: Tissue.count)
         var labelCounts = [Int](repeating: 0, count: 4)
         for j in 0..<ny {
@@ -95,22 +112,21 @@ struct SliceRenderer {
                 // Pure pixels (most of them) are settled by the corners of the sub-sample box and its centre.
                 let probe = at(kk / 2, kk / 2, throughPlane / 2)
                 var pure = true
-                corners: for m in [0, throughPlane - 1] {
-                    for (si, sj) in [(0, 0), (kk - 1, 0), (0, kk - 1), (kk - 1, kk - 1)] where at(si, sj, m) != probe {
-                        pure = false
-                        break corners
-                    }
+                for (si, sj, m) in cornerProbes where at(si, sj, m) != probe {
+                    pure = false
+                    break
                 }
+                // Inflow: unsaturated blood entering the basal slices is brighter, unevenly.
+                let inflow = 1 + signal.inflow * baseness * max(0, 1 + 0.8 * coarse[i, j])
                 let tex = 1 + signal.textureStrength * (0.55 * fine[i, j] + 0.85 * coarse[i, j])
                 let texOdd = 1 + signal.textureStrength * (-0.55 * fine[i, j] + 0.85 * coarse[i, j])
-                // Lung vessels: bright dots where the fine field peaks.
-                let vessel = min(1, max(0, (fine[i, j] - 1.5) / 0.6))
                 func tissueSignal(_ t: Tissue) -> Double {
                     let tx = t.rawValue % 2 == 0 ? tex : texOdd
-                    let base = signal.signal[t.rawValue] * max(0, 1 + t.textureAmplitude * (tx - 1))
-                    return t == .lung ? base + vessel * vessel * 1.5 * SignalModel.myocardiumSignal : base
+                    let value = signal.signal[t.rawValue] * max(0, 1 + t.textureAmplitude * (tx - 1))
+                    return t == .blood ? value * inflow : value
                 }
                 if pure {
+                    if probe.0 == .lung || probe.0 == .lungVessel { lungShare[idx] = 1 }
                     magnitude[idx] = tissueSignal(probe.0)
                     labels[idx] = probe.1
                     dominant[idx] = UInt8(probe.0.rawValue)
@@ -128,6 +144,7 @@ struct SliceRenderer {
                     }
                 }
                 let total = Double(kk * kk * throughPlane)
+                lungShare[idx] = Double(counts[Tissue.lung.rawValue] + counts[Tissue.lungVessel.rawValue]) / total
                 var value = 0.0
                 for t in Tissue.allCases where counts[t.rawValue] > 0 {
                     value += Double(counts[t.rawValue]) / total * tissueSignal(t)
@@ -143,14 +160,30 @@ struct SliceRenderer {
             }
         }
 
-        // Coil sensitivity, then reconstruction blur, then complex noise on the blurred signal.
+        // Off-resonance bands, coil sensitivity, then reconstruction (truncated-sinc ringing, blur),
+        // motion ghosts, then complex noise on the result.
+        let nearLung = SliceRenderer.gaussianBlur(lungShare, nx: nx, ny: ny, sigma: 6 / a.pixel)
         for j in 0..<ny {
             for i in 0..<nx {
                 let p = a.patient((Double(i) + 0.5 - Double(nx) / 2) * a.pixel, (Double(j) + 0.5 - Double(ny) / 2) * a.pixel)
-                magnitude[i + nx * j] *= signal.biasField(p.x, p.y)
+                let b = signal.banding
+                let cycles = b.phase0 + b.gx * p.x + b.gy * p.y + b.lung * nearLung[i + nx * j]
+                let d = abs(cycles - cycles.rounded(.down) - 0.5)
+                let band = 1 - b.depth * exp(-(d * d) / (2 * 0.025 * 0.025))
+                magnitude[i + nx * j] *= signal.biasField(p.x, p.y) * band
             }
         }
+        if signal.gibbs > 0 { magnitude = SliceRenderer.ringing(magnitude, nx: nx, ny: ny, weight: signal.gibbs) }
         if signal.blurSigma > 0 { magnitude = SliceRenderer.gaussianBlur(magnitude, nx: nx, ny: ny, sigma: signal.blurSigma) }
+        if signal.ghost.amplitude > 0 {
+            let source = magnitude
+            for j in 0..<ny {
+                for i in 0..<nx {
+                    let (gi, gj) = signal.ghost.alongI ? ((i + nx / 2) % nx, j) : (i, (j + ny / 2) % ny)
+                    magnitude[i + nx * j] += signal.ghost.amplitude * source[gi + nx * gj]
+                }
+            }
+        }
         var noise = PhantomDraw(seed: seed, patient: patient, purpose: "noise/slice\(k)")
         var intensity = [Float](repeating: 0, count: n)
         for idx in 0..<n {
@@ -162,28 +195,62 @@ struct SliceRenderer {
         return RenderedSlice(intensity: intensity, labels: labels, dominantTissue: dominant, purity: purity)
     }
 
+    /// Gibbs ringing: separable convolution with (1 − w)·δ + w·h, h a truncated sinc of cut-off 0.85
+    /// Nyquist (±12 px, unit sum), i.e. what zeroing the outer 15 % of k-space does; x-fastest `[ny, nx]`.
+    static func ringing(_ image: [Double], nx: Int, ny: Int, weight: Double) -> [Double] {
+        let radius = 12, cut = 0.85
+        var kernel = [Double](repeating: 1, count: 2 * radius + 1)
+        for o in kernel.indices where o != radius {
+            let x = Double.pi * cut * Double(o - radius)
+            kernel[o] = sin(x) / x
+        }
+        let sum = kernel.reduce(0, +)
+        for o in kernel.indices { kernel[o] = weight * kernel[o] / sum + (o == radius ? 1 - weight : 0) }
+        return separable(image, nx: nx, ny: ny, kernel: kernel)
+    }
+
+    /// Separable convolution with edge clamping; x-fastest `[ny, nx]`, kernel of odd length.
+    /// (Raw buffers: this runs on every slice and dominates debug-build test time otherwise.)
+    static func separable(_ image: [Double], nx: Int, ny: Int, kernel: [Double]) -> [Double] {
+        let radius = kernel.count / 2, taps = kernel.count
+        var tmp = [Double](repeating: 0, count: image.count)
+        var out = [Double](repeating: 0, count: image.count)
+        kernel.withUnsafeBufferPointer { k in
+            image.withUnsafeBufferPointer { src in
+                tmp.withUnsafeMutableBufferPointer { t in
+                    for j in 0..<ny {
+                        let row = nx * j
+                        for i in 0..<nx {
+                            var acc = 0.0
+                            var o = 0
+                            while o < taps { acc += k[o] * src[row + min(nx - 1, max(0, i + o - radius))]; o += 1 }
+                            t[row + i] = acc
+                        }
+                    }
+                }
+            }
+            tmp.withUnsafeBufferPointer { t in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for j in 0..<ny {
+                        for i in 0..<nx {
+                            var acc = 0.0
+                            var o = 0
+                            while o < taps { acc += k[o] * t[i + nx * min(ny - 1, max(0, j + o - radius))]; o += 1 }
+                            dst[i + nx * j] = acc
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// Separable Gaussian blur with edge clamping; x-fastest `[ny, nx]`.
     static func gaussianBlur(_ image: [Double], nx: Int, ny: Int, sigma: Double) -> [Double] {
         let radius = max(1, Int((3 * sigma).rounded(.up)))
         var kernel = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let sum = kernel.reduce(0, +)
         kernel = kernel.map { $0 / sum }
-        var tmp = [Double](repeating: 0, count: image.count)
-        for j in 0..<ny {
-            for i in 0..<nx {
-                var acc = 0.0
-                for (o, w) in kernel.enumerated() { acc += w * image[min(nx - 1, max(0, i + o - radius)) + nx * j] }
-                tmp[i + nx * j] = acc
-            }
-        }
-        var out = [Double](repeating: 0, count: image.count)
-        for j in 0..<ny {
-            for i in 0..<nx {
-                var acc = 0.0
-                for (o, w) in kernel.enumerated() { acc += w * tmp[i + nx * min(ny - 1, max(0, j + o - radius))] }
-                out[i + nx * j] = acc
-            }
-        }
-        return out
+        return separable(image, nx: nx, ny: ny, kernel: kernel)
     }
 }

@@ -1,7 +1,7 @@
 /// The tissues the phantom distinguishes. Signal is relative to myocardium = 1 at 1.5 T bSSFP
 /// (phantom-facts.md §4: S ∝ PD·√(T2/T1) at high flip angle, so blood and fat are both bright).
 public enum Tissue: Int, CaseIterable, Sendable {
-    case air, lung, fat, muscle, myocardium, blood, liver, marrow, cortex, pericardium, stomachFluid, csf
+    case air, lung, fat, muscle, myocardium, blood, liver, marrow, cortex, pericardium, stomachFluid, csf, lungVessel
 
     public static let count = allCases.count
 
@@ -20,6 +20,7 @@ public enum Tissue: Int, CaseIterable, Sendable {
         case .pericardium: 0.15          // thin dark line between fat layers
         case .stomachFluid: 3.0
         case .csf: 3.6
+        case .lungVessel: 1.6            // blood in 2–8 mm vessels, dimmed by in-plane flow and partial volume
         }
     }
 
@@ -27,11 +28,12 @@ public enum Tissue: Int, CaseIterable, Sendable {
     var textureAmplitude: Double {
         switch self {
         case .air, .cortex, .pericardium: 0
-        case .lung: 0.6                  // vessels and partial volume make lungs speckled
+        case .lung: 0.35                 // partial volume with small vessels and airways
         case .blood: 0.06                // flow and coil inhomogeneity
-        case .myocardium, .muscle, .liver, .marrow: 0.10
+        case .myocardium, .liver: 0.14     // low-frequency shading and fibre/vessel texture
+        case .muscle, .marrow: 0.10
         case .fat: 0.12
-        case .stomachFluid, .csf: 0.05
+        case .stomachFluid, .csf, .lungVessel: 0.05
         }
     }
 
