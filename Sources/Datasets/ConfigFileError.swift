@@ -1,8 +1,9 @@
-/// A split file that cannot be used: names the file, the key path inside it and the problem, and the
-/// nearest valid key when a key is unknown ("<path>: <key path>: <problem>; did you mean …?").
-public struct SplitFileError: Error, CustomStringConvertible, Equatable {
+/// A TOML file of ours (split file, experiment file) that cannot be used: names the file, the key path
+/// inside it and the problem, and the nearest valid key when a key is unknown
+/// ("<path>: <key path>: <problem>; did you mean …?").
+public struct ConfigFileError: Error, CustomStringConvertible, Equatable {
     public let path: String
-    /// Dotted TOML key path ("labelled.tr1.c1.validation", "test.ids[3]"); empty for the whole file.
+    /// Dotted TOML key path ("labelled.tr1.c1.validation", "grid.methods[2]"); empty for the whole file.
     public let keyPath: String
     public let problem: String
     public let suggestion: String?
@@ -20,3 +21,6 @@ public struct SplitFileError: Error, CustomStringConvertible, Equatable {
         return "\(path): \(place)\(problem)\(hint)"
     }
 }
+
+/// Errors of split files.
+public typealias SplitFileError = ConfigFileError
