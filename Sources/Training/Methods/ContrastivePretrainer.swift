@@ -18,18 +18,9 @@ public struct GlobalPretrainer {
         let optimiser = Adam(groups: [ParameterGroup(name: "enc", parameters: net.encoder.units.flatMap(\.parameters)),
                                       ParameterGroup(name: "reg", parameters: net.head.parameters)],
                              learningRate: learningRate)
-        var losses: [Float] = []
-        losses.reserveCapacity(iterations)
-        for step in 0..<iterations {
-            let batch = try builder.batch(using: &stream)
-            let loss = globalContrastiveLoss(network: net, batch: batch)
-            guard loss.item.isFinite else { throw TrainingError.diverged(step: step, loss: loss.item) }
-            loss.backward()
-            optimiser.update()
-            losses.append(loss.item)
-            progress(step, loss.item)
+        return try runSteps(iterations, optimiser: optimiser, progress: progress) {
+            globalContrastiveLoss(network: net, batch: try builder.batch(using: &stream))
         }
-        return losses
     }
 }
 
@@ -51,19 +42,27 @@ public struct LocalPretrainer {
             ParameterGroup(name: "dec", parameters: net.decoder.flatMap(\.units).flatMap(\.parameters)),
             ParameterGroup(name: "seg", parameters: net.head.parameters),
         ], learningRate: learningRate)
-        var losses: [Float] = []
-        losses.reserveCapacity(iterations)
-        for step in 0..<iterations {
-            let batch = try builder.batch(using: &stream)
-            let loss = localContrastiveLoss(network: net, regions: builder.regions, batch: batch)
-            guard loss.item.isFinite else { throw TrainingError.diverged(step: step, loss: loss.item) }
-            loss.backward()
-            optimiser.update()
-            losses.append(loss.item)
-            progress(step, loss.item)
+        return try runSteps(iterations, optimiser: optimiser, progress: progress) {
+            localContrastiveLoss(network: net, regions: builder.regions, batch: try builder.batch(using: &stream))
         }
-        return losses
     }
+}
+
+/// The pre-training loop: loss, backward, Adam, for `iterations` steps; a non-finite loss stops it with
+/// the step. Returns every step's loss.
+func runSteps(_ iterations: Int, optimiser: Adam, progress: (Int, Float) -> Void,
+              loss: () throws -> Tensor) throws -> [Float] {
+    var losses: [Float] = []
+    losses.reserveCapacity(iterations)
+    for step in 0..<iterations {
+        let l = try loss()
+        guard l.item.isFinite else { throw TrainingError.diverged(step: step, loss: l.item) }
+        l.backward()
+        optimiser.update()
+        losses.append(l.item)
+        progress(step, l.item)
+    }
+    return losses
 }
 
 /// Moves variables between stages by name (spec §5.1): every selected source variable must exist in
