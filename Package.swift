@@ -51,6 +51,8 @@ let package = Package(
         ]),
         // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
         .target(name: "RunStore", dependencies: ["HDF5", .product(name: "Crypto", package: "swift-crypto")]),
+        // Report building blocks: statistics, Markdown/CSV, bitmap font and charts (issue 5).
+        .target(name: "Reports", dependencies: ["Imaging"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks", "Training"]),
         .executableTarget(name: "cseg", dependencies: [
             "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets", "Experiments",
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks"]),
     ]
 )
