@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
         // Experiment files, grid expansion and the stage graph (docs/experiments.md).
         .target(name: "Experiments", dependencies: [
-            "Datasets", "RunStore", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Datasets", "RunStore", "Training", "Networks", "Engine", "Evaluation", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
         .target(name: "RunStore", dependencies: ["HDF5", .product(name: "Crypto", package: "swift-crypto")]),
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Networks", "Imaging"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore", "Engine"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks"]),
     ]
