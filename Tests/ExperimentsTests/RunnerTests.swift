@@ -13,6 +13,15 @@ enum TinyExperiment {
         try? FileManager.default.removeItem(atPath: dir)
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try! split.write(toFile: "\(dir)/split.toml", atomically: true, encoding: .utf8)
+        // Coarse, small volumes (the field of view of ACDC at ~4.5 mm pixels), so a debug build makes them
+        // in a second; the runner sees phantom.json and does not regenerate at full size.
+        var p = PhantomParameters()
+        p.inPlaneSpacingMM = 4...5
+        p.matrixSize = 48...64
+        p.sliceCount = 8...9
+        p.inPlaneSupersampling = 1
+        p.throughPlaneSupersampling = 1
+        try! PhantomDatasetWriter.write(root: "\(dir)/phantom", volumes: 6, seed: 3, parameters: p, harnessVersion: "test")
         return dir
     }()
 
@@ -114,7 +123,6 @@ struct RunnerTests {
         #expect(outcomes.map(\.runKey) == plan.map(\.runKey))
         #expect(outcomes.allSatisfy { !$0.skipped })
         #expect(Set(plan.map(\.stage)) == [.pretrainGlobal, .pretrainLocal, .finetune])
-        #expect(FileManager.default.fileExists(atPath: "\(e.data.root)/phantom.json"))
 
         var records: [String: RunRecord] = [:]
         for r in plan {
@@ -178,6 +186,17 @@ struct RunnerTests {
         let outcomes = try TinyExperiment.runner(e).run(.index(1))
         #expect(outcomes.map(\.runKey) == [plan[0].runKey])
         #expect(plan.map { FileManager.default.fileExists(atPath: $0.output) } == plan.map { $0.index == 1 })
+    }
+
+    @Test("the phantom is generated only when phantom.json is missing, and only for phantom experiments")
+    func phantomOnFirstUse() throws {
+        let e = try TinyExperiment.experiment("full")
+        #expect(try ExperimentData.ensurePhantom(e, harnessVersion: "test") == false)
+        var missing = e
+        missing.data.root = "\(TinyExperiment.directory)/no-phantom-here"
+        missing.data.kind = .acdc
+        #expect(try ExperimentData.ensurePhantom(missing, harnessVersion: "test") == false)
+        #expect(!FileManager.default.fileExists(atPath: missing.data.root))
     }
 
     @Test("--only selects by glob and adds the pre-training runs the selection needs")
