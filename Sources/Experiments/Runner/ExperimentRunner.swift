@@ -81,7 +81,7 @@ public struct ExperimentRunner {
         let selected = try Self.select(plan, selection, experimentPath: e.path)
         // An --index run needs its dependencies done already.
         if case .index = selection, let r = selected.first {
-            for d in r.dependencies where !RunCompletion.isComplete(try context(plan).run(d)) {
+            for d in r.dependencies where !(plan.first { $0.runKey == d }.map(RunCompletion.isComplete) ?? false) {
                 throw RunnerError(r.output, "run \(r.index) (\(r.runKey)) needs \(d), which is not complete: run it first")
             }
         }
@@ -124,11 +124,6 @@ public struct ExperimentRunner {
             log("[\(r.index)/\(plan.count)] \(r.runKey): done in \(Self.duration(seconds))" + (dice.map { String(format: ", test Dice %.4f", $0) } ?? ""))
         }
         return outcomes
-    }
-
-    func context(_ plan: [PlannedRun]) throws -> RunContext {
-        RunContext(experiment: experiment, split: try SplitFileParser.read(experiment.data.split), data: try ExperimentData(experiment),
-                   plan: plan, provenance: provenance)
     }
 
     /// Mean over volumes of the mean foreground Dice, both-empty classes left out (spec §5.6).
