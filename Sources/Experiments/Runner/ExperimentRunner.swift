@@ -100,9 +100,12 @@ public struct ExperimentRunner {
             var c = RunContext(experiment: e, split: split, data: data, plan: plan, provenance: provenance)
             let remainingRuns = pendingCount - done
             let progressLine = self.progressLine
+            // The stage ETA restarts with each stage (self-training's rounds are stages of one run).
+            var stageName = "", stageStart = runStart
             c.progress = { stage, step, steps, loss in
+                if stage != stageName { (stageName, stageStart) = (stage, Date()) }
                 guard step % 10 == 0 || step == steps - 1 else { return }
-                let elapsed = Date().timeIntervalSince(runStart)
+                let elapsed = Date().timeIntervalSince(stageStart)
                 let stageETA = step > 0 ? elapsed / Double(step + 1) * Double(steps - step - 1) : .nan
                 let perRun = done > 0 ? Date().timeIntervalSince(gridStart) / Double(done) : .nan
                 let gridETA = stageETA + perRun * Double(remainingRuns - 1)
