@@ -1,0 +1,167 @@
+import Datasets
+import Foundation
+import RunStore
+
+/// Executes an experiment's plan in order: each run whose output verifies with its planned config is
+/// skipped, every other one is computed and written atomically. Runs of a selection still get the
+/// pre-training runs they depend on.
+public struct ExperimentRunner {
+    /// Which runs to do: all, those whose key matches a glob (`*` and `?`), or exactly one plan index.
+    public enum Selection: Sendable, Equatable {
+        case all
+        case matching(String)
+        case index(Int)
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var runKey: String
+        public var output: String
+        public var skipped: Bool
+        /// Mean over test volumes of the mean foreground Dice (NaN-skipping), fine-tuning runs only.
+        public var meanDice: Double?
+        public var seconds: Double
+    }
+
+    public var experiment: Experiment
+    public var provenance: RunProvenance
+    public var log: (String) -> Void
+    /// (line) for the progress line, which the command rewrites in place.
+    public var progressLine: (String) -> Void
+
+    public init(experiment: Experiment, provenance: RunProvenance, log: @escaping (String) -> Void = { _ in },
+                progressLine: @escaping (String) -> Void = { _ in }) {
+        self.experiment = experiment
+        self.provenance = provenance
+        self.log = log
+        self.progressLine = progressLine
+    }
+
+    /// The planned runs the selection asks for, with the pre-training runs they need, in plan order.
+    public static func select(_ plan: [PlannedRun], _ selection: Selection, experimentPath: String) throws -> [PlannedRun] {
+        var wanted: [PlannedRun]
+        switch selection {
+        case .all: return plan
+        case .index(let i):
+            guard let r = plan.first(where: { $0.index == i }) else {
+                throw RunnerError(experimentPath, "--index \(i) is outside the plan (1…\(plan.count))")
+            }
+            return [r]
+        case .matching(let pattern):
+            wanted = plan.filter { glob(pattern, $0.runKey) }
+            guard !wanted.isEmpty else { throw RunnerError(experimentPath, "--only \"\(pattern)\" matches no run key") }
+        }
+        var keys = Set(wanted.map(\.runKey))
+        for r in plan.reversed() where keys.contains(r.runKey) { keys.formUnion(r.dependencies) }
+        return plan.filter { keys.contains($0.runKey) }
+    }
+
+    /// `*` any run of characters, `?` one character, everything else literal.
+    static func glob(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern), t = Array(text)
+        var memo = [[Bool?]](repeating: [Bool?](repeating: nil, count: t.count + 1), count: p.count + 1)
+        func match(_ i: Int, _ j: Int) -> Bool {
+            if let m = memo[i][j] { return m }
+            let r: Bool
+            if i == p.count { r = j == t.count }
+            else if p[i] == "*" { r = match(i + 1, j) || (j < t.count && match(i, j + 1)) }
+            else { r = j < t.count && (p[i] == "?" || p[i] == t[j]) && match(i + 1, j + 1) }
+            memo[i][j] = r
+            return r
+        }
+        return match(0, 0)
+    }
+
+    /// Runs the selection and returns one outcome per selected run, in order.
+    @discardableResult
+    public func run(_ selection: Selection = .all) throws -> [Outcome] {
+        let e = experiment
+        try ExperimentData.ensurePhantom(e, harnessVersion: provenance.harnessVersion, log: log)
+        let split = try SplitFileParser.read(e.data.split)
+        let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
+        let selected = try Self.select(plan, selection, experimentPath: e.path)
+        // An --index run needs its dependencies done already.
+        if case .index = selection, let r = selected.first {
+            for d in r.dependencies where !(plan.first { $0.runKey == d }.map(RunCompletion.isComplete) ?? false) {
+                throw RunnerError(r.output, "run \(r.index) (\(r.runKey)) needs \(d), which is not complete: run it first")
+            }
+        }
+        let data = try ExperimentData(e)
+        var outcomes: [Outcome] = []
+        let pendingCount = selected.filter { !RunCompletion.isComplete($0) }.count
+        let gridStart = Date()
+        var done = 0
+        for r in selected {
+            if RunCompletion.isComplete(r) {
+                outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: true, meanDice: try? Self.meanDice(r.output), seconds: 0))
+                log("[\(r.index)/\(plan.count)] \(r.runKey): complete, skipped")
+                continue
+            }
+            let runStart = Date()
+            var c = RunContext(experiment: e, split: split, data: data, plan: plan, provenance: provenance)
+            let remainingRuns = pendingCount - done
+            let progressLine = self.progressLine
+            // The stage ETA restarts with each stage (self-training's rounds are stages of one run).
+            var stageName = "", stageStart = runStart
+            c.progress = { stage, step, steps, loss in
+                if stage != stageName { (stageName, stageStart) = (stage, Date()) }
+                guard step % 10 == 0 || step == steps - 1 else { return }
+                let elapsed = Date().timeIntervalSince(stageStart)
+                let stageETA = step > 0 ? elapsed / Double(step + 1) * Double(steps - step - 1) : .nan
+                let perRun = done > 0 ? Date().timeIntervalSince(gridStart) / Double(done) : .nan
+                let gridETA = stageETA + perRun * Double(remainingRuns - 1)
+                progressLine("[\(r.index)/\(plan.count)] \(r.runKey)  \(stage)  step \(step + 1)/\(steps)  loss \(String(format: "%.4f", loss))"
+                             + "  ETA stage \(Self.duration(stageETA))  grid \(Self.duration(gridETA))")
+            }
+            let record: RunRecord
+            switch r.stage {
+            case .pretrainGlobal: record = try PretrainingRun.global(r, c)
+            case .pretrainLocal: record = try PretrainingRun.local(r, c)
+            case .finetune: record = try FinetuneRun.run(r, c)
+            }
+            try FileManager.default.createDirectory(atPath: (r.output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try RunFileWriter.write(record, to: r.output)
+            done += 1
+            let seconds = Date().timeIntervalSince(runStart)
+            let dice = record.metrics.map(Self.meanDice)
+            outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: false, meanDice: dice, seconds: seconds))
+            log("[\(r.index)/\(plan.count)] \(r.runKey): done in \(Self.duration(seconds))" + (dice.map { String(format: ", test Dice %.4f", $0) } ?? ""))
+        }
+        return outcomes
+    }
+
+    /// Mean over volumes of the mean foreground Dice, both-empty classes left out (spec §5.6).
+    static func meanDice(_ m: RunMetrics) -> Double {
+        let c = m.classNames.count
+        var sum = 0.0, volumes = 0
+        for v in m.volumeIDs.indices {
+            let row = m.dice[(v * c)..<((v + 1) * c)].filter { !$0.isNaN }
+            guard !row.isEmpty else { continue }
+            sum += row.reduce(0, +) / Double(row.count)
+            volumes += 1
+        }
+        return volumes == 0 ? .nan : sum / Double(volumes)
+    }
+
+    static func meanDice(_ path: String) throws -> Double? { try RunFileReader.read(path).metrics.map(meanDice) }
+
+    static func duration(_ s: Double) -> String {
+        guard s.isFinite, s >= 0 else { return "--" }
+        let t = Int(s.rounded())
+        return t >= 3600 ? String(format: "%dh%02dm", t / 3600, t % 3600 / 60) : String(format: "%dm%02ds", t / 60, t % 60)
+    }
+
+    /// The grid summary: one line per selected fine-tuning run with its test Dice.
+    public static func summary(_ outcomes: [Outcome]) -> String {
+        let width = max(8, outcomes.map(\.runKey.count).max() ?? 0)
+        var lines = ["run".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "test Dice  status"]
+        for o in outcomes {
+            let dice = o.meanDice.map { String(format: "%.4f   ", $0) } ?? "-        "
+            lines.append(o.runKey.padding(toLength: width + 2, withPad: " ", startingAt: 0) + dice
+                         + "  " + (o.skipped ? "skipped (complete)" : "done in \(duration(o.seconds))"))
+        }
+        let computed = outcomes.filter { !$0.skipped }
+        lines.append("\(computed.count) computed, \(outcomes.count - computed.count) skipped, "
+                     + "\(duration(computed.map(\.seconds).reduce(0, +))) of training and testing")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,149 @@
+import Datasets
+import Engine
+import Networks
+import RunStore
+import Training
+
+/// A fine-tuning run of one grid cell (spec §5): baseline, augment, mixup, self-train, benchmark, and any
+/// of them started from pre-trained weights; then the test evaluation of the best-validation model.
+enum FinetuneRun {
+    static func run(_ run: PlannedRun, _ c: RunContext) throws -> RunRecord {
+        var clock = PhaseClock()
+        let config = try ConfigDecoding.decode(FinetuneConfig.self, run)
+        let split = config.split
+        try c.data.prepare(split.train + split.validation + split.test + (split.unlabelled ?? []))
+        var streams = RunStreams(seed: run.seed, runKey: run.runKey)
+        let netConfig = c.networkConfig
+        let initSeed = streams.seedValue("init")
+
+        // Initial weights: fresh, then the pre-trained variables of the ancestor (§5.1).
+        var dependencies: [RunDependency] = []
+        var initial: [NamedArray]?
+        let ancestry = try Ancestry(run, c)
+        if let parent = ancestry.parent {
+            let stored = try RunFileReader.read(parent.output)
+            let select: (String) -> Bool = ancestry.decoderBlocks.map { WeightSelection.encoderAndDecoder(blocks: $0) } ?? WeightSelection.encoder
+            let fresh = UNet(config: netConfig, seed: initSeed)
+            try fresh.variables.load(from: stored.finalWeights, where: select, source: parent.output)
+            initial = fresh.variables.named
+            dependencies.append(RunDependency(stage: parent.stage.rawValue, runKey: parent.runKey,
+                                              contentSHA256: try RunFileReader.header(parent.output).contentSHA256))
+        }
+        func freshNet() throws -> UNet {
+            let net = UNet(config: netConfig, seed: initSeed)
+            if let initial { try net.variables.load(from: initial, where: { _ in true }, source: run.output) }
+            return net
+        }
+
+        let classes = netConfig.numClasses
+        let labelled = try c.data.cases(split.train)
+        let validation = try c.data.cases(split.validation).map {
+            SupervisedTrainer.ValidationCase(id: $0.id, slices: $0.slices, reference: $0.reference)
+        }
+        let s = config.settings
+        let trainer = SupervisedTrainer(settings: .init(iterations: s.iterations, learningRate: Float(s.learningRate),
+                                                        validationEvery: s.validateEvery))
+        let augmentation = config.augment.map {
+            SupervisedAugmentation(AugmentationSettings(elasticSigma: $0.elasticSigma, intensity: $0.intensity,
+                                                        intensityDraws: $0.intensity ? .perImage : .perHalf))
+        }
+        let mixup = config.mixup.map { Mixup(alpha: $0.alpha) }
+
+        /// One supervised training from the initial weights on `volumes`; `round` keeps the streams of
+        /// self-training's rounds apart.
+        func train(_ volumes: [PreprocessedSlices], sources: [String], round: Int) throws -> (UNet, SupervisedTrainer.Record) {
+            let net = try freshNet()
+            let pool = try SlicePool(labelled: volumes, sources: sources)
+            let tag = round == 0 ? "" : "round\(round)/"
+            var sampling = streams.stream("\(tag)sampling")
+            let augmentBase = streams.stream("\(tag)augmentation")
+            var mixing = streams.stream("\(tag)mixup")
+            let record = try trainer.train(net, validation: validation, nextBatch: { step in
+                let sampled = pool.sample(batchSize: s.batchSize, using: &sampling)
+                var batch: SliceBatch
+                if let augmentation {
+                    batch = augmentation(sampled, classes: classes, stream: augmentBase.derived("step\(step)")).batch
+                } else {
+                    batch = SliceBatch(count: sampled.count, height: sampled.size, width: sampled.size, classes: classes,
+                                       images: sampled.images,
+                                       labels: SliceBatch.oneHot(sampled.labelIndices!, count: sampled.count, height: sampled.size,
+                                                                 width: sampled.size, classes: classes))
+                }
+                if let mixup { batch = mixup(batch, using: &mixing) }
+                return batch
+            }, progress: { step, loss in c.progress(round == 0 ? "finetune" : "self-train \(round)", step, s.iterations, loss) })
+            return (net, record)
+        }
+
+        var (net, record) = try train(labelled.map(\.slices), sources: split.train, round: 0)
+        var curves = trainingCurves(losses: record.losses, lossName: "dice", learningRate: s.learningRate,
+                                    validation: record.validation, bestStep: record.bestStep)
+        if let st = config.selfTrain {
+            // Each round: the current best model pseudo-labels the pool; confident slices join the labelled
+            // volumes; training restarts from the run's initial weights. Curves continue the step axis.
+            let unlabelled = try c.data.cases(split.unlabelled ?? [])
+            for round in 1...max(1, st.rounds) {
+                let accepted = PseudoLabeller(threshold: Float(st.threshold)).label(net, pool: unlabelled.map { ($0.id, $0.slices) })
+                var volumes = labelled.map(\.slices), sources = split.train
+                if let first = labelled.first, !accepted.isEmpty {
+                    var geometry = first.slices.geometry
+                    geometry.sliceCount = accepted.count
+                    volumes.append(PreprocessedSlices(images: accepted.flatMap(\.image), labels: accepted.flatMap(\.labels),
+                                                      geometry: geometry, normalisation: first.slices.normalisation))
+                    sources.append("pseudo-labels round \(round) (\(accepted.count) slices)")
+                }
+                (net, record) = try train(volumes, sources: sources, round: round)
+                let offset = Int64(round * s.iterations)
+                curves.trainSteps += record.losses.indices.map { Int64($0) + offset }
+                curves.losses[0].values += record.losses.map(Double.init)
+                curves.learningRate += [Double](repeating: s.learningRate, count: record.losses.count)
+                curves.validationSteps += record.validation.map { Int64($0.step) + offset }
+                curves.validationDice += record.validation.map(\.dice)
+                curves.bestStep = record.bestStep.map { Int64($0) + offset } ?? -1
+            }
+        }
+        clock.lap("train")
+
+        // `net` holds the best-validation weights (SupervisedTrainer restores them).
+        let test = try TestEvaluation.evaluate(net, cases: c.data.cases(split.test), classNames: c.experiment.data.layout.constants.classNames)
+        let activations = try TestEvaluation.activations(net, cases: c.data.cases(split.test), ancestry: ancestry, c)
+        clock.lap("test")
+        let variables = net.variables
+        func ordered(_ values: [String: [Float]]) -> [NamedArray] {
+            variables.map { NamedArray(name: $0.name!, shape: $0.shape, values: values[$0.name!]!) }
+        }
+        return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
+                         volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
+                         inputs: RunInputs(splitSHA256: split.sha256,
+                                           volumes: try c.data.hashes(split.train + split.validation + split.test + (split.unlabelled ?? [])),
+                                           dependencies: dependencies),
+                         curves: curves, metrics: test.metrics,
+                         bestWeights: record.bestStep == nil ? nil : ordered(record.bestWeights),
+                         finalWeights: ordered(record.finalWeights), activations: activations, predictions: test.predictions)
+    }
+}
+
+/// A fine-tuning run's pre-training ancestors: the run it starts from (global or local), the global run
+/// whose g1 the probe embeddings use, and l when the decoder was pre-trained.
+struct Ancestry {
+    var parent: PlannedRun?
+    var global: PlannedRun?
+    var decoderBlocks: Int?
+    var partitions: Int?
+
+    init(_ run: PlannedRun, _ c: RunContext) throws {
+        guard let key = run.dependencies.first else { return }
+        let p = try c.run(key)
+        parent = p
+        switch p.stage {
+        case .pretrainGlobal:
+            global = p
+        case .pretrainLocal:
+            decoderBlocks = try ConfigDecoding.decode(LocalPretrainingConfig.self, p).settings.decoderBlocks
+            global = try p.dependencies.first.map { try c.run($0) }
+        case .finetune:
+            throw RunnerError(run.output, "depends on another fine-tuning run (\(key))")
+        }
+        if let g = global { partitions = try ConfigDecoding.decode(GlobalPretrainingConfig.self, g).settings.partitions }
+    }
+}

@@ -1,0 +1,87 @@
+import Datasets
+import Engine
+import Networks
+import RunStore
+import Training
+
+/// Stage 1 and stage 2 runs (spec §3, §4): their records hold the final weights and the loss curve;
+/// no validation, no test.
+enum PretrainingRun {
+    /// The views scale with the slice: the paper's 100-pixel crop box at offsets 10…69 of a 192² slice
+    /// becomes the same fractions of the experiment's slice (the crop covers the same anatomy).
+    static func views(_ c: RunContext, faithful: Bool) -> ViewAugmentation {
+        let ratio = Double(c.experiment.settings.scale.inputSize) / Double(c.experiment.data.layout.constants.sliceSize)
+        func px(_ v: Double) -> Int { max(1, Int((v * ratio).rounded())) }
+        return ViewAugmentation(fidelity: faithful ? .faithful2020 : .intended, cropBox: px(100), cropOffsets: px(10)...px(69))
+    }
+
+    static func pool(_ c: RunContext, _ ids: [String]) throws -> ContrastivePool {
+        let n = c.experiment.settings.scale.inputSize
+        let volumes = try c.data.cases(ids).map { pc in
+            PoolVolume(id: pc.id, slices: (0..<pc.slices.geometry.sliceCount).map { Array(pc.slices.images[($0 * n * n)..<(($0 + 1) * n * n)]) })
+        }
+        return try ContrastivePool(volumes: volumes, height: n, width: n)
+    }
+
+    static func checkTemperature(_ t: Double, _ run: PlannedRun) throws {
+        guard Float(t) == contrastiveTemperature else {
+            throw RunnerError(run.output, "temperature \(t): the pre-training loops use τ = \(contrastiveTemperature) only (spec §3.2)")
+        }
+    }
+
+    static func global(_ run: PlannedRun, _ c: RunContext) throws -> RunRecord {
+        var clock = PhaseClock()
+        let config = try ConfigDecoding.decode(GlobalPretrainingConfig.self, run)
+        let s = config.settings
+        try checkTemperature(s.temperature, run)
+        var streams = RunStreams(seed: run.seed, runKey: run.runKey)
+        try c.data.prepare(config.pool)
+        let loss: GlobalLossKind = switch config.variant { case .GR: .random; case .GDminus: .domainMinus; case .GD: .domain }
+        let builder = try GlobalBatchBuilder(pool: pool(c, config.pool), loss: loss, batchSize: s.batchSize, parts: s.partitions,
+                                             augmentation: views(c, faithful: s.faithful2020))
+        let net = GlobalContrastiveNet(config: c.networkConfig, seed: streams.seedValue("init"))
+        var batches = streams.stream("batches")
+        let losses = try GlobalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
+            .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-global", step, s.iterations, l) }
+        clock.lap("train")
+        return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
+                         volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
+                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool), dependencies: []),
+                         curves: trainingCurves(losses: losses, lossName: "global", learningRate: s.learningRate),
+                         metrics: nil, bestWeights: nil, finalWeights: net.variables.named, activations: nil, predictions: [])
+    }
+
+    static func local(_ run: PlannedRun, _ c: RunContext) throws -> RunRecord {
+        var clock = PhaseClock()
+        let config = try ConfigDecoding.decode(LocalPretrainingConfig.self, run)
+        let s = config.settings
+        try checkTemperature(s.temperature, run)
+        guard s.regionSize == 1 else {
+            throw RunnerError(run.output, "region_size \(s.regionSize): only 3×3 windows (region_size = 1) are implemented")
+        }
+        var streams = RunStreams(seed: run.seed, runKey: run.runKey)
+        try c.data.prepare(config.pool)
+        guard let parentKey = run.dependencies.first else { throw RunnerError(run.output, "local pre-training without a global run") }
+        let parent = try c.run(parentKey)
+        let stored = try RunFileReader.read(parent.output)
+        let net = LocalContrastiveNet(config: c.networkConfig, decoderBlocks: s.decoderBlocks, seed: streams.seedValue("init"))
+        try net.variables.load(from: stored.finalWeights, where: WeightSelection.encoder, source: parent.output)
+        let featureSize = c.networkConfig.inputSize >> (5 - s.decoderBlocks)
+        let loss: LocalLossKind = config.variant == .LR ? .random : .domain
+        // L^D draws volume groups of 4 partitions (the original's fixed S), as many groups as B allows.
+        let builder = try LocalBatchBuilder(pool: pool(c, config.pool), loss: loss, featureSize: featureSize, batchSize: s.lrSlices,
+                                            volumes: max(1, s.batchSize / 4), parts: 4,
+                                            augmentation: views(c, faithful: s.faithful2020))
+        var batches = streams.stream("batches")
+        let losses = try LocalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
+            .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-local", step, s.iterations, l) }
+        clock.lap("train")
+        let dependency = RunDependency(stage: parent.stage.rawValue, runKey: parent.runKey,
+                                       contentSHA256: try RunFileReader.header(parent.output).contentSHA256)
+        return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
+                         volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
+                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool), dependencies: [dependency]),
+                         curves: trainingCurves(losses: losses, lossName: "local", learningRate: s.learningRate),
+                         metrics: nil, bestWeights: nil, finalWeights: net.variables.named, activations: nil, predictions: [])
+    }
+}

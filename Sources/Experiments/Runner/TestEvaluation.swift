@@ -1,0 +1,93 @@
+import Datasets
+import Engine
+import Evaluation
+import Networks
+import RunStore
+import Training
+
+/// The test of a fine-tuned model (spec §5.6, §11) and its probe activations, in run-file form.
+enum TestEvaluation {
+    /// Per test volume × foreground class Dice/HD95/ASSD on the native grid, and the predicted label maps.
+    static func evaluate(_ net: UNet, cases: [PreparedCase], classNames: [String]) throws -> (metrics: RunMetrics, predictions: [VolumePrediction]) {
+        let classes = Array(1..<classNames.count)
+        var dice = [Double](), hd95 = [Double](), assd = [Double](), bothEmpty = [UInt8]()
+        var predictions: [VolumePrediction] = []
+        for c in cases {
+            let predicted = try VolumePredictor.nativeLabels(net, case: c.slices, source: c.id)
+            for s in SegmentationScores.perClass(prediction: predicted, reference: c.reference, classes: classes) {
+                dice.append(s.dice)
+                hd95.append(s.hd95)
+                assd.append(s.assd)
+                bothEmpty.append(s.bothEmpty ? 1 : 0)
+            }
+            predictions.append(prediction(c.id, predicted))
+        }
+        let metrics = RunMetrics(volumeIDs: cases.map(\.id), classNames: classes.map { classNames[$0] },
+                                 classLabels: classes.map(Int64.init), dice: dice, hd95: hd95, assd: assd, bothEmpty: bothEmpty)
+        return (metrics, predictions)
+    }
+
+    /// The engine's x-fastest `[X, Y, Z]` volume as the run file's z-fastest (C-order) `[X, Y, Z]` uint8.
+    static func prediction(_ id: String, _ v: Volume) -> VolumePrediction {
+        let (nx, ny, nz) = (v.shape[0], v.shape[1], v.shape[2])
+        var labels = [UInt8](repeating: 0, count: nx * ny * nz)
+        for x in 0..<nx { for y in 0..<ny { for z in 0..<nz { labels[(x * ny + y) * nz + z] = UInt8(v[x, y, z]) } } }
+        return VolumePrediction(volumeID: id, shape: v.shape, labels: labels, affine: v.affine.m, spacing: v.spacing)
+    }
+
+    /// Slices whose decoder features are stored: the middle slice of each of the first (up to) four test
+    /// volumes, a fixed choice so that every run of an experiment probes the same slices.
+    static let decoderProbeVolumes = 4
+
+    /// The g1 embedding of every test slice through this model's encoder (in inference mode) and the
+    /// pre-trained g1 of the run's global ancestor, or for runs without one a g1 initialised from a fixed
+    /// seed shared by every run, so that all runs of an experiment are projected alike. Partitions are cut
+    /// as the global loss cuts volumes (the ancestor's S, else the paper's 4).
+    static func activations(_ net: UNet, cases: [PreparedCase], ancestry: Ancestry, _ c: RunContext) throws -> RunActivations {
+        let config = net.config
+        let probe = GlobalContrastiveNet(config: config, seed: 0)
+        if let g = ancestry.global {
+            try probe.head.parameters.load(from: RunFileReader.read(g.output).finalWeights, where: { _ in true }, source: g.output)
+        }
+        let unetValues = Dictionary(uniqueKeysWithValues: net.variables.map { ($0.name!, $0.data) })
+        for v in probe.encoder.units.flatMap(\.variables) { v.data = unetValues[v.name!]! }
+        let parts = ancestry.partitions ?? 4
+        let n = config.inputSize, plane = n * n
+        var embeddings = [Float](), ids = [String](), slices = [Int64](), partitions = [Int64]()
+        for pc in cases {
+            let z = pc.slices.geometry.sliceCount
+            let chunks = (try? Partitions(sliceCount: z, parts: parts, volumeID: pc.id).chunks) ?? []
+            var start = 0
+            while start < z {
+                let count = min(VolumePredictor.chunk, z - start)
+                let x = Tensor(shape: [count, 1, n, n], data: Array(pc.slices.images[(start * plane)..<((start + count) * plane)]))
+                embeddings += GradMode.disabled { probe(x, mode: .inference) }.data
+                start += count
+            }
+            for k in 0..<z {
+                ids.append(pc.id)
+                slices.append(Int64(k))
+                partitions.append(Int64(chunks.firstIndex { $0.contains(k) } ?? -1))
+            }
+        }
+        let block = ancestry.decoderBlocks ?? c.experiment.settings.pretrainLocal.decoderBlocks
+        var features = [Float](), featureIDs = [String](), featureSlices = [Int64](), featureShape = [0, 0, 0, 0]
+        for pc in cases.prefix(decoderProbeVolumes) {
+            let k = pc.slices.geometry.sliceCount / 2
+            let x = Tensor(shape: [1, 1, n, n], data: Array(pc.slices.images[(k * plane)..<((k + 1) * plane)]))
+            let map = GradMode.disabled { () -> Tensor in
+                var (h, skips) = net.encoder(x, mode: .inference)
+                for b in net.decoder.prefix(block) { h = b(h, skip: skips.removeLast(), mode: .inference) }
+                return h
+            }
+            features += map.data
+            featureShape = [featureIDs.count + 1] + Array(map.shape.dropFirst())
+            featureIDs.append(pc.id)
+            featureSlices.append(Int64(k))
+        }
+        return RunActivations(embeddings: embeddings, embeddingSize: config.embeddingSize, embeddingVolumeIDs: ids,
+                              embeddingSliceIndices: slices, embeddingPartitions: partitions, decoderBlock: Int64(block),
+                              decoderFeatures: features, decoderShape: featureShape, decoderVolumeIDs: featureIDs,
+                              decoderSliceIndices: featureSlices)
+    }
+}

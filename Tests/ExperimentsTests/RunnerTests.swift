@@ -1,0 +1,211 @@
+import Datasets
+import Foundation
+import RunStore
+import Testing
+@testable import Experiments
+
+/// A tiny experiment end to end: a 6-volume phantom at 32², 2–3 steps per stage, one run of every stage
+/// kind and of every fine-tuning method family.
+enum TinyExperiment {
+    /// The phantom, generated once per test process (by the runner itself, as on first use).
+    static let directory: String = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-runner-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: dir)
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try! split.write(toFile: "\(dir)/split.toml", atomically: true, encoding: .utf8)
+        // Coarse, small volumes (the field of view of ACDC at ~4.5 mm pixels), so a debug build makes them
+        // in a second; the runner sees phantom.json and does not regenerate at full size.
+        var p = PhantomParameters()
+        p.inPlaneSpacingMM = 4...5
+        p.matrixSize = 48...64
+        p.sliceCount = 8...9
+        p.inPlaneSupersampling = 1
+        p.throughPlaneSupersampling = 1
+        try! PhantomDatasetWriter.write(root: "\(dir)/phantom", volumes: 6, seed: 3, parameters: p, harnessVersion: "test")
+        return dir
+    }()
+
+    /// Test 005/006; pool 001–003 (validation 004); benchmark 001–003 (validation 004); tr1 c1 = 002.
+    static let split = """
+        format = 1
+
+        [dataset]
+        name = "tiny"
+        layout = "acdc"
+        id_digits = 3
+        ids = ["001", "002", "003", "004", "005", "006"]
+
+        [test]
+        ids = ["005", "006"]
+
+        [pool]
+        key = "tr3"
+        ids = ["001", "002", "003"]
+        validation = ["004"]
+
+        [benchmark]
+        key = "trall"
+        ids = ["001", "002", "003"]
+        validation = ["004"]
+
+        [labelled.tr1.c1]
+        ids = ["002"]
+        validation = ["004"]
+        """
+
+    static func experiment(_ name: String, methods: [String] = ["baseline", "augment", "self-train", "mixup", "global",
+                                                                  "global+local", "global+local+mixup", "benchmark"]) throws -> Experiment {
+        let text = """
+            format = 1
+            name = "\(name)"
+            preset = "quick"
+            output = "\(name)"
+
+            [data]
+            kind = "phantom"
+            root = "phantom"
+            split = "split.toml"
+            phantom_volumes = 6
+            phantom_seed = 3
+
+            [grid]
+            methods = [\(methods.map { "\"\($0)\"" }.joined(separator: ", "))]
+            budgets = ["tr1"]
+            combinations = ["c1"]
+            seeds = [7]
+
+            [network]
+            input_size = 32
+            channel_multiplier = 0.125
+            target_spacing = [8.5, 8.5]
+
+            [stage.pretrain-global]
+            iterations = 2
+            batch_size = 4
+
+            [stage.pretrain-local]
+            iterations = 2
+            batch_size = 4
+            lr_slices = 2
+
+            [stage.finetune]
+            iterations = 3
+            batch_size = 4
+            validate_every = 2
+
+            [method.self-train]
+            threshold = 0.3
+            rounds = 1
+            """
+        let path = "\(directory)/\(name).toml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return try ExperimentParser.read(path)
+    }
+
+    static let provenance = RunProvenance(harnessVersion: "test", gitCommit: "unknown", gitDirty: false, toolchain: "test",
+                                          libraries: [], openBLASCore: "test", openBLASThreads: 1, engineThreads: 1, cpuModel: "test")
+
+    static func runner(_ e: Experiment) -> ExperimentRunner { ExperimentRunner(experiment: e, provenance: provenance) }
+
+    static func plan(_ e: Experiment) throws -> [PlannedRun] {
+        let split = try SplitFileParser.read(e.data.split)
+        return try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
+    }
+}
+
+@Suite("Experiment runner", .serialized)
+struct RunnerTests {
+    @Test("every stage kind and method runs end to end; files verify; pre-trained weights reach the next stage; a rerun skips everything")
+    func endToEndAndRerun() throws {
+        let e = try TinyExperiment.experiment("full")
+        let outcomes = try TinyExperiment.runner(e).run()
+        let plan = try TinyExperiment.plan(e)
+        #expect(outcomes.map(\.runKey) == plan.map(\.runKey))
+        #expect(outcomes.allSatisfy { !$0.skipped })
+        #expect(Set(plan.map(\.stage)) == [.pretrainGlobal, .pretrainLocal, .finetune])
+
+        var records: [String: RunRecord] = [:]
+        for r in plan {
+            try RunFileVerifier.verify(r.output)
+            #expect(RunCompletion.isComplete(r))
+            records[r.runKey] = try RunFileReader.read(r.output)
+        }
+        let global = try #require(plan.first { $0.stage == .pretrainGlobal })
+        let local = try #require(plan.first { $0.stage == .pretrainLocal })
+        let g = records[global.runKey]!, l = records[local.runKey]!
+        #expect(g.curves.trainSteps == [0, 1] && g.metrics == nil && g.predictions.isEmpty)
+        // Stage 2 keeps the stage-1 encoder frozen: its trainable encoder variables are the stored ones.
+        let gByName = Dictionary(uniqueKeysWithValues: g.finalWeights.map { ($0.name, $0.values) })
+        for w in l.finalWeights where w.name.hasPrefix("enc_") && !w.name.contains("moving") {
+            #expect(w.values == gByName[w.name], "\(w.name) changed in stage 2")
+        }
+        #expect(l.inputs.dependencies.map(\.contentSHA256) == [try RunFileReader.header(global.output).contentSHA256])
+
+        for r in plan where r.stage == .finetune {
+            let rec = records[r.runKey]!
+            let m = try #require(rec.metrics)
+            #expect(m.volumeIDs == ["005", "006"] && m.classNames == ["RV", "Myo", "LV"] && m.dice.count == 6)
+            #expect(m.dice.allSatisfy { $0.isNaN || (0...1).contains($0) })
+            #expect(m.hd95.allSatisfy { $0.isNaN || $0 >= 0 })
+            #expect(rec.predictions.map(\.volumeID) == ["005", "006"])
+            let a = try #require(rec.activations)
+            #expect(a.embeddingVolumeIDs.count == a.embeddings.count / a.embeddingSize)
+            #expect(a.decoderVolumeIDs == ["005", "006"])
+            // Validation at steps 0 and 2 (3 steps, every 2); self-training adds a second round's.
+            #expect(rec.curves.validationSteps == (r.method == "self-train" ? [0, 2, 3, 5] : [0, 2]))
+        }
+        // Fine-tuning from stage 2 starts from its encoder and decoder: the dependency is recorded.
+        let ft = try #require(plan.first { $0.method == "global+local+mixup" })
+        #expect(records[ft.runKey]!.inputs.dependencies.map(\.runKey) == [local.runKey])
+
+        let again = try TinyExperiment.runner(e).run()
+        #expect(again.allSatisfy(\.skipped) && again.count == plan.count)
+    }
+
+    @Test("two runs of the same experiment give the same content hash for every run file")
+    func determinism() throws {
+        let methods = ["baseline", "augment", "mixup", "global+local"]
+        let a = try TinyExperiment.experiment("det-a", methods: methods)
+        let b = try TinyExperiment.experiment("det-b", methods: methods)
+        try TinyExperiment.runner(a).run()
+        try TinyExperiment.runner(b).run()
+        let planA = try TinyExperiment.plan(a), planB = try TinyExperiment.plan(b)
+        #expect(planA.map(\.runKey) == planB.map(\.runKey))
+        for (ra, rb) in zip(planA, planB) {
+            let ha = try RunFileReader.header(ra.output).contentSHA256, hb = try RunFileReader.header(rb.output).contentSHA256
+            #expect(ha == hb, "\(ra.runKey) differs between two runs")
+        }
+    }
+
+    @Test("--index runs exactly one plan entry, and refuses one whose dependency is not complete")
+    func indexRunsOne() throws {
+        let e = try TinyExperiment.experiment("index", methods: ["baseline", "global"])
+        let plan = try TinyExperiment.plan(e)
+        let finetune = try #require(plan.first { $0.method == "global" })
+        #expect(throws: RunnerError.self) { try TinyExperiment.runner(e).run(.index(finetune.index)) }
+        let outcomes = try TinyExperiment.runner(e).run(.index(1))
+        #expect(outcomes.map(\.runKey) == [plan[0].runKey])
+        #expect(plan.map { FileManager.default.fileExists(atPath: $0.output) } == plan.map { $0.index == 1 })
+    }
+
+    @Test("the phantom is generated only when phantom.json is missing, and only for phantom experiments")
+    func phantomOnFirstUse() throws {
+        let e = try TinyExperiment.experiment("full")
+        #expect(try ExperimentData.ensurePhantom(e, harnessVersion: "test") == false)
+        var missing = e
+        missing.data.root = "\(TinyExperiment.directory)/no-phantom-here"
+        missing.data.kind = .acdc
+        #expect(try ExperimentData.ensurePhantom(missing, harnessVersion: "test") == false)
+        #expect(!FileManager.default.fileExists(atPath: missing.data.root))
+    }
+
+    @Test("--only selects by glob and adds the pre-training runs the selection needs")
+    func onlySelection() throws {
+        let e = try TinyExperiment.experiment("full")
+        let plan = try TinyExperiment.plan(e)
+        let picked = try ExperimentRunner.select(plan, .matching("global-GD+local-LR+mixup_*"), experimentPath: e.path)
+        #expect(picked.map(\.stage) == [.pretrainGlobal, .pretrainLocal, .finetune])
+        #expect(throws: RunnerError.self) { try ExperimentRunner.select(plan, .matching("nothing*"), experimentPath: e.path) }
+        #expect(ExperimentRunner.glob("a*c?", "abbbcd") && !ExperimentRunner.glob("a*c", "abcd"))
+    }
+}
