@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Datasets
 
 @Suite("Split audit: each rule on small fixtures, the exact findings on the originals, the command")

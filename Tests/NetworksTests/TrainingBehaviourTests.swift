@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Networks
 import Testing
+import TestSupport
 
 @Suite("Training behaviour")
 struct TrainingBehaviourTests {
@@ -41,7 +42,7 @@ struct TrainingBehaviourTests {
 
     @Test("across processes: `cseg fingerprint` gives the same hash at 1 and 2 threads, twice")
     func acrossProcesses() throws {
-        let cseg = try CSegBinary.url()
+        let cseg = try CSegExecutable.url()
         func run(_ threads: Int) throws -> String {
             let p = Process()
             p.executableURL = cseg
@@ -60,21 +61,5 @@ struct TrainingBehaviourTests {
         #expect(!a.isEmpty)
         #expect(a == b)
         #expect(a == c)
-    }
-}
-
-/// Finds the `cseg` executable built next to the test bundle (`swift build` before `swift test`).
-enum CSegBinary {
-    static func url() throws -> URL {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("cseg")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        struct Missing: Error, CustomStringConvertible {
-            var description: String { "cseg executable not found next to the tests; run `swift build` first" }
-        }
-        throw Missing()
     }
 }
