@@ -1,3 +1,4 @@
+import Imaging
 import Foundation
 
 /// Surface distances in MedPy 0.5's convention (method-spec §11): the surface of a mask is its voxels
@@ -29,10 +30,6 @@ public enum SurfaceDistance {
 
     /// NumPy's default ('linear') percentile.
     public static func percentile(_ values: [Double], _ q: Double) -> Double {
-        precondition(!values.isEmpty)
-        let s = values.sorted()
-        let pos = q / 100 * Double(s.count - 1)
-        let lo = Int(pos.rounded(.down)), hi = min(lo + 1, s.count - 1)
-        return s[lo] + (s[hi] - s[lo]) * (pos - Double(lo))
+        Percentile.numpyLinear(sorted: values.sorted(), percent: q)
     }
 }

@@ -29,6 +29,21 @@ public enum Percentile {
         if gamma >= 0.5 { return b - difference * Float(1 - gamma) }
         return a + difference * Float(gamma)
     }
+
+    /// The same on a float64 array (NumPy then interpolates in double): HD95, box-plot quartiles.
+    public static func numpyLinear(sorted: [Double], percent: Double) -> Double {
+        precondition(!sorted.isEmpty, "Percentile: no values")
+        precondition(percent >= 0 && percent <= 100, "Percentile: \(percent) is outside [0, 100]")
+        let n = sorted.count
+        let q = percent / 100
+        let virtualIndex = Double(n) * q + (1 + q * (1 - 1 - 1)) - 1
+        if virtualIndex >= Double(n - 1) { return sorted[n - 1] }
+        if virtualIndex < 0 { return sorted[0] }
+        let lower = Int(virtualIndex.rounded(.down))
+        let gamma = virtualIndex - Double(lower)
+        let a = sorted[lower], b = sorted[lower + 1]
+        return gamma >= 0.5 ? b - (b - a) * (1 - gamma) : a + (b - a) * gamma
+    }
 }
 
 /// The original's intensity normalisation (method-spec §1.1 step 3): per 3D volume, on the native grid,

@@ -1,3 +1,4 @@
+import Imaging
 /// Quantiles by linear interpolation between order statistics (NumPy's default `percentile`, Hyndman &
 /// Fan type 7), and the box-plot summary built from them.
 public struct BoxSummary: Sendable, Equatable {
@@ -19,8 +20,6 @@ public struct BoxSummary: Sendable, Equatable {
     }
 
     public static func quantile(sorted s: [Double], _ q: Double) -> Double {
-        let h = Double(s.count - 1) * q
-        let i = Int(h.rounded(.down))
-        return i + 1 < s.count ? s[i] + (h - Double(i)) * (s[i + 1] - s[i]) : s[i]
+        Percentile.numpyLinear(sorted: s, percent: q * 100)
     }
 }
