@@ -107,6 +107,12 @@ enum TinyExperiment {
 
     static func runner(_ e: Experiment) -> ExperimentRunner { ExperimentRunner(experiment: e, provenance: provenance) }
 
+    static func testSliceCount(_ e: Experiment) throws -> Int {
+        let data = try ExperimentData(e)
+        try data.prepare(["005", "006"])
+        return try data.cases(["005", "006"]).map(\.slices.geometry.sliceCount).reduce(0, +)
+    }
+
     static func plan(_ e: Experiment) throws -> [PlannedRun] {
         let split = try SplitFileParser.read(e.data.split)
         return try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
@@ -140,6 +146,20 @@ struct RunnerTests {
             #expect(w.values == gByName[w.name], "\(w.name) changed in stage 2")
         }
         #expect(l.inputs.dependencies.map(\.contentSHA256) == [try RunFileReader.header(global.output).contentSHA256])
+
+        // Pre-training runs probe the test slices before and after training: the global stage's g1 embeddings
+        // move, the local stage's embeddings (frozen encoder, parent's g1) equal the global stage's final ones
+        // and its decoder features move.
+        let testSlices = try TinyExperiment.testSliceCount(e)
+        let gi = try #require(g.initialActivations), gf = try #require(g.activations)
+        #expect(gi.embeddingVolumeIDs.count == testSlices && gf.embeddingVolumeIDs == gi.embeddingVolumeIDs)
+        #expect(gi.embeddings.count == testSlices * gi.embeddingSize && gi.embeddings != gf.embeddings)
+        #expect(gf.decoderBlock == 0 && gf.decoderShape == [0, 0, 0, 0])
+        #expect(Set(gf.embeddingPartitions).isSuperset(of: [0, 1, 2, 3]))
+        let li = try #require(l.initialActivations), lf = try #require(l.activations)
+        #expect(li.embeddings == gf.embeddings && lf.embeddings == gf.embeddings)
+        #expect(lf.decoderBlock == 3 && lf.decoderVolumeIDs == ["005", "006"] && lf.decoderShape.count == 4)
+        #expect(li.decoderShape == lf.decoderShape && li.decoderFeatures != lf.decoderFeatures)
 
         for r in plan where r.stage == .finetune {
             let rec = records[r.runKey]!
