@@ -52,7 +52,7 @@ enum PretrainingRun {
         clock.lap("train")
         return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
                          volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
-                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool), dependencies: []),
+                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool + config.probe), dependencies: []),
                          curves: trainingCurves(losses: losses, lossName: "global", learningRate: s.learningRate),
                          metrics: nil, bestWeights: nil, finalWeights: net.variables.named, activations: activations(),
                          initialActivations: initial, predictions: [])
@@ -102,7 +102,7 @@ enum PretrainingRun {
                                        contentSHA256: try RunFileReader.header(parent.output).contentSHA256)
         return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
                          volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
-                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool), dependencies: [dependency]),
+                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool + config.probe), dependencies: [dependency]),
                          curves: trainingCurves(losses: losses, lossName: "local", learningRate: s.learningRate),
                          metrics: nil, bestWeights: nil, finalWeights: net.variables.named, activations: activations(),
                          initialActivations: initial, predictions: [])
