@@ -110,8 +110,8 @@ public enum RunPlanner {
             let variantPairs: [(GlobalVariant?, LocalVariant?)]
             switch method.pretraining {
             case nil: variantPairs = [(nil, nil)]
-            case .global: variantPairs = g.globalVariants.map { ($0, nil) }
-            case .globalLocal: variantPairs = g.globalVariants.flatMap { gv in g.localVariants.map { (gv, $0) } }
+            case .global: variantPairs = g.globalVariants(for: method).map { ($0, nil) }
+            case .globalLocal: variantPairs = g.globalVariants(for: method).flatMap { gv in g.localVariants.map { (gv, $0) } }
             }
             for (gv, lv) in variantPairs {
                 let cells: [(String, String)] = method.benchmark

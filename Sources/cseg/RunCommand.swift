@@ -27,10 +27,15 @@ struct Run: ParsableCommand {
     @Option(help: "Exactly the plan entry with this 1-based index.")
     var index: Int?
 
+    @Option(help: "Runs at once, each in its own process with threads/jobs engine threads (at least 1); results are identical for any value.")
+    var jobs: Int = 1
+
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
         if only != nil && index != nil { throw ValidationError("give --only or --index, not both") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if jobs > 1 && index != nil { throw ValidationError("--index runs one entry: --jobs does not apply") }
     }
 
     func run() throws {
@@ -56,6 +61,13 @@ struct Run: ParsableCommand {
             })
         let selection: ExperimentRunner.Selection = index.map { .index($0) } ?? only.map { .matching($0) } ?? .all
         let start = Date()
+        if jobs > 1 {
+            let outcomes = try LocalJobs(experiment: exp, experimentPath: experiment, selection: selection, jobs: jobs,
+                                         threadsPerJob: max(1, threads.threads / jobs), harnessVersion: VersionReport.version).run()
+            print(ExperimentRunner.summary(outcomes))
+            err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
+            return
+        }
         let outcomes = try runner.run(selection)
         print(ExperimentRunner.summary(outcomes))
         err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))

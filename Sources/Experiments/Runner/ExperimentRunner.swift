@@ -20,6 +20,14 @@ public struct ExperimentRunner {
         /// Mean over test volumes of the mean foreground Dice (NaN-skipping), fine-tuning runs only.
         public var meanDice: Double?
         public var seconds: Double
+
+        public init(runKey: String, output: String, skipped: Bool, meanDice: Double?, seconds: Double) {
+            self.runKey = runKey
+            self.output = output
+            self.skipped = skipped
+            self.meanDice = meanDice
+            self.seconds = seconds
+        }
     }
 
     public var experiment: Experiment
@@ -142,9 +150,9 @@ public struct ExperimentRunner {
         return volumes == 0 ? .nan : sum / Double(volumes)
     }
 
-    static func meanDice(_ path: String) throws -> Double? { try RunFileReader.read(path).metrics.map(meanDice) }
+    public static func meanDice(_ path: String) throws -> Double? { try RunFileReader.read(path).metrics.map(meanDice) }
 
-    static func duration(_ s: Double) -> String {
+    public static func duration(_ s: Double) -> String {
         guard s.isFinite, s >= 0 else { return "--" }
         let t = Int(s.rounded())
         return t >= 3600 ? String(format: "%dh%02dm", t / 3600, t % 3600 / 60) : String(format: "%dm%02ds", t / 60, t % 60)
