@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore", "Engine", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Datasets", "Experiments", "RunStore"],
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Datasets", "Experiments", "RunStore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks", "TestSupport"]),
     ]

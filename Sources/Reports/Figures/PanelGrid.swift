@@ -10,7 +10,8 @@ public struct PanelGrid: Sendable {
     /// (colour, name) pairs drawn as swatches under the grid.
     public var keys: [(RGB, String)] = []
     public var textScale = 2
-    public var gap = 6
+    /// Between panels; columns whose header is wider than their panels are set apart by it too.
+    public var gap = 12
     public var margin = 10
 
     public init(columnHeaders: [[String]], rowLabels: [[String]], panels: [[RGBCanvas]]) {
@@ -37,10 +38,12 @@ public struct PanelGrid: Sendable {
         var out = RGBCanvas(width: width, height: height, fill: RGB(255, 255, 255))
 
         var x = margin + labelW
+        let headerLines = columnHeaders.map(\.count).max() ?? 0
         for (c, lines) in columnHeaders.enumerated() {
+            // Bottom-aligned, so the last lines of all headers (e.g. a score) share a row.
             for (k, line) in lines.enumerated() {
                 let w = font.size(of: line, scale: s).width
-                out.drawText(line, x: x + (columnW[c] - w) / 2, y: margin + k * lineH, color: ink, scale: s)
+                out.drawText(line, x: x + (columnW[c] - w) / 2, y: margin + (headerLines - lines.count + k) * lineH, color: ink, scale: s)
             }
             x += columnW[c] + gap
         }

@@ -27,7 +27,7 @@ public struct ReportOptions: Sendable {
 }
 
 /// Everything a section reads: the experiment, its plan, the run files found for it, and the scores.
-public struct ReportContext {
+public struct ReportContext: Sendable {
     public let experiment: Experiment
     public let split: SplitFile
     public let inventory: RunInventory
@@ -38,10 +38,16 @@ public struct ReportContext {
     public let dataset: Dataset?
 
     public init(experiment: Experiment, split: SplitFile, plan: [PlannedRun], options: ReportOptions) throws {
+        try self.init(experiment: experiment, split: split, inventory: RunInventory.load(plan, includeStale: options.includeStale),
+                      options: options)
+    }
+
+    /// With the run files already read (tests build inventories in memory).
+    public init(experiment: Experiment, split: SplitFile, inventory: RunInventory, options: ReportOptions) throws {
         self.experiment = experiment
         self.split = split
         self.options = options
-        inventory = RunInventory.load(plan, includeStale: options.includeStale)
+        self.inventory = inventory
         grid = try ScoreGrid(inventory: inventory)
         published = try options.publishedValuesPath.map(PublishedValues.read)
         dataset = FileManager.default.fileExists(atPath: experiment.data.root)

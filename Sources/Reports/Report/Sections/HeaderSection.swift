@@ -25,7 +25,7 @@ enum HeaderSection {
         items.append(dataLine(c, used))
         items += distinct(used, "harness") { "\($0.provenance.harnessVersion) at commit \($0.provenance.gitCommit)" + ($0.provenance.gitDirty ? " with uncommitted changes" : " (clean)") }
         items += distinct(used, "toolchain") { $0.provenance.toolchain }
-        items += distinct(used, "libraries") { r in r.provenance.libraries.map { "\($0.name) \($0.version)" }.joined(separator: "; ") }
+        items += distinct(used, "libraries") { r in r.provenance.libraries.map { $0.version.hasPrefix($0.name) ? $0.version : "\($0.name) \($0.version)" }.joined(separator: "; ") }
         items += distinct(used, "OpenBLAS") { "core \($0.provenance.openBLASCore), \($0.provenance.openBLASThreads) thread(s); engine threads \($0.provenance.engineThreads)" }
         items += distinct(used, "CPU") { $0.provenance.cpuModel }
         items.append(wallTime(c))

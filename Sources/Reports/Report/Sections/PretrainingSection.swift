@@ -73,17 +73,20 @@ enum PretrainingSection {
         let partitions = Array(Set(panels.flatMap(\.activations.embeddingPartitions))).sorted { ($0 < 0 ? Int64.max : $0) < ($1 < 0 ? Int64.max : $1) }
         for p in panels {
             let a = p.activations
-            let pca = try PrincipalComponents(rows: a.embeddings, dimension: a.embeddingSize, keep: 2, context: "\(p.runKey): PCA")
+            let pca = try PrincipalComponents(rows: a.embeddings, dimension: a.embeddingSize, keep: min(2, a.embeddingSize),
+                                              context: "\(p.runKey): PCA")
+            func pc(_ row: Int, _ k: Int) -> Double { k < pca.keptCount ? pca.score(row: row, component: k) : 0 }
+            let ratio2 = pca.keptCount > 1 ? pca.explainedRatios[1] : .nan
             let eta = (try? PartitionSeparation.etaSquared(rows: a.embeddings, dimension: a.embeddingSize, partitions: a.embeddingPartitions)) ?? .nan
             table.addRow([p.title, p.runKey, "\(pca.rowCount)", "\(a.embeddingSize)", percent(pca.explainedRatios[0]),
-                          percent(pca.explainedRatios[1]), NumberText.fixed(eta, decimals: 3)])
-            var chart = Chart(title: p.title, xLabel: "PC1 (\(percent(pca.explainedRatios[0])))", yLabel: "PC2 (\(percent(pca.explainedRatios[1])))",
+                          percent(ratio2), NumberText.fixed(eta, decimals: 3)])
+            var chart = Chart(title: p.title, xLabel: "PC1 (\(percent(pca.explainedRatios[0])))", yLabel: "PC2 (\(percent(ratio2)))",
                               width: 520, height: 460)
             for (k, part) in partitions.enumerated() {
                 let rows = a.embeddingPartitions.indices.filter { a.embeddingPartitions[$0] == part }
                 let isLast = p.title == panels.last!.title
                 chart.series.append(.init(isLast ? (part < 0 ? "none" : "partition \(part + 1)") : "",
-                                          points: rows.map { .init(pca.score(row: $0, component: 0), pca.score(row: $0, component: 1)) },
+                                          points: rows.map { .init(pc($0, 0), pc($0, 1)) },
                                           style: .scatter, color: part < 0 ? RGB(160, 160, 160) : partitionColours[k % partitionColours.count]))
             }
             charts.append(ChartRenderer.render(chart))
