@@ -76,7 +76,10 @@ public enum ChartRenderer {
         let left = 10 + (chart.yLabel.isEmpty ? 0 : textH + 10) + yTickW + 6 + tickLength
         let top = 10 + (chart.title.isEmpty ? 0 : textH + 12)
         let bottom = chart.height - (10 + (chart.xLabel.isEmpty ? 0 : textH + 8) + textH + 6 + tickLength)
-        let right = chart.width - 16 - legendW
+        // The last x tick label is centred on the axis end: leave room for its right half.
+        let lastTickHalf = (xTicks.last.map { font.size(of: $0.label, scale: s).width } ?? 0) / 2 + 4
+        let rightGap = max(16, lastTickHalf)
+        let right = chart.width - rightGap - legendW
         precondition(right - left > 40 && bottom - top > 40, "Chart: \(chart.width)×\(chart.height) is too small for its text")
         let layout = ChartLayout(left: left, right: right, top: top, bottom: bottom,
                                  xRange: xRange, yRange: yRange, xTicks: xTicks, yTicks: yTicks)
@@ -123,7 +126,7 @@ public enum ChartRenderer {
             let w = font.size(of: chart.yLabel, scale: s).width
             canvas.drawText(chart.yLabel, x: 10, y: (top + bottom) / 2 - w / 2, color: ink, scale: s, direction: .upward)
         }
-        drawLegend(legend, x: right + 16, y: top, scale: s, &canvas)
+        drawLegend(legend, x: right + rightGap, y: top, scale: s, &canvas)
         return (canvas, layout)
     }
 

@@ -20,7 +20,8 @@ public struct PairedComparison: Sendable {
     public static let alpha = 0.05
 
     public init(_ treatment: Arm, _ control: Arm, budget: Budget, grid: ScoreGrid) throws {
-        let t = Dictionary(uniqueKeysWithValues: grid.volumeScores(treatment, budget.key).map { ($0.key, $0.score) })
+        // One score per key by construction (one run per combination and seed); the first wins if not.
+        let t = Dictionary(grid.volumeScores(treatment, budget.key).map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
         let pairs = grid.volumeScores(control, budget.key).compactMap { c in t[c.key].map { (x: $0, y: c.score) } }
         self.treatment = treatment
         self.control = control
