@@ -89,6 +89,24 @@ struct ReportTests {
         #expect(SharedReport.report.readme == String(decoding: a["README.md"]!, as: UTF8.self))
     }
 
+    @Test("overlays draw each run's own prediction: a run without RV adds no RV-blue pixels, one with it does")
+    func overlayContours() throws {
+        let c = SharedReport.context
+        let loaded = try #require(c.dataset).load("006")
+        let tr1 = c.grid.budgets[0]
+        let baseline = try #require(c.grid.runs(c.grid.arms[0], tr1.key).first)   // effect < 0.05: RV dropped
+        let local = try #require(c.grid.runs(c.grid.arms.first { $0.id == "global-GD+local-LR" }!, tr1.key).first)
+        func blue(_ columns: [(arm: Arm, run: ScoredRun)]) throws -> Int {
+            let picture = try OverlaySection.overlay(id: "006", image: loaded.image, label: loaded.label, columns: columns,
+                                                     classColours: OverlaySection.classColours(count: 3), classNames: ReportFixture.classNames)
+            #expect(picture.slices == [1, 2, 4])
+            let rv = OverlaySection.classColours(count: 3)[0]
+            return (0..<picture.canvas.height).reduce(0) { n, y in n + (0..<picture.canvas.width).filter { picture.canvas[$0, y] == rv }.count }
+        }
+        let none = try blue([]), withBaseline = try blue([(baseline.arm, baseline)]), withLocal = try blue([(local.arm, local)])
+        #expect(none > 0 && withBaseline == none && withLocal > none)
+    }
+
     @Test("cseg report prints the README's path, writes what the library renders, and refuses a non-test overlay volume")
     func command() throws {
         let f = SharedReport.fixture

@@ -177,12 +177,12 @@ enum PretrainingSection {
         let grid = PanelGrid(columnHeaders: headers, rowLabels: [["start of", "stage 2"], ["after", "stage 2"]], panels: rowsOfPanels)
         figures.append(ReportFigure(name: "local-similarity.png", canvas: grid.render()))
         doc.image("local-similarity.png", alt: "Cosine similarity of decoder features to a query pixel, before and after local pre-training")
-        let where_ = query.label.map { "the pixel of class \($0 <= c.grid.classNames.count && $0 > 0 ? c.grid.classNames[$0 - 1] : "\($0)") closest to that class's centroid in the first slice (the class with the most pixels there)" }
+        let queryText = query.label.map { "the pixel of class \($0 <= c.grid.classNames.count && $0 > 0 ? c.grid.classNames[$0 - 1] : "\($0)") closest to that class's centroid in the first slice (the class with the most pixels there)" }
             ?? "the centre pixel (no reference labels available to place it on a structure)"
         doc.paragraph("""
             Run `\(run.record.runKey)`: the output of decoder block \(after.decoderBlock) (\(ch) channels at \(h)×\(w), \
             spec §2.5) for the middle slice of two test volumes, as the local stage started (pre-trained encoder, fresh decoder: \
-            `/activations_initial`) and after it (`/activations`). Query (white cross): \(where_), at feature pixel \
+            `/activations_initial`) and after it (`/activations`). Query (white cross): \(queryText), at feature pixel \
             (\(query.row), \(query.column)). Each map is the cosine similarity of every pixel's feature vector to the query's; \
             the second volume's slice lies at the same position along its volume (the middle), which is what L^D treats as the \
             same partition. The images are the slices as the network sees them (normalised, \(n)² at \

@@ -8,8 +8,6 @@ struct PretrainingRun {
     let record: RunRecord
     /// "GD" for a global run, "LR" for a local run.
     let variant: String
-    /// The global variant a local run continues ("GD"); nil for global runs.
-    let parentVariant: String?
     let seed: UInt64
 
     init?(_ entry: RunInventory.Entry) {
@@ -20,12 +18,5 @@ struct PretrainingRun {
         self.record = record
         variant = config.variant
         seed = config.seed
-        // Run keys: pretrain-local-<global>-<local>_s<seed>.
-        if entry.planned.stage == .pretrainLocal {
-            let name = entry.planned.runKey.dropFirst("pretrain-local-".count)
-            parentVariant = name.split(separator: "-").first.map(String.init)
-        } else {
-            parentVariant = nil
-        }
     }
 }
