@@ -259,6 +259,16 @@ struct ReportTests {
         let claims = try PaperClaims.evaluate(ScoreGrid(inventory: RunInventory(entries: entries)))
         #expect(claims.map(\.verdict) == [.notTestable, .notTestable, .notTestable, .notTestable])
         #expect(claims[0].reason.contains("no fine-tuning from G^D or G^D-"))
+
+        // Every arm planned, only the baseline's and benchmark's files present: not testable, because files are missing.
+        let partial = try f.plan.map { p in
+            p.method == "baseline" || p.method == "benchmark"
+                ? RunInventory.Entry(planned: p, status: .complete, record: try f.record(p, .init()), contentSHA256: nil)
+                : RunInventory.Entry(planned: p, status: .missing, record: nil, contentSHA256: nil)
+        }
+        let waiting = try PaperClaims.evaluate(ScoreGrid(inventory: RunInventory(entries: partial)))
+        #expect(waiting.map(\.verdict) == [.notTestable, .notTestable, .notTestable, .notTestable])
+        #expect(waiting.allSatisfy { $0.reason.contains("run files missing") })
     }
 
     @Test("published values: differences shown per cell; bad files are refused with the file, key and problem")

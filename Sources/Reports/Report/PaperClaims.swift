@@ -101,29 +101,36 @@ public enum PaperClaims {
         let statement = statements[3]
         guard let baseline = g.baseline, !arms.isEmpty, Set(budgets.map(\.labelledCount)).count >= 2 else {
             return ClaimEvaluation(number: 4, statement: statement, verdict: .notTestable,
-                                   reason: "This grid cannot test it: \(untested.joined(separator: "; ")).", rows: [], untested: untested)
+                                   reason: "Not testable here: \(untested.joined(separator: "; ")).", rows: [], untested: untested)
         }
         let comparisons = try arms.flatMap { a in try budgets.map { try PairedComparison(a, baseline, budget: $0, grid: g) } }
         let rows = zip(comparisons, HolmAdjustment.adjust(comparisons.map(\.pValue))).map { ClaimEvaluation.Row(comparison: $0, adjustedP: $1) }
-        var shrinking: [String] = [], notShrinking: [String] = [], noGain: [String] = []
+        var shrinking: [String] = [], notShrinking: [String] = [], noGain: [String] = [], tested = 0
         for a in arms {
             let mine = rows.filter { $0.comparison.treatment == a && $0.comparison.pairCount > 0 }
             let gains = mine.map(\.comparison.meanDifference)
             let text = "\(a.id): " + mine.map { "\(NumberText.fixed($0.comparison.meanDifference, decimals: 3)) at \($0.comparison.budget.labelledCount)" }
                 .joined(separator: " → ")
-            if mine.count < 2 { notShrinking.append("\(a.id): fewer than two budgets with scores"); continue }
+            if mine.count < 2 || mine.first!.comparison.budget != budgets.first! {
+                untested.append("\(a.id) lacks scores at the smallest budget or at a second one (run files missing)")
+                continue
+            }
+            tested += 1
             if mine.first!.outcome != .better { noGain.append(text) }
             if zip(gains, gains.dropFirst()).allSatisfy({ $0 > $1 }) { shrinking.append(text) } else { notShrinking.append(text) }
         }
         let verdict: ClaimEvaluation.Verdict
         let reason: String
         let gainsText = (shrinking + notShrinking).joined(separator: "; ")
-        if !notShrinking.isEmpty && noGain.isEmpty {
+        if tested == 0 {
+            verdict = .notTestable
+            reason = "No pre-training arm has paired scores against the baseline at the smallest budget and a larger one yet (run files missing)."
+        } else if !notShrinking.isEmpty && noGain.isEmpty {
             verdict = .notSupported
             reason = "The mean gain over the baseline (Dice, by labelled volumes) does not fall at every step: \(gainsText)."
         } else if !noGain.isEmpty {
             verdict = .inconclusive
-            reason = "At the smallest budget the gain over the baseline is not significant (Holm-adjusted p ≥ 0.05 or too few pairs) for \(noGain.count) of \(arms.count) arm(s), so there is no established gain to shrink. Mean gains: \(gainsText)."
+            reason = "At the smallest budget the gain over the baseline is not significant (Holm-adjusted p ≥ 0.05 or too few pairs) for \(noGain.count) of \(tested) arm(s), so there is no established gain to shrink. Mean gains: \(gainsText)."
         } else {
             verdict = .supported
             reason = "The gain at the smallest budget is significant and the mean gain falls at every step: \(gainsText). The trend itself is read from the means, not tested."
@@ -137,9 +144,9 @@ public enum PaperClaims {
         let rows = zip(comparisons, HolmAdjustment.adjust(comparisons.map(\.pValue))).map { ClaimEvaluation.Row(comparison: $0, adjustedP: $1) }
         let withPairs = rows.filter { $0.comparison.pairCount > 0 }
         guard !withPairs.isEmpty else {
-            let why = untested.isEmpty ? "no comparison has scores on both sides" : untested.joined(separator: "; ")
+            let why = (rows.isEmpty ? [] : ["none of its \(rows.count) comparisons has scores on both sides (run files missing)"]) + untested
             return ClaimEvaluation(number: number, statement: statement, verdict: .notTestable,
-                                   reason: "This grid cannot test it: \(why).", rows: rows, untested: untested)
+                                   reason: "Not testable here: \(why.joined(separator: "; ")).", rows: rows, untested: untested)
         }
         let count = { (o: PairedComparison.Outcome) in withPairs.filter { $0.outcome == o }.count }
         let (better, worse, flat, few) = (count(.better), count(.worse), count(.notSignificant), count(.tooFewPairs))

@@ -30,7 +30,7 @@ enum ClaimsSection {
                 }
                 doc.table(t)
             }
-            if !claim.untested.isEmpty {
+            if !claim.untested.isEmpty && claim.verdict != .notTestable {
                 doc.paragraph("Not tested here: " + claim.untested.joined(separator: "; ") + ".")
             }
         }
