@@ -131,6 +131,7 @@ struct ReportTests {
             try FileManager.default.createDirectory(at: goldenDir, withIntermediateDirectories: true)
             try readme.write(to: goldenDir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
             try csv.write(to: goldenDir.appendingPathComponent("per-volume.csv"), atomically: true, encoding: .utf8)
+            return  // the bundled copies are the old ones until the next build
         }
         let bundled = try #require(Bundle.module.url(forResource: "README", withExtension: "md", subdirectory: "Fixtures/report-golden"))
         let storedReadme = try String(contentsOf: bundled, encoding: .utf8)

@@ -94,7 +94,8 @@ enum OverlaySection {
         let mx = Int((15 / label.spacing[0]).rounded(.up)), my = Int((15 / label.spacing[1]).rounded(.up))
         (x0, x1, y0, y1) = (max(0, x0 - mx), min(nx - 1, x1 + mx), max(0, y0 - my), min(ny - 1, y1 + my))
         let rows = x1 - x0 + 1, cols = y1 - y0 + 1
-        let factor = max(1, min(4, 180 / max(rows, cols)))
+        // Integer upscaling keeps contours one crisp pixel; about 200 px per panel leaves room between them.
+        let factor = max(1, min(4, 200 / max(rows, cols)))
         let window = IntensityWindow.percentiles(of: image.voxels, low: 0.5, high: 99.5)
         let colourMap = LabelColours(Dictionary(uniqueKeysWithValues: classColours.enumerated().map { ($0.offset + 1, $0.element) }))
 
