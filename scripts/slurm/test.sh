@@ -54,8 +54,9 @@ trap cleanup EXIT
 bash "$HERE/cluster-up.sh"
 mark "cluster up"
 
-# Test 001, validation 002, pool 003–004 (tr1 c1 = 003): the small phantom volumes take the native-grid
-# work (validation and test), the large ones are only preprocessed.
+# Phantom seed 32 has the fewest voxels of seeds 1–400 for 4 volumes at the default size (1.8 M against
+# 2.9 M for seed 3; generation in a debug build is most of this test's time). Test 004 (the smallest),
+# validation 002, pool 001 and 003 (tr1 c1 = 003).
 cat > "$W/split.toml" <<'EOF'
 format = 1
 
@@ -66,11 +67,11 @@ id_digits = 3
 ids = ["001", "002", "003", "004"]
 
 [test]
-ids = ["001"]
+ids = ["004"]
 
 [pool]
 key = "tr2"
-ids = ["003", "004"]
+ids = ["001", "003"]
 validation = ["002"]
 
 [labelled.tr1.c1]
@@ -90,7 +91,7 @@ kind = "phantom"
 root = "phantom"
 split = "split.toml"
 phantom_volumes = 4
-phantom_seed = 3
+phantom_seed = 32
 
 [grid]
 methods = ["baseline", "global", "global+local"]
