@@ -84,6 +84,15 @@ struct Submit: ParsableCommand {
             print("every entry of \(exp.name) is complete: nothing to submit")
             return
         }
+        // Runs of a submission still queued would be queued twice: they would compute the same files twice.
+        let previous = try submission.recordedJobIDs()
+        if !previous.isEmpty, let squeue = try? Self.findOnPath("squeue"),
+           let active = try? Self.capture(squeue, ["--noheader", "--format=%i", "--jobs=" + previous.joined(separator: ",")]),
+           !active.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let ids = active.split(whereSeparator: \.isNewline).joined(separator: " ")
+            throw SubmitError(submission.recordPath, "the previous submission is still queued or running (\(ids)): "
+                              + "wait for it, or scancel \(previous.joined(separator: " ")), then submit again")
+        }
         submission.stageLines.forEach { print($0) }
         _ = try ExperimentData(exp)  // creates the preprocessing cache directory before tasks share it
         try submission.writeScripts()

@@ -185,6 +185,7 @@ struct SlurmSubmissionTests {
     func submitChains() throws {
         let (e, split, plan) = try SlurmFixture.experiment("slurm-submit")
         let s = try SlurmSubmission(experiment: e, split: split, plan: plan, options: SlurmFixture.options, isComplete: { _ in false })
+        #expect(try s.recordedJobIDs() == [])
         try s.writeScripts()
         for job in s.jobs { #expect(try String(contentsOfFile: job.scriptPath, encoding: .utf8) == job.script) }
         var isDirectory: ObjCBool = false
@@ -212,6 +213,7 @@ struct SlurmSubmissionTests {
         #expect(jobs.map { $0["job_id"] as? String } == ["41", "42", "43"])
         #expect(jobs.map { $0["after_job_id"] as? String } == [nil, "41", "42"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.directory).filter { $0.contains(".tmp-") }.isEmpty)
+        #expect(try s.recordedJobIDs() == ["41", "42", "43"])
     }
 
     @Test("a failed sbatch call names the stages already queued; output that is not a job id is an error")

@@ -7,7 +7,7 @@
 #   3. meanwhile run the same experiment locally (same --threads, another output directory);
 #   4. wait for the jobs (timeout), check that every array task COMPLETED with exit code 0;
 #   5. compare the run files: content_sha256 and every dataset outside /volatile, byte for byte;
-#   6. submit again: every stage must be left out as complete.
+#   6. submit again: refused while the jobs are queued, and afterwards every stage is left out as complete.
 # Run as root after `swift build` (it uses .build/debug/cseg, or $CSEG). Prints the time of each step.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -126,6 +126,12 @@ mark "submitted (phantom generated first)"
 IDS=$(sed -n 's/^job ids: //p' "$W/submit.out")
 [ "$(echo "$IDS" | wc -w)" -eq 3 ] || die "expected 3 stage jobs, got '$IDS'"
 grep -q "^finetune: 3 entries (plan indices 1, 3, 5)" "$W/submit.out" || die "the finetune array should run plan indices 1, 3, 5"
+
+# A second submission while the first is queued would run every entry twice: it must be refused.
+if "$CSEG" submit "$W/slurm.toml" --slurm --cpus 1 > "$W/twice.out" 2>&1; then
+  cat "$W/twice.out" >&2; die "a second submit while the jobs are queued should be refused"
+fi
+grep -q "still queued or running" "$W/twice.out" || { cat "$W/twice.out" >&2; die "unexpected refusal message"; }
 
 "$CSEG" run "$W/local.toml" --threads 1 > "$W/local.out" 2> "$W/local.err" &
 LOCAL_PID=$!

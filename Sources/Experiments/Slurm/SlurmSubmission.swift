@@ -188,6 +188,19 @@ public struct SlurmSubmission: Sendable {
         try AtomicText.write(String(decoding: data, as: UTF8.self) + "\n", to: recordPath)
     }
 
+    /// The job ids of the submission recorded at `recordPath`, or [] when there is none.
+    public func recordedJobIDs() throws -> [String] {
+        guard FileManager.default.fileExists(atPath: recordPath) else { return [] }
+        struct Record: Decodable { struct Job: Decodable { var jobId: String }; var jobs: [Job] }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(Record.self, from: Data(contentsOf: URL(fileURLWithPath: recordPath))).jobs.map(\.jobId)
+        } catch {
+            throw SlurmSubmissionError(recordPath, "not a submission record: \(error)")
+        }
+    }
+
     /// `path` made absolute against `directory` (the working directory), lexically like experiment paths.
     public static func absolutePath(_ path: String, in directory: String) -> String { resolve(path, against: directory) }
 }
