@@ -84,6 +84,7 @@ struct Submit: ParsableCommand {
             print("every entry of \(exp.name) is complete: nothing to submit")
             return
         }
+        let sbatch = try Self.findOnPath("sbatch")
         // Runs of a submission still queued would be queued twice: they would compute the same files twice.
         let previous = try submission.recordedJobIDs()
         if !previous.isEmpty, let squeue = try? Self.findOnPath("squeue"),
@@ -96,11 +97,12 @@ struct Submit: ParsableCommand {
         submission.stageLines.forEach { print($0) }
         _ = try ExperimentData(exp)  // creates the preprocessing cache directory before tasks share it
         try submission.writeScripts()
-        let sbatch = try Self.findOnPath("sbatch")
-        let submitted = try submission.submit { arguments in try Self.capture(sbatch, arguments) }
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
-        try submission.writeRecord(submitted, submittedUTC: formatter.string(from: Date()))
+        let now = formatter.string(from: Date())
+        // Recorded after every sbatch call, so that a partial submission is known to the next one.
+        let submitted = try submission.submit(sbatch: { try Self.capture(sbatch, $0) },
+                                              queued: { try submission.writeRecord($0, submittedUTC: now) })
         for (job, s) in zip(submission.jobs, submitted) {
             print("\(s.stage): job \(s.jobID)" + (s.afterJobID.map { " (afterok:\($0))" } ?? "")
                   + ", \(job.entries.count) array \(job.entries.count == 1 ? "task" : "tasks"), plan \(job.entries.count == 1 ? "index" : "indices") "

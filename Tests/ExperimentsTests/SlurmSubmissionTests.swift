@@ -196,10 +196,12 @@ struct SlurmSubmissionTests {
 
         var calls: [[String]] = []
         var answers = ["41\n", "42;cluster-a\n", " 43 "]
-        let submitted = try s.submit { args in
+        var recorded: [[String]] = []
+        let submitted = try s.submit(sbatch: { args in
             calls.append(args)
             return answers.removeFirst()
-        }
+        }, queued: { recorded.append($0.map(\.jobID)) })
+        #expect(recorded == [["41"], ["41", "42"], ["41", "42", "43"]])
         #expect(calls == [["--parsable", s.jobs[0].scriptPath],
                           ["--parsable", "--dependency=afterok:41", s.jobs[1].scriptPath],
                           ["--parsable", "--dependency=afterok:42", s.jobs[2].scriptPath]])
@@ -222,12 +224,13 @@ struct SlurmSubmissionTests {
         let s = try SlurmSubmission(experiment: e, split: split, plan: plan, options: SlurmFixture.options, isComplete: { _ in false })
         struct Refused: Error, CustomStringConvertible { var description: String { "sbatch: error: invalid partition" } }
         var n = 0
+        var recorded: [[String]] = []
         do {
-            _ = try s.submit { _ in
+            _ = try s.submit(sbatch: { _ in
                 n += 1
                 if n == 2 { throw Refused() }
                 return "77"
-            }
+            }, queued: { recorded.append($0.map(\.jobID)) })
             Issue.record("expected an error")
         } catch let error as SlurmSubmissionError {
             #expect(error.path == s.jobs[1].scriptPath)
@@ -235,8 +238,9 @@ struct SlurmSubmissionTests {
                     && error.problem.contains("scancel 77"))
         }
         #expect(n == 2)
-        #expect(throws: SlurmSubmissionError.self) { _ = try s.submit { _ in "Submitted batch job 5" } }
-        #expect(throws: SlurmSubmissionError.self) { _ = try s.submit { _ in "" } }
+        #expect(recorded == [["77"]])  // the job queued before the failure is recorded
+        #expect(throws: SlurmSubmissionError.self) { _ = try s.submit(sbatch: { _ in "Submitted batch job 5" }) }
+        #expect(throws: SlurmSubmissionError.self) { _ = try s.submit(sbatch: { _ in "" }) }
         #expect(try SlurmSubmission.parseJobID("1234;c\n") == "1234")
     }
 }

@@ -141,9 +141,10 @@ public struct SlurmSubmission: Sendable {
     }
 
     /// Submits the stages in order through `sbatch` (called with the arguments, returning its standard
-    /// output), each after the previous one. If a call fails, the error says which stages were already
-    /// queued: they run normally, and a later `cseg submit` leaves out what they complete.
-    public func submit(sbatch: ([String]) throws -> String) throws -> [SubmittedJob] {
+    /// output), each after the previous one; `queued` gets the jobs so far after each call (to record them
+    /// even if a later call fails). If a call fails, the error says which stages were already queued: they
+    /// run normally, and a later `cseg submit` leaves out what they complete.
+    public func submit(sbatch: ([String]) throws -> String, queued: ([SubmittedJob]) throws -> Void = { _ in }) throws -> [SubmittedJob] {
         var submitted: [SubmittedJob] = []
         for job in jobs {
             let previous = submitted.last?.jobID
@@ -158,6 +159,7 @@ public struct SlurmSubmission: Sendable {
             }
             submitted.append(SubmittedJob(stage: job.stage.rawValue, jobID: id, afterJobID: previous, script: job.scriptPath,
                                           planIndices: job.entries.map(\.index), runKeys: job.entries.map(\.runKey)))
+            try queued(submitted)
         }
         return submitted
     }
