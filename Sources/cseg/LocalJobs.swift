@@ -40,6 +40,8 @@ struct LocalJobs {
         let finished = DispatchSemaphore(value: 0)
         let exits = Locked<[ChildExit]>([])
         var active: [String: Process] = [:]
+        var progress: [String: Locked<(out: Data, err: Data)>] = [:]
+        var lastLogLine = Date()
         let gridStart = Date()
         let total = schedule.pending.count
         let interactive = isatty(2) == 1
@@ -47,12 +49,14 @@ struct LocalJobs {
         func launch(_ r: PlannedRun) throws {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: executable)
-            p.arguments = ["run", experimentPath, "--index", "\(r.index)", "--threads", "\(threadsPerJob)"]
+            // Children report progress every second on their stderr; the parent shows each one's latest line.
+            p.arguments = ["run", experimentPath, "--index", "\(r.index)", "--threads", "\(threadsPerJob)", "--progress-interval", "1"]
             let stdout = Pipe(), stderr = Pipe()
             p.standardOutput = stdout
             p.standardError = stderr
             // Drained while the child runs, so a chatty child never blocks on a full pipe.
             let captured = Locked<(out: Data, err: Data)>((Data(), Data()))
+            progress[r.runKey] = captured
             stdout.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; captured.update { $0.out += d } }
             stderr.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; captured.update { $0.err += d } }
             let start = Date()
@@ -76,18 +80,31 @@ struct LocalJobs {
                 for r in schedule.start(slots: jobs - schedule.running.count) { try launch(r) }
             }
             if schedule.running.isEmpty { break }
-            if interactive {
+            // Refresh the status every second until a child ends: one line per running child (its latest
+            // progress line: stage, step, loss, stage ETA) and the grid's ETA; in a log, every 30 s.
+            while finished.wait(timeout: .now() + 1) == .timedOut {
                 let done = schedule.done.count - complete.count
                 let perRun = done > 0 ? Date().timeIntervalSince(gridStart) / Double(done) : .nan
-                let eta = perRun * Double(total - done) / Double(jobs)
-                err.write(Data("\r\u{1B}[K\(done)/\(total) done, running \(schedule.running.sorted().joined(separator: ", "))  ETA grid \(ExperimentRunner.duration(eta))".utf8))
+                let eta = perRun * Double(total - done)
+                let lines = schedule.running.sorted().map { key -> String in
+                    let text = progress[key].map { String(decoding: $0.update { $0.err }.suffix(400), as: UTF8.self) } ?? ""
+                    return text.split(separator: "\n").last.map(String.init) ?? "\(key) starting"
+                }
+                let status = "\(done)/\(total) done, grid ETA \(ExperimentRunner.duration(eta))"
+                if interactive {
+                    let block = (lines + [status]).joined(separator: "\n\u{1B}[K")
+                    err.write(Data("\r\u{1B}[K\(block)\u{1B}[\(lines.count)A\r".utf8))
+                } else if Date().timeIntervalSince(lastLogLine) > 30 {
+                    err.write(Data((lines + [status]).joined(separator: "\n").appending("\n").utf8))
+                    lastLogLine = Date()
+                }
             }
-            finished.wait()
+            if interactive { err.write(Data("\u{1B}[J".utf8)) }
             let exit = exits.update { $0.removeFirst() }
             active[exit.run.runKey] = nil
+            progress[exit.run.runKey] = nil
             let ok = exit.status == 0
             schedule.finish(exit.run.runKey, succeeded: ok)
-            if interactive { err.write(Data("\r\u{1B}[K".utf8)) }
             if ok {
                 let dice = exit.run.stage == .finetune ? try? ExperimentRunner.meanDice(exit.run.output) : nil
                 outcomes[exit.run.runKey] = .init(runKey: exit.run.runKey, output: exit.run.output, skipped: false,

@@ -30,6 +30,8 @@ struct Run: ParsableCommand {
     @Option(help: "Runs at once, each in its own process with threads/jobs engine threads (at least 1); results are identical for any value.")
     var jobs: Int = 1
 
+    @Option(help: .hidden) var progressInterval: Double = 30
+
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -54,7 +56,7 @@ struct Run: ParsableCommand {
                 // On a terminal the line is rewritten in place; in a log, one line every 30 s at most.
                 if interactive {
                     err.write(Data("\r\u{1B}[K\(line)".utf8))
-                } else if Date().timeIntervalSince(lastProgress) > 30 {
+                } else if Date().timeIntervalSince(lastProgress) > progressInterval {
                     err.write(Data("\(line)\n".utf8))
                     lastProgress = Date()
                 }
