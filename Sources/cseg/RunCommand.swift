@@ -27,6 +27,9 @@ struct Run: ParsableCommand {
     @Option(help: "Exactly the plan entry with this 1-based index.")
     var index: Int?
 
+    @Flag(help: "Run even if the split file leaks (a test id in a training list, train ∩ validation); every run file then records the findings.")
+    var allowLeaks = false
+
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -39,7 +42,7 @@ struct Run: ParsableCommand {
         let err = FileHandle.standardError
         let interactive = isatty(2) == 1
         var lastProgress = Date.distantPast
-        let runner = ExperimentRunner(
+        var runner = ExperimentRunner(
             experiment: exp, provenance: RunProvenanceProbe.current(engineThreads: threads.threads),
             log: { line in
                 if interactive { err.write(Data("\r\u{1B}[K".utf8)) }
@@ -54,10 +57,18 @@ struct Run: ParsableCommand {
                     lastProgress = Date()
                 }
             })
+        runner.allowLeaks = allowLeaks
         let selection: ExperimentRunner.Selection = index.map { .index($0) } ?? only.map { .matching($0) } ?? .all
         let start = Date()
-        let outcomes = try runner.run(selection)
-        print(ExperimentRunner.summary(outcomes))
+        do {
+            let outcomes = try runner.run(selection)
+            print(ExperimentRunner.summary(outcomes))
+        } catch let failure as ExperimentRunner.GridFailure {
+            // The runs that could run are done: show them, then fail with the reasons.
+            print(ExperimentRunner.summary(failure.outcomes))
+            err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
+            throw failure
+        }
         err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
     }
 }

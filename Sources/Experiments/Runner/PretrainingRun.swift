@@ -41,8 +41,10 @@ enum PretrainingRun {
                                              augmentation: views(c, faithful: s.faithful2020))
         let net = GlobalContrastiveNet(config: c.networkConfig, seed: streams.seedValue("init"))
         var batches = streams.stream("batches")
-        let losses = try GlobalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
-            .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-global", step, s.iterations, l) }
+        let losses = try Divergence.diagnosing(run, stage: "pretrain-global", parameters: { net.encoder.units.flatMap(\.parameters) + net.head.parameters },
+                                               forward: { step in LayerProbe.firstNonFinite(net, try Divergence.replay(run, step: step) { try builder.batch(using: &$0) }.tensor) }) {
+            try GlobalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
+                .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-global", step, s.iterations, l) } }
         clock.lap("train")
         return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
                          volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
@@ -73,8 +75,10 @@ enum PretrainingRun {
                                             volumes: max(1, s.batchSize / 4), parts: 4,
                                             augmentation: views(c, faithful: s.faithful2020))
         var batches = streams.stream("batches")
-        let losses = try LocalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
-            .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-local", step, s.iterations, l) }
+        let losses = try Divergence.diagnosing(run, stage: "pretrain-local", parameters: { net.decoder.flatMap(\.units).flatMap(\.parameters) + net.head.parameters },
+                                               forward: { step in LayerProbe.firstNonFinite(net, try Divergence.replay(run, step: step) { try builder.batch(using: &$0) }.tensor) }) {
+            try LocalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
+                .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-local", step, s.iterations, l) } }
         clock.lap("train")
         let dependency = RunDependency(stage: parent.stage.rawValue, runKey: parent.runKey,
                                        contentSHA256: try RunFileReader.header(parent.output).contentSHA256)
