@@ -78,11 +78,21 @@ enum AuditFixture {
         return dir
     }()
 
-    /// A fresh copy of the base for one case.
-    static func makeCase(_ name: String) throws -> CaseDirectory {
+    /// The base with a whole grid stored: baseline, the global pre-training, the fine-tuning from it, mixup.
+    static let gridBase: String = {
+        let dir = "\(root)/grid-base"
+        try! FileManager.default.copyItem(atPath: base, toPath: dir)
+        let c = CaseDirectory(path: dir)
+        try! c.writeExperiment(TinyConfig.grid)
+        try! c.runner().run()
+        return dir
+    }()
+
+    /// A fresh copy of the base (or of the grid base) for one case.
+    static func makeCase(_ name: String, grid: Bool = false) throws -> CaseDirectory {
         let dir = "\(root)/case-\(name)"
         try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.copyItem(atPath: base, toPath: dir)
+        try FileManager.default.copyItem(atPath: grid ? gridBase : base, toPath: dir)
         return CaseDirectory(path: dir)
     }
 }
@@ -103,6 +113,13 @@ struct TinyConfig {
     var globalVariants = ["GD"]
     /// Lines appended verbatim (a typo, a wrong type).
     var extra = ""
+
+    /// Every stage kind: baseline, global pre-training and the fine-tuning from it, mixup.
+    static var grid: TinyConfig {
+        var config = TinyConfig()
+        config.methods = ["baseline", "global", "mixup"]
+        return config
+    }
 
     func toml(name: String = "tiny") -> String {
         """

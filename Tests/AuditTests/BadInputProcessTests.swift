@@ -16,11 +16,7 @@ struct BadInputProcessTests {
         return c
     }
 
-    static var grid: TinyConfig {
-        var config = TinyConfig()
-        config.methods = ["baseline", "global", "mixup"]
-        return config
-    }
+    static var grid: TinyConfig { TinyConfig.grid }
 
     static func runFiles(_ c: CaseDirectory) -> [String] {
         ["runs", "pretrain"].flatMap { dir in

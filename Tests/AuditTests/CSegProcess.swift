@@ -17,8 +17,8 @@ final class CSegProcess {
         let id = UUID().uuidString
         stdoutPath = "\(directory)/.cseg-\(id).out"
         stderrPath = "\(directory)/.cseg-\(id).err"
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         if let limit = fileSizeLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(limit / 512); exec \"$0\" \"$@\"", cseg] + arguments
