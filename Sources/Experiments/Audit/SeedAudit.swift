@@ -86,7 +86,8 @@ public struct SeedAudit {
         let lock = try ExperimentLock.experiment(output: e.output, mode: .shared)
         defer { lock.release() }
         let split = try SplitFileParser.read(e.data.split)
-        let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
+        let hashes = try DataHashes.compute(for: e, ids: split.dataset.ids)
+        let plan = try RunPlanner.plan(e, split: split, data: hashes)
         var complete: [PlannedRun] = [], damaged: [String] = [], stale: [String] = [], missing = 0
         for r in plan {
             guard FileManager.default.fileExists(atPath: r.output) else { missing += 1; continue }
@@ -112,7 +113,12 @@ public struct SeedAudit {
             let c = RunContext(experiment: scratchExperiment, split: split, data: data, plan: plan, provenance: stored.provenance)
             let verdict: Verdict
             do {
-                verdict = try steps.map { try stepsVerdict(r, c, stored, steps: $0) } ?? fullVerdict(r, c, stored)
+                // Re-executing on other inputs would only show that they changed: say which, and do not.
+                if let changed = Self.changedInputs(stored.inputs, split: split, hashes: hashes) {
+                    verdict = .differs("the inputs changed since the run (\(changed)); not re-executed (cseg audit run names the files)")
+                } else {
+                    verdict = try steps.map { try stepsVerdict(r, c, stored, steps: $0) } ?? fullVerdict(r, c, stored)
+                }
             } catch let d as DivergenceError {
                 verdict = .differs("the re-execution diverged (the stored run did not): \(d.description)")
             }
@@ -153,6 +159,17 @@ public struct SeedAudit {
         var short = r
         short.configJSON.replaceSubrange(range.upperBound..<digits.endIndex, with: String(n))
         return (short, n)
+    }
+
+    /// The first recorded input whose bytes are no longer what the run read, in words.
+    static func changedInputs(_ inputs: RunInputs, split: SplitFile, hashes: DataHashes) -> String? {
+        if inputs.splitSHA256 != split.sha256 { return "the split file \(split.path) has another sha256" }
+        for v in inputs.volumes {
+            guard let now = hashes.byID?[v.id] else { return "volume \(v.id) is no longer in the data" }
+            if now.image != v.imageSHA256 { return "volume \(v.id)'s image has another sha256" }
+            if now.label != v.labelSHA256 { return "volume \(v.id)'s label has another sha256" }
+        }
+        return nil
     }
 
     /// Provenance that explains a difference without excusing it.
