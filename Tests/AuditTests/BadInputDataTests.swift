@@ -26,7 +26,7 @@ struct BadInputDataTests {
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         for i in (bytes.count / 2)..<(bytes.count / 2 + 64) { bytes[i] ^= 0xA5 }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        expectMessage(try c.runExpectingFailure(), names: path, says: "voxel data is truncated or corrupt")
+        expectMessage(try c.runExpectingFailure(), names: path, says: "voxel data is corrupt: the compressed stream fails zlib's checks (deflate data or CRC-32)")
     }
 
     @Test("a file that is not NIfTI where the image should be")

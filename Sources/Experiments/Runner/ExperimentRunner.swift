@@ -142,7 +142,7 @@ public struct ExperimentRunner {
             }
             if let parent = r.dependencies.first(where: failed.contains) {
                 failed.insert(r.runKey)
-                let why = "\(r.runKey): not run, it starts from \(parent), which failed"
+                let why = "\(r.output): run \(r.runKey) was not run: it starts from \(parent), which failed"
                 outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: false, meanDice: nil, seconds: 0, failure: why))
                 log("[\(r.index)/\(plan.count)] \(why)")
                 continue
