@@ -135,3 +135,55 @@ struct BadInputConfigTests {
         expectMessage(try c.runExpectingFailure(), names: c.experimentPath, says: "grid.budgets[0]: \"tr2\" is not a labelled key of \(c.splitPath) (keys: tr1)")
     }
 }
+
+/// The gate on the transcribed original ACDC split (data-splits/acdc.toml): its benchmark trains on a
+/// validation volume (011) and validation volume 072 of c2 is in the pre-training pool.
+@Suite("Split gate on the original ACDC split")
+struct SplitGateOriginalTests {
+    static let acdc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("data-splits/acdc.toml").path
+
+    static func experiment(methods: [String], combinations: [String]) throws -> Experiment {
+        try ExperimentParser.parse("""
+            format = 1
+            name = "acdc"
+            preset = "paper"
+            output = "/tmp/unused"
+            [data]
+            kind = "acdc"
+            root = "/tmp/unused-data"
+            split = "\(acdc)"
+            [grid]
+            methods = [\(methods.map { "\"\($0)\"" }.joined(separator: ", "))]
+            budgets = ["tr1"]
+            combinations = [\(combinations.map { "\"\($0)\"" }.joined(separator: ", "))]
+            seeds = [1]
+            """, path: "/tmp/acdc-experiment.toml")
+    }
+
+    @Test("baseline on tr1 c1 reads neither the benchmark nor c2: nothing to refuse or record")
+    func baselineClean() throws {
+        let split = try SplitFileParser.read(Self.acdc)
+        let outcome = try SplitGate.check(split, experiment: try Self.experiment(methods: ["baseline"], combinations: ["c1"]), allowLeaks: false)
+        #expect(outcome == SplitGate.Outcome(recorded: [], warnings: []))
+        // Without pre-training, the pool is not read: 072's exposure does not apply to c2 either.
+        #expect(try SplitGate.check(split, experiment: try Self.experiment(methods: ["baseline"], combinations: ["c2"]), allowLeaks: false).warnings == [])
+    }
+
+    @Test("pre-training with c2: the exposure of 072 is a warning, the run goes on")
+    func exposureWarning() throws {
+        let split = try SplitFileParser.read(Self.acdc)
+        let outcome = try SplitGate.check(split, experiment: try Self.experiment(methods: ["global"], combinations: ["c2"]), allowLeaks: false)
+        #expect(outcome.recorded == [] && outcome.warnings.count == 1 && outcome.warnings[0].hasPrefix("validation-in-pool: 072, a validation volume of tr1 c2"))
+    }
+
+    @Test("the benchmark is refused for its train/validation leak, and recorded with --allow-leaks")
+    func benchmarkLeak() throws {
+        let split = try SplitFileParser.read(Self.acdc)
+        let e = try Self.experiment(methods: ["baseline", "benchmark"], combinations: ["c1"])
+        let error = try #require(throws: RunnerError.self) { try SplitGate.check(split, experiment: e, allowLeaks: false) }
+        #expect(error.path == Self.acdc && error.problem.hasPrefix("1 leak in lists this experiment reads: benchmark-validation-overlap: benchmark trall trains on 011"))
+        #expect(try SplitGate.check(split, experiment: e, allowLeaks: true).recorded
+                == ["benchmark-validation-overlap: benchmark trall trains on 011, also in its own validation list 011, 071 (train/validation leak in the upper bound) [benchmark.ids, benchmark.validation]"])
+    }
+}

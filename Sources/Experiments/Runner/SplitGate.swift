@@ -59,10 +59,17 @@ public enum SplitGate {
         return used
     }
 
-    /// A test overlap matters when the other list is read (every run reads the test set); any other
-    /// finding when one of its lists is.
+    /// A test overlap matters when the other list is read (every run reads the test set); exposure of a
+    /// validation list to the pool when the pool and that list are both read; any other finding when one
+    /// of its lists is.
     static func isRelevant(_ f: SplitFinding, _ used: Set<String>) -> Bool {
-        let lists = f.kind == .testOverlap ? Array(f.lists.dropFirst()) : f.lists
-        return lists.contains { used.contains($0) }
+        switch f.kind {
+        case .testOverlap:
+            return f.lists.dropFirst().contains { used.contains($0) }
+        case .validationInPool, .poolValidationOverlap:
+            return used.contains("pool.ids") && f.lists.dropFirst().contains { used.contains($0) }
+        default:
+            return f.lists.contains { used.contains($0) }
+        }
     }
 }
