@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Networks", "Imaging", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore", "Engine"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore", "Engine", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks", "TestSupport"]),

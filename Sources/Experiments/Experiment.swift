@@ -43,6 +43,19 @@ public struct Grid: Sendable, Equatable {
     public var seeds: [UInt64]
     public var globalVariants: [GlobalVariant]
     public var localVariants: [LocalVariant]
+    /// Methods that expand over other global variants than `globalVariants` (`[grid.variants]`), e.g. G^R
+    /// and G^D for `global` alone, without multiplying every combination method.
+    public var methodGlobalVariants: [MethodGlobalVariants] = []
+
+    /// The global variants `method` expands over.
+    public func globalVariants(for method: Method) -> [GlobalVariant] {
+        methodGlobalVariants.first { $0.method == method.name }?.variants ?? globalVariants
+    }
+}
+
+public struct MethodGlobalVariants: Sendable, Equatable {
+    public var method: String
+    public var variants: [GlobalVariant]
 }
 
 /// Lexical path resolution: `base/../x` → `x`, never touching the file system (no symlinks, no cwd).

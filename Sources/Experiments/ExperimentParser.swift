@@ -66,7 +66,7 @@ public enum ExperimentParser {
 
     static func grid(_ r: TOMLReader, _ t: (TOMLTable, String)) throws -> Grid {
         let (table, at) = t
-        try r.allowOnly(["methods", "budgets", "combinations", "seeds", "global_variants", "local_variants"], in: table, at: at)
+        try r.allowOnly(["methods", "budgets", "combinations", "seeds", "global_variants", "local_variants", "variants"], in: table, at: at)
         let methods = try r.strings("methods", in: table, at: at, unique: true).enumerated().map { i, name in
             guard let m = Method(name: name) else {
                 throw ExperimentError(r.path, keyPath: "grid.methods[\(i)]",
@@ -85,20 +85,34 @@ public enum ExperimentParser {
             throw ExperimentError(r.path, keyPath: "grid.seeds[\(i)]", "seeds are non-negative integers, got \(s)")
         }
         if Set(seedValues).count != seedValues.count { throw ExperimentError(r.path, keyPath: "grid.seeds", "lists a seed twice") }
-        func variants<V: RawRepresentable & CaseIterable>(_ key: String, _ defaults: [V]) throws -> [V] where V.RawValue == String {
+        func variants<V: RawRepresentable & CaseIterable>(_ key: String, _ defaults: [V], in table: TOMLTable, at: String) throws -> [V]
+            where V.RawValue == String {
             guard table[key] != nil else { return defaults }
             let valid = V.allCases.map(\.rawValue)
             return try r.strings(key, in: table, at: at, unique: true).enumerated().map { i, name in
                 guard let v = V(rawValue: name) else {
-                    throw ExperimentError(r.path, keyPath: "grid.\(key)[\(i)]", "unknown variant \"\(name)\" (valid: \(valid.joined(separator: ", ")))",
+                    throw ExperimentError(r.path, keyPath: "\(at).\(key)[\(i)]", "unknown variant \"\(name)\" (valid: \(valid.joined(separator: ", ")))",
                                           suggestion: EditDistance.nearest(to: name, among: valid))
                 }
                 return v
             }
         }
-        return Grid(methods: methods, budgets: budgets, combinations: combinations, seeds: seedValues.map { UInt64($0) },
-                    globalVariants: try variants("global_variants", [GlobalVariant.GD]),
-                    localVariants: try variants("local_variants", [LocalVariant.LR]))
+        var grid = Grid(methods: methods, budgets: budgets, combinations: combinations, seeds: seedValues.map { UInt64($0) },
+                        globalVariants: try variants("global_variants", [GlobalVariant.GD], in: table, at: at),
+                        localVariants: try variants("local_variants", [LocalVariant.LR], in: table, at: at))
+        // [grid.variants]: method name = [global variants], for pre-training methods of the grid only.
+        if let (v, vAt) = try r.optionalTable("variants", in: table, at: at) {
+            let pretraining = methods.filter { $0.pretraining != nil }.map(\.name)
+            for key in v.keys.sorted() {
+                guard pretraining.contains(key) else {
+                    throw ExperimentError(r.path, keyPath: "\(vAt).\(key)",
+                                          "not a pre-training method of grid.methods (\(pretraining.joined(separator: ", ")))",
+                                          suggestion: EditDistance.nearest(to: key, among: pretraining))
+                }
+                grid.methodGlobalVariants.append(MethodGlobalVariants(method: key, variants: try variants(key, [], in: v, at: vAt)))
+            }
+        }
+        return grid
     }
 
     static func applyOverrides(_ r: TOMLReader, _ root: TOMLTable, _ s: inout ExperimentSettings) throws {

@@ -23,6 +23,8 @@ struct GlobalPretrainingConfig: Codable {
     /// The unlabelled pool it trains on, and the split key naming it.
     var poolKey: String
     var pool: [String]
+    /// The test volumes whose slices probe the encoder before and after training (`/activations`).
+    var probe: [String]
 }
 
 struct LocalPretrainingConfig: Codable {
@@ -35,6 +37,8 @@ struct LocalPretrainingConfig: Codable {
     var settings: LocalPretrainingSettings
     var poolKey: String
     var pool: [String]
+    /// The test volumes whose slices probe the network before and after training (`/activations`).
+    var probe: [String]
     /// The encoder it starts from, by identity.
     var globalIdentity: String
 }

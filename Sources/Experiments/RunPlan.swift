@@ -85,8 +85,9 @@ public enum RunPlanner {
         func global(_ v: GlobalVariant, _ seed: UInt64) -> PlannedRun {
             let pool = split.pool!
             let json = CanonicalJSON.encode(GlobalPretrainingConfig(variant: v, seed: seed, dataset: dataset, scale: s.scale,
-                                                                    settings: s.pretrainGlobal, poolKey: pool.key, pool: pool.ids))
-            let id = identity(json, pool.ids, seed)
+                                                                    settings: s.pretrainGlobal, poolKey: pool.key, pool: pool.ids,
+                                                                    probe: split.test))
+            let id = identity(json, pool.ids + split.test, seed)
             let key = "pretrain-global-\(v.rawValue)_s\(seed)"
             return add(PlannedRun(index: 0, runKey: key, stage: .pretrainGlobal, method: nil, dependencies: [], seed: seed,
                                   output: pretrainOutput("global-\(v.rawValue)_s\(seed)", id), identity: id, configJSON: json,
@@ -97,8 +98,8 @@ public enum RunPlanner {
             let pool = split.pool!
             let json = CanonicalJSON.encode(LocalPretrainingConfig(variant: lv, seed: seed, dataset: dataset, scale: s.scale,
                                                                    settings: s.pretrainLocal, poolKey: pool.key, pool: pool.ids,
-                                                                   globalIdentity: parent.identity))
-            let id = identity(json, pool.ids, seed)
+                                                                   probe: split.test, globalIdentity: parent.identity))
+            let id = identity(json, pool.ids + split.test, seed)
             let name = "local-\(gv.rawValue)-\(lv.rawValue)_s\(seed)"
             return add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: .pretrainLocal, method: nil,
                                   dependencies: [parent.runKey], seed: seed, output: pretrainOutput(name, id), identity: id,
@@ -109,8 +110,8 @@ public enum RunPlanner {
             let variantPairs: [(GlobalVariant?, LocalVariant?)]
             switch method.pretraining {
             case nil: variantPairs = [(nil, nil)]
-            case .global: variantPairs = g.globalVariants.map { ($0, nil) }
-            case .globalLocal: variantPairs = g.globalVariants.flatMap { gv in g.localVariants.map { (gv, $0) } }
+            case .global: variantPairs = g.globalVariants(for: method).map { ($0, nil) }
+            case .globalLocal: variantPairs = g.globalVariants(for: method).flatMap { gv in g.localVariants.map { (gv, $0) } }
             }
             for (gv, lv) in variantPairs {
                 let cells: [(String, String)] = method.benchmark

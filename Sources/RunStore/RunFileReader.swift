@@ -103,7 +103,8 @@ private struct Reader {
             runKey: h.runKey, stage: h.stage, configJSON: try string("config"), provenance: provenance, volatile: volatile,
             seeds: seeds, inputs: try inputs(), curves: try curves(),
             metrics: file.groupExists("metrics") ? try metrics() : nil, bestWeights: best, finalWeights: final,
-            activations: file.groupExists("activations") ? try activations() : nil,
+            activations: file.groupExists("activations") ? try activations("activations") : nil,
+            initialActivations: file.groupExists("activations_initial") ? try activations("activations_initial") : nil,
             predictions: try predictionIDs.map(prediction))
     }
 
@@ -165,19 +166,19 @@ private struct Reader {
         }
     }
 
-    func activations() throws -> RunActivations {
-        let (eShape, embeddings) = try file.readFloats("activations/g1/embeddings")
-        guard eShape.count == 2 else { throw fail("'activations/g1/embeddings' must be [N, D], has shape \(eShape)") }
-        let ids = try strings("activations/g1/volume_ids", count: eShape[0])
-        let (dShape, features) = try file.readFloats("activations/decoder/features")
-        guard dShape.count == 4 else { throw fail("'activations/decoder/features' must be [K, C, H, W], has shape \(dShape)") }
+    func activations(_ group: String) throws -> RunActivations {
+        let (eShape, embeddings) = try file.readFloats("\(group)/g1/embeddings")
+        guard eShape.count == 2 else { throw fail("'\(group)/g1/embeddings' must be [N, D], has shape \(eShape)") }
+        let ids = try strings("\(group)/g1/volume_ids", count: eShape[0])
+        let (dShape, features) = try file.readFloats("\(group)/decoder/features")
+        guard dShape.count == 4 else { throw fail("'\(group)/decoder/features' must be [K, C, H, W], has shape \(dShape)") }
         return RunActivations(
             embeddings: embeddings, embeddingSize: eShape[1], embeddingVolumeIDs: ids,
-            embeddingSliceIndices: try vector("activations/g1/slice_indices", Int64.self, count: eShape[0]),
-            embeddingPartitions: try vector("activations/g1/partitions", Int64.self, count: eShape[0]),
-            decoderBlock: try scalar("activations/decoder/block", Int64.self), decoderFeatures: features, decoderShape: dShape,
-            decoderVolumeIDs: try strings("activations/decoder/volume_ids", count: dShape[0]),
-            decoderSliceIndices: try vector("activations/decoder/slice_indices", Int64.self, count: dShape[0]))
+            embeddingSliceIndices: try vector("\(group)/g1/slice_indices", Int64.self, count: eShape[0]),
+            embeddingPartitions: try vector("\(group)/g1/partitions", Int64.self, count: eShape[0]),
+            decoderBlock: try scalar("\(group)/decoder/block", Int64.self), decoderFeatures: features, decoderShape: dShape,
+            decoderVolumeIDs: try strings("\(group)/decoder/volume_ids", count: dShape[0]),
+            decoderSliceIndices: try vector("\(group)/decoder/slice_indices", Int64.self, count: dShape[0]))
     }
 
     func prediction(_ id: String) throws -> VolumePrediction {

@@ -25,7 +25,8 @@ public enum RunFileWriter {
         try strings(file, run.finalWeights.map(\.name), "weights/variables")
         for w in run.finalWeights { try file.write(w.values, shape: w.shape, to: "weights/final/\(w.name)", compression: RunFileSchema.bulk) }
         for w in run.bestWeights ?? [] { try file.write(w.values, shape: w.shape, to: "weights/best/\(w.name)", compression: RunFileSchema.bulk) }
-        if let activations = run.activations { try writeActivations(activations, file) }
+        if let activations = run.activations { try writeActivations(activations, file, group: "activations") }
+        if let initial = run.initialActivations { try writeActivations(initial, file, group: "activations_initial") }
         try strings(file, run.predictions.map(\.volumeID), "predictions/volume_ids")
         for p in run.predictions {
             try file.write(p.labels, shape: p.shape, to: "predictions/\(p.volumeID)/labels", compression: RunFileSchema.bulk)
@@ -102,17 +103,17 @@ public enum RunFileWriter {
         try file.write([Int64(m.bothEmptyCount)], shape: [], to: "metrics/both_empty_count")
     }
 
-    private static func writeActivations(_ a: RunActivations, _ file: HDF5File) throws {
+    private static func writeActivations(_ a: RunActivations, _ file: HDF5File, group: String) throws {
         let n = a.embeddingVolumeIDs.count
-        try file.write(a.embeddings, shape: [n, a.embeddingSize], to: "activations/g1/embeddings", compression: RunFileSchema.bulk)
-        try strings(file, a.embeddingVolumeIDs, "activations/g1/volume_ids")
-        try file.write(a.embeddingSliceIndices, shape: [n], to: "activations/g1/slice_indices")
-        try file.write(a.embeddingPartitions, shape: [n], to: "activations/g1/partitions")
+        try file.write(a.embeddings, shape: [n, a.embeddingSize], to: "\(group)/g1/embeddings", compression: RunFileSchema.bulk)
+        try strings(file, a.embeddingVolumeIDs, "\(group)/g1/volume_ids")
+        try file.write(a.embeddingSliceIndices, shape: [n], to: "\(group)/g1/slice_indices")
+        try file.write(a.embeddingPartitions, shape: [n], to: "\(group)/g1/partitions")
         let k = a.decoderVolumeIDs.count
-        try file.write([a.decoderBlock], shape: [], to: "activations/decoder/block")
-        try file.write(a.decoderFeatures, shape: a.decoderShape, to: "activations/decoder/features", compression: RunFileSchema.bulk)
-        try strings(file, a.decoderVolumeIDs, "activations/decoder/volume_ids")
-        try file.write(a.decoderSliceIndices, shape: [k], to: "activations/decoder/slice_indices")
+        try file.write([a.decoderBlock], shape: [], to: "\(group)/decoder/block")
+        try file.write(a.decoderFeatures, shape: a.decoderShape, to: "\(group)/decoder/features", compression: RunFileSchema.bulk)
+        try strings(file, a.decoderVolumeIDs, "\(group)/decoder/volume_ids")
+        try file.write(a.decoderSliceIndices, shape: [k], to: "\(group)/decoder/slice_indices")
     }
 
     /// Every inconsistency the file would otherwise store silently, named before anything is written.
@@ -157,16 +158,17 @@ public enum RunFileWriter {
             try require(best.map(\.name) == names && best.map(\.shape) == run.finalWeights.map(\.shape),
                         "weights: best and final checkpoints must hold the same variables with the same shapes")
         }
-        if let a = run.activations {
+        for (group, activations) in [("activations", run.activations), ("activations_initial", run.initialActivations)] {
+            guard let a = activations else { continue }
             let n = a.embeddingVolumeIDs.count
-            try require(a.embeddings.count == n * a.embeddingSize, "activations: \(a.embeddings.count) embedding values for \(n) slices × \(a.embeddingSize)")
+            try require(a.embeddings.count == n * a.embeddingSize, "\(group): \(a.embeddings.count) embedding values for \(n) slices × \(a.embeddingSize)")
             try require(a.embeddingSliceIndices.count == n && a.embeddingPartitions.count == n,
-                        "activations: slice indices and partitions must have one entry per embedded slice (\(n))")
+                        "\(group): slice indices and partitions must have one entry per embedded slice (\(n))")
             try require(a.decoderShape.count == 4 && a.decoderShape[0] == a.decoderVolumeIDs.count
                         && a.decoderSliceIndices.count == a.decoderVolumeIDs.count,
-                        "activations: decoder features must be [K, C, H, W] with K volume ids and slice indices")
+                        "\(group): decoder features must be [K, C, H, W] with K volume ids and slice indices")
             try require(a.decoderShape.reduce(1, *) == a.decoderFeatures.count,
-                        "activations: \(a.decoderFeatures.count) decoder values for shape \(a.decoderShape)")
+                        "\(group): \(a.decoderFeatures.count) decoder values for shape \(a.decoderShape)")
         }
         try require(Set(run.predictions.map(\.volumeID)).count == run.predictions.count, "predictions: duplicate volume ids")
         for p in run.predictions {

@@ -19,12 +19,16 @@ public struct RunRecord: Sendable, Equatable {
     public var bestWeights: [NamedArray]?
     public var finalWeights: [NamedArray]
     public var activations: RunActivations?
+    /// The same probes through the network as the stage started (random init for the global stage, a
+    /// fresh decoder on the pre-trained encoder for the local stage), so a report can show what training
+    /// changed; nil for fine-tuning runs.
+    public var initialActivations: RunActivations?
     public var predictions: [VolumePrediction]
 
     public init(runKey: String, stage: String, configJSON: String, provenance: RunProvenance, volatile: RunVolatile,
                 seeds: [RunSeed], inputs: RunInputs, curves: RunCurves, metrics: RunMetrics?,
                 bestWeights: [NamedArray]?, finalWeights: [NamedArray], activations: RunActivations?,
-                predictions: [VolumePrediction]) {
+                initialActivations: RunActivations? = nil, predictions: [VolumePrediction]) {
         self.runKey = runKey
         self.stage = stage
         self.configJSON = configJSON
@@ -37,6 +41,7 @@ public struct RunRecord: Sendable, Equatable {
         self.bestWeights = bestWeights
         self.finalWeights = finalWeights
         self.activations = activations
+        self.initialActivations = initialActivations
         self.predictions = predictions
     }
 }

@@ -27,6 +27,11 @@ struct Run: ParsableCommand {
     @Option(help: "Exactly the plan entry with this 1-based index.")
     var index: Int?
 
+    @Option(help: "Runs at once, each in its own process with threads/jobs engine threads (at least 1); results are identical for any value.")
+    var jobs: Int = 1
+
+    @Option(help: .hidden) var progressInterval: Double = 30
+
     @Flag(help: "Run even if the split file leaks (a test id in a training list, train ∩ validation); every run file then records the findings.")
     var allowLeaks = false
 
@@ -34,6 +39,8 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if only != nil && index != nil { throw ValidationError("give --only or --index, not both") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if jobs > 1 && index != nil { throw ValidationError("--index runs one entry: --jobs does not apply") }
     }
 
     func run() throws {
@@ -52,7 +59,7 @@ struct Run: ParsableCommand {
                 // On a terminal the line is rewritten in place; in a log, one line every 30 s at most.
                 if interactive {
                     err.write(Data("\r\u{1B}[K\(line)".utf8))
-                } else if Date().timeIntervalSince(lastProgress) > 30 {
+                } else if Date().timeIntervalSince(lastProgress) > progressInterval {
                     err.write(Data("\(line)\n".utf8))
                     lastProgress = Date()
                 }
@@ -60,6 +67,14 @@ struct Run: ParsableCommand {
         runner.allowLeaks = allowLeaks
         let selection: ExperimentRunner.Selection = index.map { .index($0) } ?? only.map { .matching($0) } ?? .all
         let start = Date()
+        if jobs > 1 {
+            let outcomes = try LocalJobs(experiment: exp, experimentPath: experiment, selection: selection, jobs: jobs,
+                                         threadsPerJob: max(1, threads.threads / jobs), harnessVersion: VersionReport.version,
+                                         allowLeaks: allowLeaks).run()
+            print(ExperimentRunner.summary(outcomes))
+            err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
+            return
+        }
         do {
             let outcomes = try runner.run(selection)
             print(ExperimentRunner.summary(outcomes))

@@ -100,6 +100,42 @@ struct BadInputProcessTests {
         #expect(Self.runFiles(c).count == 4)
     }
 
+    @Test("cseg run --jobs: refused while a grid run holds the lock, and while another --jobs holds the grid lock; --index tasks still run beside it")
+    func jobsLocks() throws {
+        let c = try AuditFixture.makeCase("jobs-locks")
+        do {
+            let grid = try ExperimentLock.experiment(output: c.output, mode: .exclusive)
+            defer { grid.release() }
+            let refused = try CSegProcess.run(["run", c.experimentPath, "--jobs", "2"], in: c.path)
+            #expect(refused.status == 1 && refused.stderr.contains("Error: \(c.output)/.lock: locked by process \(getpid())"), "\(refused.stderr)")
+        }
+        let coordinator = try ExperimentLock.coordinator(output: c.output)
+        defer { coordinator.forEach { $0.release() } }
+        let second = try CSegProcess.run(["run", c.experimentPath, "--jobs", "2"], in: c.path)
+        #expect(second.status == 1 && second.stderr.contains("Error: \(c.output)/.locks/grid.lock: locked by process \(getpid()): another cseg run is working on this experiment's grid"),
+                "\(second.stderr)")
+        let mixup = try #require(try c.plan().first { $0.runKey == "mixup_tr1_c1_s7" })
+        let task = try CSegProcess.run(["run", c.experimentPath, "--index", "\(mixup.index)"], in: c.path)
+        #expect(task.status == 0, "\(task.stderr)")
+        #expect(RunCompletion.isComplete(mixup))
+    }
+
+    @Test("cseg run --jobs on a leaking split: refused by the parent before any child starts; with --allow-leaks the children record the finding")
+    func jobsAllowLeaks() throws {
+        let c = try AuditFixture.makeCase("jobs-leak")
+        try c.editSplit("[labelled.tr1.c1]\nids = [\"002\"]", "[labelled.tr1.c1]\nids = [\"005\"]")
+        let refused = try CSegProcess.run(["run", c.experimentPath, "--jobs", "2"], in: c.path)
+        #expect(refused.status == 1 && refused.stderr.contains("Error: \(c.splitPath): 1 leak in lists this experiment reads"), "\(refused.stderr)")
+        #expect(!refused.stdout.contains("done in"))
+        let allowed = try CSegProcess.run(["run", c.experimentPath, "--jobs", "2", "--allow-leaks"], in: c.path)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        for r in try c.plan() {
+            #expect(try RunFileReader.read(r.output).inputs.splitAuditFindings.first?.hasPrefix("test-overlap: test id 005") == true)
+        }
+        let again = try CSegProcess.run(["run", c.experimentPath, "--jobs", "2", "--allow-leaks"], in: c.path)
+        #expect(again.status == 0 && again.stdout.components(separatedBy: "complete, skipped").count == 3, "\(again.stdout)")
+    }
+
     @Test("cseg run prints a data error as 'Error: <file>: <problem>' and exits 1")
     func dataErrorThroughCLI() throws {
         let c = try AuditFixture.makeCase("cli-nan")

@@ -128,3 +128,36 @@ func plan(_ text: String, data: DataHashes = .unavailable) throws -> [PlannedRun
         #expect(RunPlanner.pending(runs).map(\.runKey) == ["baseline_tr1_c2_s1"])
     }
 }
+
+@Suite struct MethodVariantTests {
+    static let grid = """
+        methods = ["baseline", "global", "global+local"]
+        budgets = ["tr1"]
+        combinations = ["c1"]
+        seeds = [1]
+        """
+
+    @Test("[grid.variants] expands one method over other global variants and leaves the rest on global_variants")
+    func perMethodVariants() throws {
+        let runs = try plan(experimentText(grid: Self.grid, extra: """
+
+            [grid.variants]
+            global = ["GR", "GD"]
+            """))
+        #expect(runs.map(\.runKey) == [
+            "baseline_tr1_c1_s1",
+            "pretrain-global-GR_s1", "global-GR_tr1_c1_s1", "pretrain-global-GD_s1", "global-GD_tr1_c1_s1",
+            "pretrain-local-GD-LR_s1", "global-GD+local-LR_tr1_c1_s1",
+        ])
+    }
+
+    @Test("[grid.variants] names only pre-training methods of the grid, and only known variants")
+    func perMethodVariantErrors() {
+        #expect(parseError(experimentText(grid: Self.grid, extra: "\n[grid.variants]\nbaseline = [\"GR\"]"))
+            == "/x/e.toml: grid.variants.baseline: not a pre-training method of grid.methods (global, global+local)")
+        #expect(parseError(experimentText(grid: Self.grid, extra: "\n[grid.variants]\nglobl = [\"GR\"]"))
+            == "/x/e.toml: grid.variants.globl: not a pre-training method of grid.methods (global, global+local); did you mean \"global\"?")
+        #expect(parseError(experimentText(grid: Self.grid, extra: "\n[grid.variants]\nglobal = [\"GX\"]"))
+            == "/x/e.toml: grid.variants.global[0]: unknown variant \"GX\" (valid: GR, GDminus, GD); did you mean \"GR\"?")
+    }
+}

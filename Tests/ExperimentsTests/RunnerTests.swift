@@ -53,8 +53,8 @@ enum TinyExperiment {
         validation = ["004"]
         """
 
-    static func experiment(_ name: String, methods: [String] = ["baseline", "augment", "self-train", "mixup", "global",
-                                                                  "global+local", "global+local+mixup", "benchmark"]) throws -> Experiment {
+    /// Every method name there is (Method.allNames), so every method and combination trains in CI.
+    static func experiment(_ name: String, methods: [String] = Method.allNames) throws -> Experiment {
         let text = """
             format = 1
             name = "\(name)"
@@ -107,6 +107,12 @@ enum TinyExperiment {
 
     static func runner(_ e: Experiment) -> ExperimentRunner { ExperimentRunner(experiment: e, provenance: provenance) }
 
+    static func testSliceCount(_ e: Experiment) throws -> Int {
+        let data = try ExperimentData(e)
+        try data.prepare(["005", "006"])
+        return try data.cases(["005", "006"]).map(\.slices.geometry.sliceCount).reduce(0, +)
+    }
+
     static func plan(_ e: Experiment) throws -> [PlannedRun] {
         let split = try SplitFileParser.read(e.data.split)
         return try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
@@ -141,6 +147,20 @@ struct RunnerTests {
         }
         #expect(l.inputs.dependencies.map(\.contentSHA256) == [try RunFileReader.header(global.output).contentSHA256])
 
+        // Pre-training runs probe the test slices before and after training: the global stage's g1 embeddings
+        // move, the local stage's embeddings (frozen encoder, parent's g1) equal the global stage's final ones
+        // and its decoder features move.
+        let testSlices = try TinyExperiment.testSliceCount(e)
+        let gi = try #require(g.initialActivations), gf = try #require(g.activations)
+        #expect(gi.embeddingVolumeIDs.count == testSlices && gf.embeddingVolumeIDs == gi.embeddingVolumeIDs)
+        #expect(gi.embeddings.count == testSlices * gi.embeddingSize && gi.embeddings != gf.embeddings)
+        #expect(gf.decoderBlock == 0 && gf.decoderShape == [0, 0, 0, 0])
+        #expect(Set(gf.embeddingPartitions).isSuperset(of: [0, 1, 2, 3]))
+        let li = try #require(l.initialActivations), lf = try #require(l.activations)
+        #expect(li.embeddings == gf.embeddings && lf.embeddings == gf.embeddings)
+        #expect(lf.decoderBlock == 3 && lf.decoderVolumeIDs == ["005", "006"] && lf.decoderShape.count == 4)
+        #expect(li.decoderShape == lf.decoderShape && li.decoderFeatures != lf.decoderFeatures)
+
         for r in plan where r.stage == .finetune {
             let rec = records[r.runKey]!
             let m = try #require(rec.metrics)
@@ -152,11 +172,26 @@ struct RunnerTests {
             #expect(a.embeddingVolumeIDs.count == a.embeddings.count / a.embeddingSize)
             #expect(a.decoderVolumeIDs == ["005", "006"])
             // Validation at steps 0 and 2 (3 steps, every 2); self-training adds a second round's.
-            #expect(rec.curves.validationSteps == (r.method == "self-train" ? [0, 2, 3, 5] : [0, 2]))
+            #expect(rec.curves.validationSteps == (r.method?.hasSuffix("self-train") == true ? [0, 2, 3, 5] : [0, 2]))
         }
         // Fine-tuning from stage 2 starts from its encoder and decoder: the dependency is recorded.
         let ft = try #require(plan.first { $0.method == "global+local+mixup" })
         #expect(records[ft.runKey]!.inputs.dependencies.map(\.runKey) == [local.runKey])
+
+        // Predictions export as NIfTI that reads back to the same labels, grid and affine as the reference.
+        let baseline = try #require(plan.first { $0.method == "baseline" })
+        let exported = try PredictionExport.write(runFile: baseline.output, to: "\(TinyExperiment.directory)/export")
+        #expect(exported.map { ($0 as NSString).lastPathComponent } == ["005.nii.gz", "006.nii.gz"])
+        let data = try ExperimentData(e)
+        try data.prepare(["005", "006"])
+        for (path, prediction) in zip(exported, records[baseline.runKey]!.predictions) {
+            let image = try NIfTI.read(path)
+            let reference = try data.case(prediction.volumeID).reference
+            #expect(image.volume.shape == reference.shape && image.volume.affine == reference.affine)
+            #expect(image.volume.spacing.map { Float($0) } == reference.spacing.map { Float($0) })
+            #expect(image.volume.voxels == PredictionExport.volume(prediction).voxels)
+            #expect(image.header.datatype == .uint8)
+        }
 
         let again = try TinyExperiment.runner(e).run()
         #expect(again.allSatisfy(\.skipped) && again.count == plan.count)

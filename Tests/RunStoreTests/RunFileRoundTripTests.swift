@@ -17,13 +17,22 @@ import Testing
         #expect(try scratch.contents() == ["run.h5"])
     }
 
-    @Test func preTrainingRunWithoutMetricsBestWeightsOrActivations() throws {
+    @Test func preTrainingRunWithoutMetricsOrBestWeightsButWithProbesBeforeAndAfter() throws {
         let scratch = try Scratch()
         var record = RunFixtures.record()
         record.stage = "pretrain-global"
         record.metrics = nil
         record.bestWeights = nil
-        record.activations = nil
+        // Stage 1 has no decoder: its probes carry embeddings only, decoder features [0, 0, 0, 0].
+        var probe = record.activations!
+        probe.decoderBlock = 0
+        probe.decoderFeatures = []
+        probe.decoderShape = [0, 0, 0, 0]
+        probe.decoderVolumeIDs = []
+        probe.decoderSliceIndices = []
+        record.activations = probe
+        probe.embeddings = probe.embeddings.map { -$0 }
+        record.initialActivations = probe
         record.predictions = []
         record.curves.validationSteps = []
         record.curves.validationDice = []
@@ -31,6 +40,11 @@ import Testing
         try RunFileWriter.write(record, to: scratch.path("pre.h5"))
         #expect(try RunFileReader.read(scratch.path("pre.h5")) == record)
         try RunFileVerifier.verify(scratch.path("pre.h5"))
+        // And without any probes at all (files written before probes existed still read).
+        record.activations = nil
+        record.initialActivations = nil
+        try RunFileWriter.write(record, to: scratch.path("bare.h5"))
+        #expect(try RunFileReader.read(scratch.path("bare.h5")) == record)
     }
 
     @Test func isCompleteNeedsAVerifiedFileWithTheSameConfig() throws {

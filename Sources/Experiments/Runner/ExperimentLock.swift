@@ -9,6 +9,8 @@ import Foundation
 ///   array tasks of a cluster job can run side by side while a grid run excludes them all.
 /// - `<output>/.locks/<run key>.lock`: exclusive, taken by an `--index` run for its entry, so two tasks
 ///   of the same entry cannot race.
+/// - `<output>/.locks/grid.lock`: exclusive, taken (with `.lock` shared) by `cseg run --jobs`, whose
+///   children are `--index` runs.
 ///
 /// A process that cannot take a lock fails at once (no waiting), naming the lock file and the PIDs that
 /// hold it (from /proc/locks; the holder also writes its PID into the file for readers without /proc).
@@ -28,6 +30,14 @@ public final class ExperimentLock {
     /// The experiment-wide lock `<output>/.lock`.
     public static func experiment(output: String, mode: Mode) throws -> ExperimentLock {
         try acquire("\(output)/.lock", mode: mode, what: "this experiment's output directory")
+    }
+
+    /// For a process that runs a grid as `--index` children (`cseg run --jobs`): the experiment lock shared,
+    /// as its children take it, and `<output>/.locks/grid.lock` exclusive, so that no second such process
+    /// starts; a grid run in one process (exclusive) and this exclude each other through the first.
+    public static func coordinator(output: String) throws -> [ExperimentLock] {
+        let shared = try experiment(output: output, mode: .shared)
+        return [shared, try acquire("\(output)/.locks/grid.lock", mode: .exclusive, what: "this experiment's grid")]
     }
 
     /// The lock of one plan entry, `<output>/.locks/<run key>.lock`.

@@ -27,7 +27,16 @@ public struct ExperimentRunner {
         public var meanDice: Double?
         public var seconds: Double
         /// Why the run has no file: it diverged, or it starts from a run that did.
-        public var failure: String? = nil
+        public var failure: String?
+
+        public init(runKey: String, output: String, skipped: Bool, meanDice: Double?, seconds: Double, failure: String? = nil) {
+            self.runKey = runKey
+            self.output = output
+            self.skipped = skipped
+            self.meanDice = meanDice
+            self.seconds = seconds
+            self.failure = failure
+        }
     }
 
     /// Some runs of the grid failed (each outcome says why); the others were done or skipped.
@@ -112,10 +121,7 @@ public struct ExperimentRunner {
         for l in gate.recorded { log("split audit: leak allowed by --allow-leaks, recorded in every run file: \(l)") }
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
         let selected = try Self.select(plan, selection, experimentPath: e.path)
-        // A run is complete when its file verifies, holds its planned config and records the same allowed leaks.
-        func isComplete(_ r: PlannedRun) -> Bool {
-            RunCompletion.isComplete(r) && (try? RunFileReader.read(r.output).inputs.splitAuditFindings) == gate.recorded
-        }
+        func isComplete(_ r: PlannedRun) -> Bool { Self.isComplete(r, recording: gate.recorded) }
         var runLock: ExperimentLock?
         defer { runLock?.release() }
         // An --index run needs its dependencies done already.
@@ -185,6 +191,12 @@ public struct ExperimentRunner {
         return outcomes
     }
 
+    /// A run is complete when its file verifies, holds its planned config and records the leaks this
+    /// invocation lets through (none for a clean split), so that a whole grid carries the same findings.
+    public static func isComplete(_ r: PlannedRun, recording findings: [String]) -> Bool {
+        RunCompletion.isComplete(r) && (try? RunFileReader.read(r.output).inputs.splitAuditFindings) == findings
+    }
+
     static func compute(_ r: PlannedRun, _ c: RunContext) throws -> RunRecord {
         switch r.stage {
         case .pretrainGlobal: try PretrainingRun.global(r, c)
@@ -218,9 +230,9 @@ public struct ExperimentRunner {
         return volumes == 0 ? .nan : sum / Double(volumes)
     }
 
-    static func meanDice(_ path: String) throws -> Double? { try RunFileReader.read(path).metrics.map(meanDice) }
+    public static func meanDice(_ path: String) throws -> Double? { try RunFileReader.read(path).metrics.map(meanDice) }
 
-    static func duration(_ s: Double) -> String {
+    public static func duration(_ s: Double) -> String {
         guard s.isFinite, s >= 0 else { return "--" }
         let t = Int(s.rounded())
         return t >= 3600 ? String(format: "%dh%02dm", t / 3600, t % 3600 / 60) : String(format: "%dm%02ds", t / 60, t % 60)

@@ -35,11 +35,17 @@ enum PretrainingRun {
         let s = config.settings
         try checkTemperature(s.temperature, run)
         var streams = RunStreams(seed: run.seed, runKey: run.runKey)
-        try c.data.prepare(config.pool)
+        try c.data.prepare(config.pool + config.probe)
         let loss: GlobalLossKind = switch config.variant { case .GR: .random; case .GDminus: .domainMinus; case .GD: .domain }
         let builder = try GlobalBatchBuilder(pool: pool(c, config.pool), loss: loss, batchSize: s.batchSize, parts: s.partitions,
                                              augmentation: views(c, faithful: s.faithful2020))
         let net = GlobalContrastiveNet(config: c.networkConfig, seed: streams.seedValue("init"))
+        let probes = try c.data.cases(config.probe)
+        func activations() -> RunActivations {
+            ProbeActivations.record(cases: probes, partitions: s.partitions, embed: { net($0, mode: .inference) },
+                                    decoderBlock: 0, decoderFeatures: nil)
+        }
+        let initial = activations()
         var batches = streams.stream("batches")
         let losses = try Divergence.diagnosing(run, stage: "pretrain-global", parameters: { net.encoder.units.flatMap(\.parameters) + net.head.parameters },
                                                forward: { step in LayerProbe.firstNonFinite(net, try Divergence.replay(run, step: step) { try builder.batch(using: &$0) }.tensor) }) {
@@ -48,9 +54,10 @@ enum PretrainingRun {
         clock.lap("train")
         return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
                          volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
-                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool), dependencies: []),
+                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool + config.probe), dependencies: []),
                          curves: trainingCurves(losses: losses, lossName: "global", learningRate: s.learningRate),
-                         metrics: nil, bestWeights: nil, finalWeights: net.variables.named, activations: nil, predictions: [])
+                         metrics: nil, bestWeights: nil, finalWeights: net.variables.named, activations: activations(),
+                         initialActivations: initial, predictions: [])
     }
 
     static func local(_ run: PlannedRun, _ c: RunContext) throws -> RunRecord {
@@ -62,7 +69,7 @@ enum PretrainingRun {
             throw RunnerError(run.output, "region_size \(s.regionSize): only 3×3 windows (region_size = 1) are implemented")
         }
         var streams = RunStreams(seed: run.seed, runKey: run.runKey)
-        try c.data.prepare(config.pool)
+        try c.data.prepare(config.pool + config.probe)
         guard let parentKey = run.dependencies.first else { throw RunnerError(run.output, "local pre-training without a global run") }
         let parent = try c.run(parentKey)
         let stored = try RunFileReader.read(parent.output)
@@ -74,6 +81,21 @@ enum PretrainingRun {
         let builder = try LocalBatchBuilder(pool: pool(c, config.pool), loss: loss, featureSize: featureSize, batchSize: s.lrSlices,
                                             volumes: max(1, s.batchSize / 4), parts: 4,
                                             augmentation: views(c, faithful: s.faithful2020))
+        // Embeddings through the frozen encoder and the parent's g1 (the same before and after this stage);
+        // decoder features of block l, from the fresh decoder and from the trained one.
+        let parentNet = GlobalContrastiveNet(config: c.networkConfig, seed: 0)
+        try parentNet.variables.load(from: stored.finalWeights, where: { _ in true }, source: parent.output)
+        let probes = try c.data.cases(config.probe)
+        let parentPartitions = try ConfigDecoding.decode(GlobalPretrainingConfig.self, parent).settings.partitions
+        func activations() -> RunActivations {
+            ProbeActivations.record(cases: probes, partitions: parentPartitions, embed: { parentNet($0, mode: .inference) },
+                                    decoderBlock: s.decoderBlocks, decoderFeatures: { x in
+                var (h, skips) = net.encoder(x, mode: .inference)
+                for b in net.decoder { h = b(h, skip: skips.removeLast(), mode: .inference) }
+                return h
+            })
+        }
+        let initial = activations()
         var batches = streams.stream("batches")
         let losses = try Divergence.diagnosing(run, stage: "pretrain-local", parameters: { net.decoder.flatMap(\.units).flatMap(\.parameters) + net.head.parameters },
                                                forward: { step in LayerProbe.firstNonFinite(net, try Divergence.replay(run, step: step) { try builder.batch(using: &$0) }.tensor) }) {
@@ -84,8 +106,9 @@ enum PretrainingRun {
                                        contentSHA256: try RunFileReader.header(parent.output).contentSHA256)
         return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
                          volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
-                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool), dependencies: [dependency]),
+                         inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool + config.probe), dependencies: [dependency]),
                          curves: trainingCurves(losses: losses, lossName: "local", learningRate: s.learningRate),
-                         metrics: nil, bestWeights: nil, finalWeights: net.variables.named, activations: nil, predictions: [])
+                         metrics: nil, bestWeights: nil, finalWeights: net.variables.named, activations: activations(),
+                         initialActivations: initial, predictions: [])
     }
 }

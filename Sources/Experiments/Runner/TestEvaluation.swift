@@ -35,59 +35,23 @@ enum TestEvaluation {
         return VolumePrediction(volumeID: id, shape: v.shape, labels: labels, affine: v.affine.m, spacing: v.spacing)
     }
 
-    /// Slices whose decoder features are stored: the middle slice of each of the first (up to) four test
-    /// volumes, a fixed choice so that every run of an experiment probes the same slices.
-    static let decoderProbeVolumes = 4
-
     /// The g1 embedding of every test slice through this model's encoder (in inference mode) and the
     /// pre-trained g1 of the run's global ancestor, or for runs without one a g1 initialised from a fixed
     /// seed shared by every run, so that all runs of an experiment are projected alike. Partitions are cut
     /// as the global loss cuts volumes (the ancestor's S, else the paper's 4).
     static func activations(_ net: UNet, cases: [PreparedCase], ancestry: Ancestry, _ c: RunContext) throws -> RunActivations {
-        let config = net.config
-        let probe = GlobalContrastiveNet(config: config, seed: 0)
+        let probe = GlobalContrastiveNet(config: net.config, seed: 0)
         if let g = ancestry.global {
             try probe.head.parameters.load(from: RunFileReader.read(g.output).finalWeights, where: { _ in true }, source: g.output)
         }
         let unetValues = Dictionary(uniqueKeysWithValues: net.variables.map { ($0.name!, $0.data) })
         for v in probe.encoder.units.flatMap(\.variables) { v.data = unetValues[v.name!]! }
-        let parts = ancestry.partitions ?? 4
-        let n = config.inputSize, plane = n * n
-        var embeddings = [Float](), ids = [String](), slices = [Int64](), partitions = [Int64]()
-        for pc in cases {
-            let z = pc.slices.geometry.sliceCount
-            let chunks = (try? Partitions(sliceCount: z, parts: parts, volumeID: pc.id).chunks) ?? []
-            var start = 0
-            while start < z {
-                let count = min(VolumePredictor.chunk, z - start)
-                let x = Tensor(shape: [count, 1, n, n], data: Array(pc.slices.images[(start * plane)..<((start + count) * plane)]))
-                embeddings += GradMode.disabled { probe(x, mode: .inference) }.data
-                start += count
-            }
-            for k in 0..<z {
-                ids.append(pc.id)
-                slices.append(Int64(k))
-                partitions.append(Int64(chunks.firstIndex { $0.contains(k) } ?? -1))
-            }
-        }
         let block = ancestry.decoderBlocks ?? c.experiment.settings.pretrainLocal.decoderBlocks
-        var features = [Float](), featureIDs = [String](), featureSlices = [Int64](), featureShape = [0, 0, 0, 0]
-        for pc in cases.prefix(decoderProbeVolumes) {
-            let k = pc.slices.geometry.sliceCount / 2
-            let x = Tensor(shape: [1, 1, n, n], data: Array(pc.slices.images[(k * plane)..<((k + 1) * plane)]))
-            let map = GradMode.disabled { () -> Tensor in
-                var (h, skips) = net.encoder(x, mode: .inference)
-                for b in net.decoder.prefix(block) { h = b(h, skip: skips.removeLast(), mode: .inference) }
-                return h
-            }
-            features += map.data
-            featureShape = [featureIDs.count + 1] + Array(map.shape.dropFirst())
-            featureIDs.append(pc.id)
-            featureSlices.append(Int64(k))
-        }
-        return RunActivations(embeddings: embeddings, embeddingSize: config.embeddingSize, embeddingVolumeIDs: ids,
-                              embeddingSliceIndices: slices, embeddingPartitions: partitions, decoderBlock: Int64(block),
-                              decoderFeatures: features, decoderShape: featureShape, decoderVolumeIDs: featureIDs,
-                              decoderSliceIndices: featureSlices)
+        return ProbeActivations.record(cases: cases, partitions: ancestry.partitions ?? 4, embed: { probe($0, mode: .inference) },
+                                       decoderBlock: block, decoderFeatures: { x in
+            var (h, skips) = net.encoder(x, mode: .inference)
+            for b in net.decoder.prefix(block) { h = b(h, skip: skips.removeLast(), mode: .inference) }
+            return h
+        })
     }
 }

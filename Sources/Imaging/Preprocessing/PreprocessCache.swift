@@ -100,7 +100,9 @@ public struct PreprocessCache: Sendable {
         data.append(try encoder.encode(header))
         data.append(0x0A)
         data.append(payload)
-        let tmp = file + ".tmp-\(getpid())"
+        // pid alone could collide between two nodes sharing the cache over a network file system; the
+        // random part is only a name, never stored content.
+        let tmp = file + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         guard FileManager.default.createFile(atPath: tmp, contents: data) else {
             throw PreprocessingError.cache(path: file, problem: "cannot write the entry (disk full or not writable?)")
         }

@@ -1,0 +1,156 @@
+import Datasets
+import Experiments
+import Foundation
+
+/// `cseg run --jobs N`: the plan run as N child processes of this executable at once, each
+/// `cseg run EXPERIMENT --index I --threads T`, started in plan order as their dependencies complete.
+/// On a small CPU two single-threaded runs side by side finish sooner than one two-threaded run after
+/// another (small convolutions scale poorly across threads), and each run's bits do not depend on it.
+/// The data are prepared once here first, so children never race to generate or preprocess them.
+struct LocalJobs {
+    var experiment: Experiment
+    var experimentPath: String
+    var selection: ExperimentRunner.Selection
+    var jobs: Int
+    var threadsPerJob: Int
+    var harnessVersion: String
+    /// Passed on to the children (`cseg run --allow-leaks`).
+    var allowLeaks = false
+
+    func run() throws -> [ExperimentRunner.Outcome] {
+        let e = experiment
+        let out = FileHandle.standardOutput, err = FileHandle.standardError
+        func say(_ line: String) { out.write(Data("\(line)\n".utf8)) }
+        // The children lock the experiment shared and their entry exclusively (docs/audit.md).
+        let locks = try ExperimentLock.coordinator(output: e.output)
+        defer { locks.forEach { $0.release() } }
+        try ExperimentData.ensurePhantom(e, harnessVersion: harnessVersion, log: say)
+        let split = try SplitFileParser.read(e.data.split)
+        let gate = try SplitGate.check(split, experiment: e, allowLeaks: allowLeaks)
+        let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
+        let selected = try ExperimentRunner.select(plan, selection, experimentPath: e.path)
+        let complete = Set(selected.filter { ExperimentRunner.isComplete($0, recording: gate.recorded) }.map(\.runKey))
+        var schedule = JobSchedule(selected: selected, complete: complete)
+        var outcomes: [String: ExperimentRunner.Outcome] = [:]
+        for r in selected where complete.contains(r.runKey) {
+            outcomes[r.runKey] = .init(runKey: r.runKey, output: r.output, skipped: true,
+                                       meanDice: try? ExperimentRunner.meanDice(r.output), seconds: 0)
+            say("[\(r.index)/\(plan.count)] \(r.runKey): complete, skipped")
+        }
+        if !schedule.pending.isEmpty {
+            say("preparing \(split.dataset.ids.count) volumes")
+            let data = try ExperimentData(e)
+            try data.preflight(selected.filter { !complete.contains($0.runKey) })
+            try data.prepare(split.dataset.ids)
+        }
+
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let finished = DispatchSemaphore(value: 0)
+        let exits = Locked<[ChildExit]>([])
+        var active: [String: Process] = [:]
+        var progress: [String: Locked<(out: Data, err: Data)>] = [:]
+        var lastLogLine = Date()
+        let gridStart = Date()
+        let total = schedule.pending.count
+        let interactive = isatty(2) == 1
+
+        func launch(_ r: PlannedRun) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: executable)
+            // Children report progress every second on their stderr; the parent shows each one's latest line.
+            p.arguments = ["run", experimentPath, "--index", "\(r.index)", "--threads", "\(threadsPerJob)", "--progress-interval", "1"]
+                + (allowLeaks ? ["--allow-leaks"] : [])
+            let stdout = Pipe(), stderr = Pipe()
+            p.standardOutput = stdout
+            p.standardError = stderr
+            // Drained while the child runs, so a chatty child never blocks on a full pipe.
+            let captured = Locked<(out: Data, err: Data)>((Data(), Data()))
+            progress[r.runKey] = captured
+            stdout.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; captured.update { $0.out += d } }
+            stderr.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; captured.update { $0.err += d } }
+            let start = Date()
+            p.terminationHandler = { p in
+                stdout.fileHandleForReading.readabilityHandler = nil
+                stderr.fileHandleForReading.readabilityHandler = nil
+                let restOut = stdout.fileHandleForReading.readDataToEndOfFile()
+                let restErr = stderr.fileHandleForReading.readDataToEndOfFile()
+                let (o, e) = captured.update { ($0.out + restOut, $0.err + restErr) }
+                let exit = ChildExit(run: r, status: p.terminationStatus, stdout: o, stderr: e, seconds: Date().timeIntervalSince(start))
+                exits.update { $0.append(exit) }
+                finished.signal()
+            }
+            try p.run()
+            active[r.runKey] = p
+        }
+
+        var failures: [String] = []
+        while true {
+            if failures.isEmpty {
+                for r in schedule.start(slots: jobs - schedule.running.count) { try launch(r) }
+            }
+            if schedule.running.isEmpty { break }
+            // Refresh the status every second until a child ends: one line per running child (its latest
+            // progress line: stage, step, loss, stage ETA) and the grid's ETA; in a log, every 30 s.
+            while finished.wait(timeout: .now() + 1) == .timedOut {
+                let done = schedule.done.count - complete.count
+                let perRun = done > 0 ? Date().timeIntervalSince(gridStart) / Double(done) : .nan
+                let eta = perRun * Double(total - done)
+                let lines = schedule.running.sorted().map { key -> String in
+                    let text = progress[key].map { String(decoding: $0.update { $0.err }.suffix(400), as: UTF8.self) } ?? ""
+                    return text.split(separator: "\n").last.map(String.init) ?? "\(key) starting"
+                }
+                let status = "\(done)/\(total) done, grid ETA \(ExperimentRunner.duration(eta))"
+                if interactive {
+                    let block = (lines + [status]).joined(separator: "\n\u{1B}[K")
+                    err.write(Data("\r\u{1B}[K\(block)\u{1B}[\(lines.count)A\r".utf8))
+                } else if Date().timeIntervalSince(lastLogLine) > 30 {
+                    err.write(Data((lines + [status]).joined(separator: "\n").appending("\n").utf8))
+                    lastLogLine = Date()
+                }
+            }
+            if interactive { err.write(Data("\u{1B}[J".utf8)) }
+            let exit = exits.update { $0.removeFirst() }
+            active[exit.run.runKey] = nil
+            progress[exit.run.runKey] = nil
+            let ok = exit.status == 0
+            schedule.finish(exit.run.runKey, succeeded: ok)
+            if ok {
+                let dice = exit.run.stage == .finetune ? try? ExperimentRunner.meanDice(exit.run.output) : nil
+                outcomes[exit.run.runKey] = .init(runKey: exit.run.runKey, output: exit.run.output, skipped: false,
+                                                  meanDice: dice ?? nil, seconds: exit.seconds)
+                say("[\(exit.run.index)/\(plan.count)] \(exit.run.runKey): done in \(ExperimentRunner.duration(exit.seconds))"
+                    + ((dice ?? nil).map { String(format: ", test Dice %.4f", $0) } ?? ""))
+            } else {
+                let text = String(decoding: exit.stderr, as: UTF8.self).split(separator: "\n").suffix(5).joined(separator: "\n")
+                failures.append("\(exit.run.runKey) (exit status \(exit.status)):\n\(text)")
+                say("[\(exit.run.index)/\(plan.count)] \(exit.run.runKey): FAILED; waiting for the running jobs, starting no new ones")
+            }
+        }
+        if !failures.isEmpty {
+            throw RunnerError(experimentPath, "\(failures.count) run(s) failed:\n" + failures.joined(separator: "\n"))
+        }
+        return selected.compactMap { outcomes[$0.runKey] }
+    }
+}
+
+/// How one child process ended.
+struct ChildExit: Sendable {
+    var run: PlannedRun
+    var status: Int32
+    var stdout: Data
+    var stderr: Data
+    var seconds: Double
+}
+
+/// A value shared between the scheduler and the callbacks of its child processes.
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    @discardableResult
+    func update<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}
