@@ -16,7 +16,14 @@ import Testing
 /// no temporary file is left.
 enum AuditFixture {
     static let root: String = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-audit-\(getpid())").path
+        let tmp = FileManager.default.temporaryDirectory.path
+        // The directories of earlier test processes that have exited (tens of MB each).
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] where name.hasPrefix("cseg-audit-") {
+            if let pid = Int32(name.dropFirst("cseg-audit-".count)), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: "\(tmp)/\(name)")
+            }
+        }
+        let dir = "\(tmp)/cseg-audit-\(getpid())"
         try? FileManager.default.removeItem(atPath: dir)
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
