@@ -51,11 +51,13 @@ let package = Package(
         ]),
         // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
         .target(name: "RunStore", dependencies: ["HDF5", .product(name: "Crypto", package: "swift-crypto")]),
-        // Report building blocks: statistics, Markdown/CSV, bitmap font and charts (issue 5).
-        .target(name: "Reports", dependencies: ["Imaging"]),
+        // `cseg report` and its building blocks: statistics, Markdown/CSV, bitmap font, charts (issue 5).
+        .target(name: "Reports", dependencies: [
+            "Imaging", "Datasets", "Experiments", "RunStore", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks", "Training"]),
         .executableTarget(name: "cseg", dependencies: [
-            "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets", "Experiments", "RunStore",
+            "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets", "Experiments", "RunStore", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -69,7 +71,8 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore", "Engine", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Datasets", "Experiments", "RunStore", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks", "TestSupport"]),
         .testTarget(name: "AuditTests", dependencies: ["Experiments", "Datasets", "RunStore", "HDF5", "Imaging", "Engine", "Networks", "CNIfTI", "TestSupport"]),
     ]

@@ -45,6 +45,10 @@ struct LocalJobs {
         }
 
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let (commit, dirty) = RunProvenanceProbe.git()
+        var environment = ProcessInfo.processInfo.environment
+        environment[RunProvenanceProbe.gitCommitVariable] = commit
+        environment[RunProvenanceProbe.gitDirtyVariable] = dirty ? "1" : "0"
         let finished = DispatchSemaphore(value: 0)
         let exits = Locked<[ChildExit]>([])
         var active: [String: Process] = [:]
@@ -57,6 +61,7 @@ struct LocalJobs {
         func launch(_ r: PlannedRun) throws {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: executable)
+            p.environment = environment
             // Children report progress every second on their stderr; the parent shows each one's latest line.
             p.arguments = ["run", experimentPath, "--index", "\(r.index)", "--threads", "\(threadsPerJob)", "--progress-interval", "1"]
                 + (allowLeaks ? ["--allow-leaks"] : [])

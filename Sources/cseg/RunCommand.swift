@@ -106,6 +106,8 @@ enum RunProvenanceProbe {
             cpuModel: cpuModel())
     }
 
+    static let gitCommitVariable = "CSEG_GIT_COMMIT", gitDirtyVariable = "CSEG_GIT_DIRTY"
+
     static var toolchain: String {
         #if compiler(>=6.3)
         "Swift 6.3 or later"
@@ -121,6 +123,10 @@ enum RunProvenanceProbe {
     /// The commit of the source tree this binary was built from (found through this file's compile-time
     /// path) and whether it had uncommitted changes; "unknown" without git or outside a repository.
     static func git() -> (String, Bool) {
+        // A parent `cseg run --jobs` probes once and hands the answer to its children, so every run of one
+        // invocation records the same commit even if the tree changes while the grid runs.
+        let env = ProcessInfo.processInfo.environment
+        if let commit = env[gitCommitVariable], let dirty = env[gitDirtyVariable] { return (commit, dirty == "1") }
         let dir = (String(#filePath) as NSString).deletingLastPathComponent
         guard let head = shell(["git", "-C", dir, "rev-parse", "HEAD"]), head.count == 40 else { return ("unknown", false) }
         let status = shell(["git", "-C", dir, "status", "--porcelain", "--untracked-files=no"]) ?? ""

@@ -51,6 +51,20 @@ struct FigureTests {
         #expect(u[2, 3] == RGB(255, 255, 255))
     }
 
+    @Test("drawing off the canvas is clipped, never a crash: rectangles, lines and text partly or wholly outside")
+    func clipping() {
+        var c = RGBCanvas(width: 10, height: 8, fill: RGB(255, 255, 255))
+        let before = c
+        c.fillRect(-5, -9, 20, -1, RGB(0, 0, 0))       // wholly above
+        c.fillRect(12, 0, 30, 7, RGB(0, 0, 0))         // wholly right
+        c.drawText("1000", x: 4, y: -20, color: RGB(0, 0, 0), scale: 2)
+        #expect(c == before)
+        c.fillRect(-3, 6, 2, 12, RGB(0, 0, 0))         // corner inside: (0…2, 6…7)
+        #expect(c[2, 7] == RGB(0, 0, 0) && c[0, 6] == RGB(0, 0, 0) && c[3, 7] == RGB(255, 255, 255) && c[2, 5] == RGB(255, 255, 255))
+        c.drawLine(-4, -4, 14, 12, RGB(255, 0, 0), thickness: 3)
+        #expect(c[5, 5] == RGB(255, 0, 0))
+    }
+
     @Test("nice ticks in 1-2-5 steps, by hand")
     func ticks() {
         let t = NiceTicks(lower: 0.13, upper: 0.87)

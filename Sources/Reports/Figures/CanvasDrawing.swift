@@ -10,9 +10,10 @@ extension RGBCanvas {
 
     /// Fills the rectangle with corners (x0, y0) and (x1, y1), both inclusive, in any order.
     public mutating func fillRect(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: RGB) {
-        for y in max(0, min(y0, y1))...max(-1, min(height - 1, max(y0, y1))) where y >= 0 {
-            for x in max(0, min(x0, x1))...max(-1, min(width - 1, max(x0, x1))) where x >= 0 { self[x, y] = color }
-        }
+        let (left, right) = (max(0, min(x0, x1)), min(width - 1, max(x0, x1)))
+        let (top, bottom) = (max(0, min(y0, y1)), min(height - 1, max(y0, y1)))
+        guard left <= right, top <= bottom else { return }  // entirely off the canvas
+        for y in top...bottom { for x in left...right { self[x, y] = color } }
     }
 
     /// The outline of that rectangle, one pixel wide.

@@ -45,6 +45,16 @@ public struct Chart: Sendable {
         }
     }
 
+    /// A horizontal line across the plot (e.g. the benchmark's mean), dashed, listed in the legend.
+    public struct ReferenceLine: Sendable {
+        public var name: String
+        public var y: Double
+        public var color: RGB
+        public init(_ name: String, y: Double, color: RGB = RGB(0, 0, 0)) {
+            self.name = name; self.y = y; self.color = color
+        }
+    }
+
     public var title: String
     public var xLabel: String
     public var yLabel: String
@@ -53,6 +63,10 @@ public struct Chart: Sendable {
     public var yRange: ClosedRange<Double>?
     public var series: [Series] = []
     public var distributions: [Distribution] = []
+    public var referenceLines: [ReferenceLine] = []
+    /// On a categorical axis, series k of K is drawn `(k − (K − 1)/2) · dodge` slots right of its
+    /// category's centre, so that error bars of different series at one category do not cover each other.
+    public var dodge: Double = 0
     public var width: Int
     public var height: Int
     /// Text is drawn at this multiple of the 5×9 font (2 reads well at ~800 pixels wide).

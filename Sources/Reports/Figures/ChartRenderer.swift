@@ -41,6 +41,8 @@ public enum ChartRenderer {
         // Ranges. y covers points, error bars and distributions; x covers points (numeric) or the slots.
         var ys: [Double] = chart.series.flatMap { $0.points.flatMap { [$0.y, $0.errorLow, $0.errorHigh].compactMap { $0 } } }
         ys += chart.distributions.flatMap { $0.valuesPerCategory.flatMap { $0 } }
+        ys += chart.referenceLines.map(\.y)
+        ys = ys.filter(\.isFinite)  // a missing value (NaN) is not drawn and must not stretch the axis
         let yTicks: NiceTicks
         let yRange: ClosedRange<Double>
         if let r = chart.yRange {
@@ -58,7 +60,7 @@ public enum ChartRenderer {
             xTicks = names.enumerated().map { (Double($0.offset), $0.element) }
             xRange = -0.5...(Double(names.count) - 0.5)
         case .numeric(let range):
-            let xs = chart.series.flatMap { $0.points.map(\.x) }
+            let xs = chart.series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
             let t = NiceTicks(lower: range?.lowerBound ?? xs.min() ?? 0, upper: range?.upperBound ?? xs.max() ?? 1)
             xRange = range ?? (t.lower...t.upper)
             xTicks = zip(t.values, t.labels).filter { xRange.contains($0.0) || abs($0.0 - xRange.upperBound) < 1e-9 * t.step }
@@ -74,7 +76,10 @@ public enum ChartRenderer {
         let left = 10 + (chart.yLabel.isEmpty ? 0 : textH + 10) + yTickW + 6 + tickLength
         let top = 10 + (chart.title.isEmpty ? 0 : textH + 12)
         let bottom = chart.height - (10 + (chart.xLabel.isEmpty ? 0 : textH + 8) + textH + 6 + tickLength)
-        let right = chart.width - 16 - legendW
+        // The last x tick label is centred on the axis end: leave room for its right half.
+        let lastTickHalf = (xTicks.last.map { font.size(of: $0.label, scale: s).width } ?? 0) / 2 + 4
+        let rightGap = max(16, lastTickHalf)
+        let right = chart.width - rightGap - legendW
         precondition(right - left > 40 && bottom - top > 40, "Chart: \(chart.width)×\(chart.height) is too small for its text")
         let layout = ChartLayout(left: left, right: right, top: top, bottom: bottom,
                                  xRange: xRange, yRange: yRange, xTicks: xTicks, yTicks: yTicks)
@@ -95,8 +100,14 @@ public enum ChartRenderer {
         }
 
         drawDistributions(chart, layout, &canvas)
+        for line in chart.referenceLines {
+            let y = layout.pixelY(line.y)
+            canvas.drawLine(left + 1, y, right, y, line.color, thickness: 2, dash: (on: 8, off: 6))
+        }
+        let isCategorical = if case .categorical = chart.xAxis { true } else { false }
         for (i, series) in chart.series.enumerated() {
-            drawSeries(series, color: series.color ?? Chart.palette[i % Chart.palette.count], layout, &canvas)
+            let shift = isCategorical ? (Double(i) - Double(chart.series.count - 1) / 2) * chart.dodge : 0
+            drawSeries(series, color: series.color ?? Chart.palette[i % Chart.palette.count], xShift: shift, layout, &canvas)
         }
 
         // Axes last so that data never covers them.
@@ -115,18 +126,23 @@ public enum ChartRenderer {
             let w = font.size(of: chart.yLabel, scale: s).width
             canvas.drawText(chart.yLabel, x: 10, y: (top + bottom) / 2 - w / 2, color: ink, scale: s, direction: .upward)
         }
-        drawLegend(legend, x: right + 16, y: top, scale: s, &canvas)
+        drawLegend(legend, x: right + rightGap, y: top, scale: s, &canvas)
         return (canvas, layout)
     }
 
-    struct LegendEntry { let name: String; let color: RGB; let kind: Kind; enum Kind { case series(Chart.Style), box } }
+    struct LegendEntry { let name: String; let color: RGB; let kind: Kind; enum Kind { case series(Chart.Style), box, reference } }
 
+    /// Series and groups with an empty name are drawn but not listed (e.g. a second panel sharing a legend).
     static func legendEntries(_ chart: Chart) -> [LegendEntry] {
+        allLegendEntries(chart).filter { !$0.name.isEmpty }
+    }
+
+    static func allLegendEntries(_ chart: Chart) -> [LegendEntry] {
         chart.series.enumerated().map { i, s in
             LegendEntry(name: s.name, color: s.color ?? Chart.palette[i % Chart.palette.count], kind: .series(s.style))
         } + chart.distributions.enumerated().map { i, d in
             LegendEntry(name: d.name, color: d.color ?? Chart.palette[i % Chart.palette.count], kind: .box)
-        }
+        } + chart.referenceLines.map { LegendEntry(name: $0.name, color: $0.color, kind: .reference) }
     }
 
     static func drawLegend(_ entries: [LegendEntry], x: Int, y: Int, scale s: Int, _ canvas: inout RGBCanvas) {
@@ -137,6 +153,8 @@ public enum ChartRenderer {
             case .series(let style):
                 if style != .scatter { canvas.drawLine(x, cy, x + 24, cy, e.color, thickness: 2) }
                 if style != .line { canvas.fillDisc(x + 12, cy, radius: markerRadius, e.color) }
+            case .reference:
+                canvas.drawLine(x, cy, x + 24, cy, e.color, thickness: 2, dash: (on: 8, off: 6))
             case .box:
                 canvas.fillRect(x + 4, cy - textH / 2 + 1, x + 20, cy + textH / 2 - 1, tint(e.color))
                 canvas.strokeRect(x + 4, cy - textH / 2 + 1, x + 20, cy + textH / 2 - 1, e.color)
@@ -145,17 +163,20 @@ public enum ChartRenderer {
         }
     }
 
-    static func drawSeries(_ series: Chart.Series, color: RGB, _ layout: ChartLayout, _ canvas: inout RGBCanvas) {
-        let pts = series.points
+    static func drawSeries(_ series: Chart.Series, color: RGB, xShift: Double = 0, _ layout: ChartLayout,
+                           _ canvas: inout RGBCanvas) {
+        let shifted = series.points.map { p in var q = p; q.x += xShift; return q }
+        let pts = shifted.filter { $0.x.isFinite && $0.y.isFinite }
         for p in pts {
-            guard let lo = p.errorLow, let hi = p.errorHigh else { continue }
+            guard let lo = p.errorLow, let hi = p.errorHigh, lo.isFinite, hi.isFinite else { continue }
             let x = layout.pixelX(p.x), y0 = layout.pixelY(lo), y1 = layout.pixelY(hi)
             canvas.fillRect(x, min(y0, y1), x, max(y0, y1), color)
             canvas.fillRect(x - 4, y0, x + 4, y0, color)
             canvas.fillRect(x - 4, y1, x + 4, y1, color)
         }
         if series.style != .scatter {
-            for (a, b) in zip(pts, pts.dropFirst()) {
+            // Segments join neighbours only: a missing point (NaN) leaves a gap rather than a made-up line.
+            for (a, b) in zip(shifted, shifted.dropFirst()) where a.x.isFinite && a.y.isFinite && b.x.isFinite && b.y.isFinite {
                 canvas.drawLine(layout.pixelX(a.x), layout.pixelY(a.y), layout.pixelX(b.x), layout.pixelY(b.y), color, thickness: 2)
             }
         }

@@ -1,0 +1,79 @@
+import Experiments
+
+/// One row of the report's tables: a method with its pre-training variants ("global-GD+local-LR+augment"),
+/// named as in run keys. Several arms share a method when the grid has several variants.
+public struct Arm: Sendable, Hashable {
+    /// The run-key prefix: "baseline", "global-GD", "global-GD+local-LR+mixup", "benchmark".
+    public let id: String
+    public let method: Method
+    public let globalVariant: GlobalVariant?
+    public let localVariant: LocalVariant?
+
+    public init(method: Method, globalVariant: GlobalVariant?, localVariant: LocalVariant?) {
+        self.method = method
+        self.globalVariant = globalVariant
+        self.localVariant = localVariant
+        // As RunPlanner names runs: the variants, then the addition, or the method name without pre-training.
+        id = [globalVariant.map { "global-\($0.rawValue)" }, localVariant.map { "local-\($0.rawValue)" },
+              method.addition?.rawValue ?? (method.pretraining == nil ? method.name : nil)]
+            .compactMap { $0 }.joined(separator: "+")
+    }
+
+    public var isBaseline: Bool { method == .baseline }
+    public var isBenchmark: Bool { method.benchmark }
+
+    /// The same pre-training without the addition ("global-GD+local-LR+augment" → "global-GD+local-LR"); nil
+    /// when there is no pre-training or no addition.
+    public var withoutAddition: Arm? {
+        guard method.pretraining != nil, method.addition != nil else { return nil }
+        return Arm(method: Method(pretraining: method.pretraining, addition: nil, benchmark: false),
+                   globalVariant: globalVariant, localVariant: localVariant)
+    }
+
+    /// The addition alone from random init ("global-GD+mixup" → "mixup"); nil without pre-training or addition.
+    public var additionAlone: Arm? {
+        guard method.pretraining != nil, let a = method.addition else { return nil }
+        return Arm(method: Method(pretraining: nil, addition: a, benchmark: false), globalVariant: nil, localVariant: nil)
+    }
+
+    /// The global stage alone ("global-GD+local-LR" → "global-GD"); nil unless the arm is global+local
+    /// without an addition.
+    public var withoutLocal: Arm? {
+        guard method.pretraining == .globalLocal, method.addition == nil else { return nil }
+        return Arm(method: Method(pretraining: .global, addition: nil, benchmark: false), globalVariant: globalVariant,
+                   localVariant: nil)
+    }
+
+    /// What the arm is, in the paper's words, for the glossary under the main table.
+    public var meaning: String {
+        if isBenchmark { return "the baseline trained on the benchmark set (upper bound, spec §5.7)" }
+        var init_ = "random initialisation"
+        if let g = globalVariant {
+            init_ = "the encoder pre-trained with \(Self.globalName(g))"
+            if let l = localVariant { init_ += ", then the decoder blocks with \(Self.localName(l))" }
+        }
+        let training: String
+        switch method.addition {
+        case nil: training = "Dice loss, no augmentation"
+        case .augment: training = "with affine + elastic augmentation"
+        case .selfTrain: training = "with self-training on the unlabelled pool (pseudo-labels)"
+        case .mixup: training = "with Mixup"
+        }
+        return "fine-tuned from \(init_), \(training)"
+    }
+
+    static func globalName(_ g: GlobalVariant) -> String {
+        switch g {
+        case .GR: "G^R (SimCLR-like, spec §3.3)"
+        case .GDminus: "G^D- (spec §3.4)"
+        case .GD: "G^D (spec §3.5)"
+        }
+    }
+
+    static func localName(_ l: LocalVariant) -> String {
+        switch l {
+        case .LR: "L^R (spec §4.3)"
+        case .LD: "L^D (spec §4.4)"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// One arm against another at one budget, paired by (combination, seed, test volume): the paired
+/// Wilcoxon signed-rank test (SciPy's defaults) on the per-volume scores, with the differences a reader
+/// wants next to a p-value.
+public struct PairedComparison: Sendable {
+    public let treatment: Arm
+    public let control: Arm
+    public let budget: Budget
+    /// Pairs where both arms have a score.
+    public let pairCount: Int
+    public let treatmentMean: Double
+    public let controlMean: Double
+    /// Mean and median of treatment − control over the pairs.
+    public let meanDifference: Double
+    public let medianDifference: Double
+    /// nil without pairs.
+    public let test: WilcoxonSignedRank?
+
+    /// Below this many pairs no two-sided p can fall under 0.05: with n = 5 the smallest exact p is 2/2⁵ = 0.0625.
+    public static let minimumPairsForSignificance = 6
+    public static let alpha = 0.05
+
+    public init(_ treatment: Arm, _ control: Arm, budget: Budget, grid: ScoreGrid) throws {
+        // One score per key by construction (one run per combination and seed); the first wins if not.
+        let t = Dictionary(grid.volumeScores(treatment, budget.key).map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
+        let pairs = grid.volumeScores(control, budget.key).compactMap { c in t[c.key].map { (x: $0, y: c.score) } }
+        self.treatment = treatment
+        self.control = control
+        self.budget = budget
+        pairCount = pairs.count
+        let x = pairs.map(\.x), y = pairs.map(\.y)
+        let d = pairs.map { $0.x - $0.y }
+        treatmentMean = SampleSummary(x).mean
+        controlMean = SampleSummary(y).mean
+        meanDifference = SampleSummary(d).mean
+        medianDifference = Median.of(d)
+        test = pairs.isEmpty ? nil
+            : try WilcoxonSignedRank(x, y, context: "\(treatment.id) vs \(control.id), \(budget.key)")
+    }
+
+    public var pValue: Double { test?.pValue ?? .nan }
+    public var canReachSignificance: Bool { pairCount >= Self.minimumPairsForSignificance }
+
+    /// How the comparison came out at `alpha` on a (possibly adjusted) p-value.
+    public enum Outcome: String, Sendable {
+        case better = "better", worse = "worse", notSignificant = "no significant difference"
+        case tooFewPairs = "too few pairs", noPairs = "no pairs"
+    }
+
+    public func outcome(p: Double) -> Outcome {
+        guard pairCount > 0 else { return .noPairs }
+        guard canReachSignificance else { return .tooFewPairs }
+        guard p.isFinite, p < Self.alpha, let t = test else { return .notSignificant }
+        // The direction the test detected: which rank sum dominates (the signed-rank analogue of the sign of z).
+        if t.rankSumPositive > t.rankSumNegative { return .better }
+        if t.rankSumPositive < t.rankSumNegative { return .worse }
+        return .notSignificant
+    }
+}

@@ -1,0 +1,163 @@
+/// The paper's four claims (method-spec §7), each judged on this experiment's numbers. A claim is a
+/// family of paired comparisons; their p-values are Holm-adjusted within the claim, and the verdict is
+/// computed from the outcomes, never written in advance:
+/// - supported: every comparison favours the claim at adjusted p < 0.05;
+/// - not supported: at least one comparison goes significantly against it;
+/// - inconclusive: neither (some comparisons not significant, or too few pairs to reach p < 0.05);
+/// - not testable: the grid lacks the arms or budgets the claim needs.
+public struct ClaimEvaluation: Sendable {
+    public enum Verdict: String, Sendable {
+        case supported, notSupported = "not supported", inconclusive, notTestable = "not testable"
+    }
+
+    public struct Row: Sendable {
+        public let comparison: PairedComparison
+        public let adjustedP: Double
+        public var outcome: PairedComparison.Outcome { comparison.outcome(p: adjustedP) }
+    }
+
+    public let number: Int
+    public let statement: String
+    public let verdict: Verdict
+    /// One or two sentences with the numbers behind the verdict.
+    public let reason: String
+    public let rows: [Row]
+    /// Parts of the claim this grid cannot test (arms or budgets it lacks).
+    public let untested: [String]
+}
+
+public enum PaperClaims {
+    public static let statements = [
+        "G^D and G^D- initialisation beat random init and G^R with 1 and 2 labelled volumes.",
+        "Adding the local loss (encoder + l decoder blocks pre-trained) adds a further gain.",
+        "Pre-training is complementary to augmentation and semi-supervised learning: combining them gains again.",
+        "The gain shrinks as the number of labelled volumes grows (1 → 2 → 8).",
+    ]
+
+    public static func evaluate(_ grid: ScoreGrid) throws -> [ClaimEvaluation] {
+        [try claim1(grid), try claim2(grid), try claim3(grid), try claim4(grid)]
+    }
+
+    static func claim1(_ g: ScoreGrid) throws -> ClaimEvaluation {
+        let treatments = g.arms.filter { $0.method.pretraining == .global && $0.method.addition == nil
+            && [.GD, .GDminus].contains($0.globalVariant) }
+        let gr = g.arms.first { $0.method.pretraining == .global && $0.method.addition == nil && $0.globalVariant == .GR }
+        let controls = [g.baseline, gr].compactMap { $0 }
+        let budgets = g.budgets.filter { [1, 2].contains($0.labelledCount) }
+        var untested: [String] = []
+        if treatments.isEmpty { untested.append("no fine-tuning from G^D or G^D- in this grid") }
+        for v in ["GD", "GDminus"] where !treatments.contains(where: { $0.globalVariant?.rawValue == v }) && !treatments.isEmpty {
+            untested.append("global-\(v) is not in this grid")
+        }
+        if g.baseline == nil { untested.append("no baseline (random init) in this grid") }
+        if gr == nil { untested.append("global-GR is not in this grid: compared with random init only") }
+        for n in [1, 2] where !g.budgets.contains(where: { $0.labelledCount == n }) {
+            untested.append("no budget with \(n) labelled volume\(n == 1 ? "" : "s")")
+        }
+        let pairs = treatments.flatMap { t in controls.flatMap { c in budgets.map { (t, c, $0) } } }
+        return try family(1, pairs, g, untested: untested)
+    }
+
+    static func claim2(_ g: ScoreGrid) throws -> ClaimEvaluation {
+        var pairs: [(Arm, Arm, Budget)] = [], untested: [String] = []
+        let local = g.arms.filter { $0.method.pretraining == .globalLocal && $0.method.addition == nil }
+        if local.isEmpty { untested.append("no global+local arm without an addition in this grid") }
+        for a in local {
+            guard let base = a.withoutLocal, g.arms.contains(base) else {
+                untested.append("\(a.id) has no \(a.withoutLocal?.id ?? "global-only") arm to compare with")
+                continue
+            }
+            pairs += g.budgets.map { (a, base, $0) }
+        }
+        return try family(2, pairs, g, untested: untested)
+    }
+
+    static func claim3(_ g: ScoreGrid) throws -> ClaimEvaluation {
+        var pairs: [(Arm, Arm, Budget)] = [], untested: [String] = []
+        let combined = g.arms.filter { $0.method.pretraining != nil && $0.method.addition != nil }
+        if combined.isEmpty { untested.append("no arm combining pre-training with augmentation, self-training or Mixup") }
+        for a in combined {
+            for part in [a.withoutAddition, a.additionAlone].compactMap({ $0 }) {
+                if g.arms.contains(part) { pairs += g.budgets.map { (a, part, $0) } } else {
+                    untested.append("\(a.id) vs \(part.id): \(part.id) is not in this grid")
+                }
+            }
+        }
+        return try family(3, pairs, g, untested: untested)
+    }
+
+    /// Gains over the baseline per budget, in increasing labelled count: supported when the smallest
+    /// budget's gain is significant and the mean gain falls at every step for every pre-training arm.
+    static func claim4(_ g: ScoreGrid) throws -> ClaimEvaluation {
+        let arms = g.arms.filter { $0.method.pretraining != nil && $0.method.addition == nil }
+        let budgets = g.budgets.sorted { $0.labelledCount < $1.labelledCount }
+        var untested: [String] = []
+        if arms.isEmpty { untested.append("no pre-training arm without an addition in this grid") }
+        if g.baseline == nil { untested.append("no baseline in this grid") }
+        if Set(budgets.map(\.labelledCount)).count < 2 { untested.append("fewer than two label budgets") }
+        if !budgets.contains(where: { $0.labelledCount >= 8 }) && !budgets.isEmpty {
+            untested.append("no budget with 8 or more labelled volumes (the paper's 1 → 2 → 8)")
+        }
+        let statement = statements[3]
+        guard let baseline = g.baseline, !arms.isEmpty, Set(budgets.map(\.labelledCount)).count >= 2 else {
+            return ClaimEvaluation(number: 4, statement: statement, verdict: .notTestable,
+                                   reason: "Not testable here: \(untested.joined(separator: "; ")).", rows: [], untested: untested)
+        }
+        let comparisons = try arms.flatMap { a in try budgets.map { try PairedComparison(a, baseline, budget: $0, grid: g) } }
+        let rows = zip(comparisons, HolmAdjustment.adjust(comparisons.map(\.pValue))).map { ClaimEvaluation.Row(comparison: $0, adjustedP: $1) }
+        var shrinking: [String] = [], notShrinking: [String] = [], noGain: [String] = [], tested = 0
+        for a in arms {
+            let mine = rows.filter { $0.comparison.treatment == a && $0.comparison.pairCount > 0 }
+            let gains = mine.map(\.comparison.meanDifference)
+            let text = "\(a.id): " + mine.map { "\(StatisticsSection.signed($0.comparison.meanDifference)) at \($0.comparison.budget.labelledCount)" }
+                .joined(separator: " → ")
+            if mine.count < 2 || mine.first!.comparison.budget != budgets.first! {
+                untested.append("\(a.id) lacks scores at the smallest budget or at a second one (run files missing)")
+                continue
+            }
+            tested += 1
+            if mine.first!.outcome != .better { noGain.append(text) }
+            if zip(gains, gains.dropFirst()).allSatisfy({ $0 > $1 }) { shrinking.append(text) } else { notShrinking.append(text) }
+        }
+        let verdict: ClaimEvaluation.Verdict
+        let reason: String
+        let gainsText = (shrinking + notShrinking).joined(separator: "; ")
+        if tested == 0 {
+            verdict = .notTestable
+            reason = "No pre-training arm has paired scores against the baseline at the smallest budget and a larger one yet (run files missing)."
+        } else if !notShrinking.isEmpty && noGain.isEmpty {
+            verdict = .notSupported
+            reason = "The mean gain over the baseline (Dice, by labelled volumes) does not fall at every step: \(gainsText)."
+        } else if !noGain.isEmpty {
+            verdict = .inconclusive
+            reason = "At the smallest budget the gain over the baseline is not significant (Holm-adjusted p ≥ 0.05 or too few pairs) for \(noGain.count) of \(tested) arm(s), so there is no established gain to shrink. Mean gains: \(gainsText)."
+        } else {
+            verdict = .supported
+            reason = "The gain at the smallest budget is significant and the mean gain falls at every step: \(gainsText). The trend itself is read from the means, not tested."
+        }
+        return ClaimEvaluation(number: 4, statement: statement, verdict: verdict, reason: reason, rows: rows, untested: untested)
+    }
+
+    static func family(_ number: Int, _ pairs: [(Arm, Arm, Budget)], _ g: ScoreGrid, untested: [String]) throws -> ClaimEvaluation {
+        let statement = statements[number - 1]
+        let comparisons = try pairs.map { try PairedComparison($0.0, $0.1, budget: $0.2, grid: g) }
+        let rows = zip(comparisons, HolmAdjustment.adjust(comparisons.map(\.pValue))).map { ClaimEvaluation.Row(comparison: $0, adjustedP: $1) }
+        let withPairs = rows.filter { $0.comparison.pairCount > 0 }
+        guard !withPairs.isEmpty else {
+            let why = (rows.isEmpty ? [] : ["none of its \(rows.count) comparisons has scores on both sides (run files missing)"]) + untested
+            return ClaimEvaluation(number: number, statement: statement, verdict: .notTestable,
+                                   reason: "Not testable here: \(why.joined(separator: "; ")).", rows: rows, untested: untested)
+        }
+        let count = { (o: PairedComparison.Outcome) in withPairs.filter { $0.outcome == o }.count }
+        let (better, worse, flat, few) = (count(.better), count(.worse), count(.notSignificant), count(.tooFewPairs))
+        let ns = Set(withPairs.map(\.comparison.pairCount)).sorted().map(String.init).joined(separator: ", ")
+        let tally = "\(better) of \(withPairs.count) comparisons significantly in favour, \(worse) significantly against, "
+            + "\(flat) without a significant difference, \(few) with too few pairs to reach p < 0.05 (n = \(ns) pairs; Holm-adjusted within this claim)"
+        let verdict: ClaimEvaluation.Verdict
+        if worse > 0 { verdict = .notSupported } else if better == withPairs.count { verdict = .supported } else { verdict = .inconclusive }
+        let mean = withPairs.map(\.comparison.meanDifference)
+        let range = "mean Dice differences from \(StatisticsSection.signed(mean.min()!)) to \(StatisticsSection.signed(mean.max()!))"
+        return ClaimEvaluation(number: number, statement: statement, verdict: verdict, reason: "\(tally); \(range).",
+                               rows: rows, untested: untested)
+    }
+}

@@ -1,0 +1,83 @@
+import Experiments
+import Foundation
+import RunStore
+
+/// Every run the plan lists, with what is on disk for it. The report is driven by the plan, so a run
+/// that is missing, out of date or unreadable is named rather than silently left out.
+public struct RunInventory: Sendable {
+    public struct Entry: Sendable {
+        public enum Status: Sendable, Equatable {
+            /// The file verifies (schema, content hash) and holds the planned config.
+            case complete
+            case missing
+            /// The file verifies but holds another config: the listed keys of the config differ.
+            case stale(differingKeys: [String])
+            /// The file exists but cannot be read or does not verify; the reader's message.
+            case unreadable(String)
+        }
+        public let planned: PlannedRun
+        public let status: Status
+        /// The run as the report uses it: complete files, and stale ones when the caller allows them.
+        public let record: RunRecord?
+        public let contentSHA256: String?
+
+        public var isUsed: Bool { record != nil }
+        public var isStale: Bool { if case .stale = status { true } else { false } }
+    }
+
+    /// In plan order.
+    public let entries: [Entry]
+
+    public init(entries: [Entry]) { self.entries = entries }
+
+    /// Reads every planned output. Stale files are reported always and used only with `includeStale`.
+    public static func load(_ plan: [PlannedRun], includeStale: Bool) -> RunInventory {
+        RunInventory(entries: plan.map { run in
+            guard FileManager.default.fileExists(atPath: run.output) else {
+                return Entry(planned: run, status: .missing, record: nil, contentSHA256: nil)
+            }
+            do {
+                let header = try RunFileVerifier.verify(run.output)
+                let record = try RunFileReader.read(run.output)
+                if record.configJSON == run.configJSON {
+                    return Entry(planned: run, status: .complete, record: record, contentSHA256: header.contentSHA256)
+                }
+                let keys = ConfigDifference.keys(record.configJSON, run.configJSON)
+                return Entry(planned: run, status: .stale(differingKeys: keys), record: includeStale ? record : nil,
+                             contentSHA256: header.contentSHA256)
+            } catch {
+                return Entry(planned: run, status: .unreadable("\(error)"), record: nil, contentSHA256: nil)
+            }
+        })
+    }
+
+    public var used: [Entry] { entries.filter(\.isUsed) }
+    public var notUsed: [Entry] { entries.filter { !$0.isUsed } }
+}
+
+/// Which keys of two JSON objects differ (dotted paths, sorted), to say why a run file is out of date.
+enum ConfigDifference {
+    static func keys(_ a: String, _ b: String) -> [String] {
+        guard let x = try? JSONSerialization.jsonObject(with: Data(a.utf8)),
+              let y = try? JSONSerialization.jsonObject(with: Data(b.utf8)) else { return ["(config is not JSON)"] }
+        var out: [String] = []
+        walk(x, y, "", &out)
+        return out.sorted()
+    }
+
+    private static func walk(_ x: Any, _ y: Any, _ path: String, _ out: inout [String]) {
+        if let dx = x as? [String: Any], let dy = y as? [String: Any] {
+            for key in Set(dx.keys).union(dy.keys).sorted() {
+                let p = path.isEmpty ? key : "\(path).\(key)"
+                switch (dx[key], dy[key]) {
+                case let (u?, v?): walk(u, v, p, &out)
+                default: out.append(p)
+                }
+            }
+            return
+        }
+        // Leaves and arrays: compared by their canonical serialisation (sorted keys), which is what the file stores.
+        func text(_ v: Any) -> Data? { try? JSONSerialization.data(withJSONObject: [v], options: [.sortedKeys]) }
+        if text(x) != text(y) || text(x) == nil { out.append(path.isEmpty ? "(whole config)" : path) }
+    }
+}

@@ -1,0 +1,125 @@
+import Experiments
+import Foundation
+import RunStore
+
+/// A fine-tuning run's test scores, with the grid coordinates read from its config.
+public struct ScoredRun: Sendable {
+    public let runKey: String
+    public let arm: Arm
+    /// The split key of the training set ("tr1", or the benchmark's "trall").
+    public let budget: String
+    /// How many labelled volumes it trained on.
+    public let labelledCount: Int
+    public let combination: String
+    public let seed: UInt64
+    public let classNames: [String]
+    /// One entry per test volume, in the run file's order.
+    public let volumes: [VolumeScore]
+    public let record: RunRecord
+    /// The file holds another config than the plan (used only when the caller allows stale files).
+    public let stale: Bool
+
+    /// Builds the scores of a fine-tuning record; `path` names the file in errors.
+    public init(record: RunRecord, stale: Bool, path: String) throws {
+        guard let m = record.metrics else { throw ReportError(path, "a fine-tuning run file without /metrics") }
+        let at = try RunCoordinates(configJSON: record.configJSON, path: path)
+        let c = m.classNames.count
+        guard m.dice.count == m.volumeIDs.count * c, m.hd95.count == m.dice.count, m.assd.count == m.dice.count,
+              m.bothEmpty.count == m.dice.count else {
+            throw ReportError(path, "/metrics arrays do not have \(m.volumeIDs.count) × \(c) entries")
+        }
+        runKey = record.runKey
+        arm = at.arm
+        budget = at.budget
+        labelledCount = at.labelledCount
+        combination = at.combination
+        seed = at.seed
+        classNames = m.classNames
+        volumes = m.volumeIDs.enumerated().map { v, id in
+            let range = (v * c)..<((v + 1) * c)
+            return VolumeScore(volumeID: id, dice: Array(m.dice[range]), hd95: Array(m.hd95[range]), assd: Array(m.assd[range]),
+                               bothEmpty: m.bothEmpty[range].map { $0 != 0 })
+        }
+        self.record = record
+        self.stale = stale
+    }
+
+    /// Pairs runs of two arms test volume by test volume: the same combination, seed and volume.
+    public func pairKey(_ volume: VolumeScore) -> PairKey { PairKey(combination: combination, seed: seed, volumeID: volume.volumeID) }
+}
+
+/// What pairs two scores in a paired test: the same training set (combination), seed and test volume.
+public struct PairKey: Sendable, Hashable, Comparable {
+    public let combination: String
+    public let seed: UInt64
+    public let volumeID: String
+
+    public static func < (a: PairKey, b: PairKey) -> Bool {
+        (a.combination, a.seed, a.volumeID) < (b.combination, b.seed, b.volumeID)
+    }
+}
+
+/// One test volume's scores in one run: per foreground class, in the run's class order.
+public struct VolumeScore: Sendable {
+    public let volumeID: String
+    public let dice: [Double]
+    public let hd95: [Double]
+    /// In mm, like `hd95`.
+    public let assd: [Double]
+    /// Reference and prediction both empty for that class: its scores are NaN and left out of means.
+    public let bothEmpty: [Bool]
+
+    /// The volume's score (spec §5.6): the mean Dice over the foreground classes, leaving out classes empty
+    /// in both reference and prediction; NaN when every class is (counted, not scored).
+    public var meanDice: Double {
+        let scored = dice.indices.filter { !bothEmpty[$0] && dice[$0].isFinite }.map { dice[$0] }
+        return scored.isEmpty ? .nan : scored.reduce(0, +) / Double(scored.count)
+    }
+}
+
+/// Where a fine-tuning run sits in the grid, read from its canonical config (docs/run-file.md; the
+/// fields of Experiments' FinetuneConfig that the report needs).
+public struct RunCoordinates: Sendable, Hashable {
+    public let arm: Arm
+    public let budget: String
+    public let labelledCount: Int
+    public let combination: String
+    public let seed: UInt64
+
+    public init(configJSON: String, path: String) throws {
+        struct Summary: Decodable {
+            struct Split: Decodable {
+                var key: String
+                var combination: String
+                var train: [String]
+            }
+            var method: String
+            var globalVariant: String?
+            var localVariant: String?
+            var seed: UInt64
+            var split: Split
+        }
+        let s: Summary
+        do {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            s = try decoder.decode(Summary.self, from: Data(configJSON.utf8))
+        } catch {
+            throw ReportError(path, "/config is not a fine-tuning config this report understands: \(error)")
+        }
+        guard let method = Method(name: s.method) else { throw ReportError(path, "/config: unknown method \"\(s.method)\"") }
+        let g = try s.globalVariant.map { v in
+            guard let g = GlobalVariant(rawValue: v) else { throw ReportError(path, "/config: unknown global variant \"\(v)\"") }
+            return g
+        }
+        let l = try s.localVariant.map { v in
+            guard let l = LocalVariant(rawValue: v) else { throw ReportError(path, "/config: unknown local variant \"\(v)\"") }
+            return l
+        }
+        arm = Arm(method: method, globalVariant: g, localVariant: l)
+        budget = s.split.key
+        labelledCount = s.split.train.count
+        combination = s.split.combination
+        seed = s.seed
+    }
+}

@@ -1,0 +1,120 @@
+import Experiments
+import Foundation
+
+/// Section 1: the main table (methods × label budgets), the median table, per-class tables for Dice, HD95
+/// and ASSD, and the per-volume CSV beside the report.
+enum ResultsSection {
+    static let csvName = "per-volume.csv"
+
+    static func render(_ c: ReportContext, _ doc: inout MarkdownDocument, files: inout [ReportFile]) {
+        let g = c.grid
+        doc.heading("1. Test Dice by method and label budget", level: 2)
+        doc.paragraph(c.commandLine() + "\n\n" + c.sourceLine(c.entries(stage: .finetune), what: "fine-tuning",
+                                                              reads: "`/metrics` (per test volume × class, native resolution)"))
+        guard !g.runs.isEmpty else {
+            doc.paragraph("No fine-tuning run file is present yet: there is nothing to tabulate.")
+            return
+        }
+        var main = MarkdownTable(columns: [.init("method")] + g.budgets.map { .init($0.title, .right) })
+        var medians = MarkdownTable(columns: [.init("method")] + g.budgets.map { .init($0.title, .right) })
+        for arm in g.arms {
+            main.addRow([arm.id] + g.budgets.map { cellText(c, arm, $0) })
+            medians.addRow([arm.id] + g.budgets.map { b in
+                guard g.plannedRunCount(arm, b.key) > 0, let box = g.summary(arm, b.key).box else { return NumberText.missing }
+                return "\(NumberText.fixed(box.median, decimals: 3)) [\(NumberText.fixed(box.lowerQuartile, decimals: 3)), \(NumberText.fixed(box.upperQuartile, decimals: 3))]"
+            })
+        }
+        doc.table(main)
+        var notes = [whatTheCellsAre(c)]
+        if let bench = g.benchmarkArm, let bb = g.benchmarkBudget {
+            notes.append("Benchmark (upper bound: the baseline trained on \(bb.key), \(bb.labelledCount) labelled volumes): \(cellText(c, bench, bb)).")
+        }
+        if g.allCells.contains(where: { !g.summary($0.arm, $0.budget.key).isComplete }) {
+            notes.append("[k/K runs]: only k of the cell's K planned runs are present; its n is smaller accordingly.")
+        }
+        if g.runs.contains(where: \.stale) {
+            notes.append("‡: the cell includes run files whose config differs from the plan (--include-stale); see the list at the top.")
+        }
+        doc.paragraph(notes.joined(separator: "\n\n"))
+        doc.paragraph("Median [first quartile, third quartile] of the same per-volume scores (NumPy's linear percentiles):")
+        doc.table(medians)
+        doc.bulletList(g.arms.map { "`\($0.id)`: \($0.meaning)" } + (g.benchmarkArm.map { ["`\($0.id)`: \($0.meaning)"] } ?? []))
+
+        for metric in ScoreGrid.Metric.allCases {
+            doc.heading("\(metric.title) per class", level: 3)
+            var t = MarkdownTable(columns: [.init("method"), .init("budget")] + g.classNames.map { .init($0, .right) }
+                                  + [.init("both empty", .right)])
+            for (arm, budget) in g.allCells {
+                let s = g.summary(arm, budget.key)
+                t.addRow([arm.id, budget.key] + g.classNames.indices.map { k in
+                    NumberText.meanStd(SampleSummary(g.classValues(arm, budget.key, classIndex: k, metric: metric)), decimals: metric.decimals)
+                } + ["\(s.bothEmptyClassScores) of \(s.classScores)"])
+            }
+            doc.table(t)
+        }
+        doc.paragraph("""
+            Per class: mean ± std (n) over the (test volume, combination, seed) triples of the cell, leaving out the \
+            cases where reference and prediction are both empty (counted in the last column). HD95 and ASSD follow \
+            MedPy 0.5 (spec §11): the surface is the voxels with a face-neighbour outside the mask, distances are between \
+            voxel centres in mm, HD95 is the 95th percentile of both directions' distances pooled and ASSD their mean; a \
+            structure missed or hallucinated entirely scores Dice 0 and HD95 = ASSD = the image diagonal in mm, never NaN.
+            """)
+        doc.paragraph("Every score of every run, one row per (run, test volume): [\(csvName)](\(csvName)) (numbers as stored, NaN where both empty).")
+        files.append(ReportFile(name: csvName, bytes: Data(perVolumeCSV(c).render().utf8)))
+    }
+
+    static func cellText(_ c: ReportContext, _ arm: Arm, _ budget: Budget) -> String {
+        let g = c.grid
+        guard g.plannedRunCount(arm, budget.key) > 0 else { return "not planned" }
+        let s = g.summary(arm, budget.key)
+        var text = NumberText.meanStd(s.summary, decimals: 3)
+        if !s.isComplete { text += " [\(s.runsPresent)/\(s.runsPlanned) runs]" }
+        if g.runs(arm, budget.key).contains(where: \.stale) { text += " ‡" }
+        return text
+    }
+
+    /// The line under the main table: what the score is and what mean and std run over, with the counts.
+    static func whatTheCellsAre(_ c: ReportContext) -> String {
+        let g = c.grid, e = c.experiment
+        let volumes = c.split.test.count
+        let combos = e.grid.combinations.count, seeds = e.grid.seeds.count
+        let empty = g.allCells.map { g.summary($0.arm, $0.budget.key) }
+        let left = empty.reduce(0) { $0 + $1.bothEmptyClassScores }, all = empty.reduce(0) { $0 + $1.classScores }
+        let undefined = empty.reduce(0) { $0 + $1.undefinedVolumes }
+        var text = "Each cell: mean ± std (n) of the per-volume score, the mean Dice over the foreground classes "
+            + "(\(g.classNames.joined(separator: ", "))) of one test volume at native resolution (spec §5.6), over all "
+            + "(test volume, combination, seed) triples of the cell: \(volumes) test volumes × \(combos) combination\(combos == 1 ? "" : "s") "
+            + "(\(e.grid.combinations.joined(separator: ", "))) × \(seeds) seed\(seeds == 1 ? "" : "s") (\(e.grid.seeds.map(String.init).joined(separator: ", "))) "
+            + "= \(volumes * combos * seeds) for a complete cell (the benchmark has one combination: \(volumes * seeds)). "
+            + "The std is the sample standard deviation (n − 1) of those scores, so it mixes the spread over test volumes, "
+            + "training sets and seeds; it is not a standard error. "
+            + "Classes empty in both reference and prediction are left out of a volume's mean: \(left) of \(all) class scores."
+        if undefined > 0 { text += " \(undefined) volume score(s) had no class left and are not counted in n." }
+        return text
+    }
+
+    static func perVolumeCSV(_ c: ReportContext) -> CSVTable {
+        let g = c.grid
+        let classes = g.classNames
+        var csv = CSVTable(header: ["run_key", "method", "budget", "labelled_volumes", "combination", "seed", "out_of_date",
+                                    "content_sha256", "volume", "mean_foreground_dice"]
+                           + classes.map { "dice_\($0)" } + classes.map { "hd95_mm_\($0)" } + classes.map { "assd_mm_\($0)" }
+                           + classes.map { "both_empty_\($0)" })
+        let hashes = Dictionary(uniqueKeysWithValues: c.inventory.used.map { ($0.planned.runKey, $0.contentSHA256 ?? "") })
+        for r in g.runs {
+            for v in r.volumes {
+                csv.addRow([r.runKey, r.arm.id, r.budget, "\(r.labelledCount)", r.combination, "\(r.seed)", r.stale ? "1" : "0",
+                            hashes[r.runKey] ?? "", v.volumeID, NumberText.roundTrip(v.meanDice)]
+                           + v.dice.map(NumberText.roundTrip) + v.hd95.map(NumberText.roundTrip) + v.assd.map(NumberText.roundTrip)
+                           + v.bothEmpty.map { $0 ? "1" : "0" })
+            }
+        }
+        return csv
+    }
+}
+
+/// A non-figure file written beside README.md.
+public struct ReportFile: Sendable {
+    public let name: String
+    public let bytes: Data
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Experiments
+import Reports
+
+/// `cseg report EXPERIMENT [--out DIR]`: README.md, CSV and figures from the run files alone.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render an experiment's report (README.md, per-volume CSV, PNG figures) from its run files, without training.",
+        discussion: """
+        The plan decides what the report expects: runs missing on disk, out of date with the plan or unreadable \
+        are listed at the top and left out of the numbers. The same run files always give the same bytes. \
+        Contents and the published-values format: docs/report.md.
+        """)
+
+    @Argument(help: "The experiment file (TOML, see docs/experiments.md).")
+    var experiment: String
+
+    @Option(help: "Output directory (default: reports/<experiment name>).")
+    var out: String?
+
+    @Option(help: "A TOML file of published values to compare with (format in docs/report.md).")
+    var published: String?
+
+    @Flag(help: "Use run files whose config differs from the plan (marked in the report) instead of leaving them out.")
+    var includeStale = false
+
+    @Option(help: "Comma-separated test volume ids for the overlays (default: the first two test volumes).")
+    var overlayVolumes: String?
+
+    @Option(help: "The budget whose predictions the overlays show (default: the smallest).")
+    var overlayBudget: String?
+
+    func run() throws {
+        let name = try Experiments.ExperimentParser.read(experiment).name
+        let options = ReportOptions(outputDirectory: out ?? "reports/\(name)", publishedValuesPath: published,
+                                    includeStale: includeStale,
+                                    overlayVolumes: overlayVolumes.map { $0.split(separator: ",").map(String.init) },
+                                    overlayBudget: overlayBudget)
+        let report = try ReportBuilder.render(experimentPath: experiment, options: options)
+        print(try report.write(to: options.outputDirectory))
+    }
+}

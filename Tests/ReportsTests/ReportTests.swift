@@ -1,0 +1,318 @@
+import Experiments
+import Foundation
+import Imaging
+import RunStore
+import TestSupport
+import Testing
+@testable import Reports
+
+/// One fixture with every run file written and its report rendered, shared by the tests that only read them
+/// (writing ~30 run files and rendering take most of this suite's time).
+enum SharedReport {
+    static let fixture: ReportFixture = {
+        let f = try! ReportFixture(name: "shared")
+        try! f.writeRuns()
+        // Removed when the test process ends (Swift Testing has no suite-wide teardown).
+        atexit { try? FileManager.default.removeItem(atPath: SharedReport.directory) }
+        return f
+    }()
+    static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-report-\(getpid())-shared").path
+    static let context: ReportContext = try! fixture.context()
+    static let report: RenderedReport = try! ReportBuilder.render(context)
+    /// The records as written, in plan order, for building inventories in memory.
+    static let entries: [RunInventory.Entry] = context.inventory.entries
+}
+
+@Suite("cseg report on a fixture experiment")
+struct ReportTests {
+    static let sections = ["# Report: fixture", "## Provenance", "## 1. Test Dice by method and label budget", "### Dice per class",
+                           "### HD95 (mm) per class", "### ASSD (mm) per class", "## 2. Paired tests against the baseline",
+                           "### Differences to published values", "## 3. Plots", "## 4. Qualitative overlays",
+                           "## 5. What the pre-training learned", "### Global features: PCA of the g1 embeddings",
+                           "### Local features: similarity to a query pixel", "### Pre-training losses",
+                           "## 6. The paper's four claims on this data", "## Appendix: run files"]
+    static let arms = ["baseline", "augment", "global-GR", "global-GD", "global-GD+local-LR", "global-GD+local-LR+augment", "benchmark"]
+    static let figures: [String: (Int, Int)] = [
+        "dice-vs-budget.png": (1100, 560), "curves-tr1.png": (1520, 480), "curves-tr2.png": (1520, 480),
+        "per-volume-dice.png": (1200, 560), "embeddings-pca.png": (3 * 520, 460), "pretraining-losses.png": (3 * 640, 420),
+    ]
+
+    @Test("every section, every method and every figure is there; PNGs read back through libpng at their sizes")
+    func sectionsMethodsFigures() throws {
+        let f = SharedReport.fixture
+        let report = SharedReport.report
+        let readme = report.readme
+        var last = readme.startIndex
+        for s in Self.sections {
+            let r = try #require(readme.range(of: "\n" + s + "\n", range: last..<readme.endIndex) ?? (s.hasPrefix("# ") ? readme.range(of: s) : nil), "\(s)")
+            last = r.upperBound
+        }
+        #expect(readme.contains("All \(f.plan.count) planned runs are present"))
+        let mainTable = try #require(readme.components(separatedBy: "## 1.").last?.components(separatedBy: "### Dice per class").first)
+        for a in Self.arms where a != "benchmark" { #expect(mainTable.contains("| \(a) "), "\(a) missing from the main table") }
+        #expect(mainTable.contains("Benchmark (upper bound"))
+        for claim in 1...4 { #expect(readme.contains("### Claim \(claim):")) }
+        // Each section starts with the commands that produced it.
+        for part in readme.components(separatedBy: "\n## ").dropFirst() {
+            #expect(part.contains("`cseg report \(f.directory)/fixture.toml --out \(f.directory)/report`"), "\(part.prefix(40))")
+        }
+
+        let out = "\(f.directory)/report-sections"
+        let readmePath = try report.write(to: out)
+        #expect(readmePath == "\(out)/README.md")
+        var expected = Self.figures
+        for id in ["006", "007"] { expected["overlay-\(id).png"] = nil }
+        #expect(Set(report.figures.map(\.name)) == Set(Self.figures.keys).union(["overlay-006.png", "overlay-007.png", "local-similarity.png"]))
+        for fig in report.figures {
+            let png = try PNGFile.read("\(out)/\(fig.name)", as: .rgb)
+            #expect(png.width == fig.canvas.width && png.height == fig.canvas.height && png.pixels == fig.canvas.pixels, "\(fig.name)")
+            if let (w, h) = expected[fig.name] { #expect((png.width, png.height) == (w, h), "\(fig.name)") }
+            #expect(readme.contains("](\(fig.name))"), "\(fig.name) not referenced")
+        }
+        let csv = try String(contentsOfFile: "\(out)/per-volume.csv", encoding: .utf8)
+        let fineTuning = f.plan.filter { $0.stage == .finetune }.count
+        #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + fineTuning * ReportFixture.testIDs.count)
+    }
+
+    @Test("rendering twice gives byte-identical README, CSV and PNGs")
+    func deterministic() throws {
+        let f = SharedReport.fixture
+        func snapshot(_ out: String) throws -> [String: Data] {
+            // The same options (hence the same command line in the README), a fresh read of the run files.
+            try ReportBuilder.render(try f.context()).write(to: "\(f.directory)/\(out)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: "\(f.directory)/\(out)").sorted()
+            return Dictionary(uniqueKeysWithValues: try names.map { ($0, try Data(contentsOf: URL(fileURLWithPath: "\(f.directory)/\(out)/\($0)"))) })
+        }
+        let a = try snapshot("det-a"), b = try snapshot("det-b")
+        #expect(a.keys.sorted() == b.keys.sorted() && a.count == 11)
+        for k in a.keys.sorted() { #expect(a[k] == b[k], "\(k) differs between two renderings") }
+        #expect(SharedReport.report.readme == String(decoding: a["README.md"]!, as: UTF8.self))
+    }
+
+    @Test("overlays draw each run's own prediction: a run without RV adds no RV-blue pixels, one with it does")
+    func overlayContours() throws {
+        let c = SharedReport.context
+        let loaded = try #require(c.dataset).load("006")
+        let tr1 = c.grid.budgets[0]
+        let baseline = try #require(c.grid.runs(c.grid.arms[0], tr1.key).first)   // effect < 0.05: RV dropped
+        let local = try #require(c.grid.runs(c.grid.arms.first { $0.id == "global-GD+local-LR" }!, tr1.key).first)
+        func blue(_ columns: [(arm: Arm, run: ScoredRun)]) throws -> Int {
+            let picture = try OverlaySection.overlay(id: "006", image: loaded.image, label: loaded.label, columns: columns,
+                                                     classColours: OverlaySection.classColours(count: 3), classNames: ReportFixture.classNames)
+            #expect(picture.slices == [1, 2, 4])
+            let rv = OverlaySection.classColours(count: 3)[0]
+            return (0..<picture.canvas.height).reduce(0) { n, y in n + (0..<picture.canvas.width).filter { picture.canvas[$0, y] == rv }.count }
+        }
+        let none = try blue([]), withBaseline = try blue([(baseline.arm, baseline)]), withLocal = try blue([(local.arm, local)])
+        #expect(none > 0 && withBaseline == none && withLocal > none)
+    }
+
+    @Test("cseg report prints the README's path, writes what the library renders, and refuses a non-test overlay volume")
+    func command() throws {
+        let f = SharedReport.fixture
+        let out = "\(f.directory)/cli"
+        let (status, stdout) = try CSegExecutable.run(["report", "\(f.directory)/fixture.toml", "--out", out])
+        #expect(status == 0)
+        #expect(stdout == "\(out)/README.md\n")
+        let expected = try ReportBuilder.render(try f.context(f.options("cli"))).readme
+        #expect(try String(contentsOfFile: "\(out)/README.md", encoding: .utf8) == expected)
+        let (bad, _) = try CSegExecutable.run(["report", "\(f.directory)/fixture.toml", "--out", out, "--overlay-volumes", "001"])
+        #expect(bad != 0)
+    }
+
+    @Test("the README and CSV equal the stored golden files (regenerate: CSEG_UPDATE_GOLDEN=1, see docs/report.md)")
+    func golden() throws {
+        let f = SharedReport.fixture
+        let report = SharedReport.report
+        let readme = report.readme.replacingOccurrences(of: f.directory, with: "FIXTURE")
+        let csv = String(decoding: report.files.first { $0.name == "per-volume.csv" }!.bytes, as: UTF8.self)
+        let goldenDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/report-golden")
+        if ProcessInfo.processInfo.environment["CSEG_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: goldenDir, withIntermediateDirectories: true)
+            try readme.write(to: goldenDir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+            try csv.write(to: goldenDir.appendingPathComponent("per-volume.csv"), atomically: true, encoding: .utf8)
+            return  // the bundled copies are the old ones until the next build
+        }
+        let bundled = try #require(Bundle.module.url(forResource: "README", withExtension: "md", subdirectory: "Fixtures/report-golden"))
+        let storedReadme = try String(contentsOf: bundled, encoding: .utf8)
+        let storedCSV = try String(contentsOf: bundled.deletingLastPathComponent().appendingPathComponent("per-volume.csv"), encoding: .utf8)
+        #expect(readme == storedReadme)
+        #expect(csv == storedCSV)
+    }
+
+    @Test("the main table's cell is the mean ± std (n) of per-volume mean foreground Dice, a both-empty class left out")
+    func mainTableNumbers() throws {
+        let f = SharedReport.fixture
+        let model = ReportFixture.ScoreModel()
+        let c = SharedReport.context
+        // baseline at tr1: 4 volumes × 2 combinations; volume 009 of c1 has RV empty in both, so its mean is over 2 classes.
+        var scores: [Double] = []
+        for comb in ["c1", "c2"] {
+            for v in 6...9 {
+                let classes = (0..<3).filter { !(comb == "c1" && v == 9 && $0 == 0) }
+                scores.append(classes.map { model.dice(arm: "baseline", budget: "tr1", combination: comb, volume: v, classIndex: $0) }
+                    .reduce(0, +) / Double(classes.count))
+            }
+        }
+        let mean = scores.reduce(0, +) / 8
+        let std = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 7).squareRoot()
+        let cell = "\(NumberText.fixed(mean, decimals: 3)) ± \(NumberText.fixed(std, decimals: 3)) (8)"
+        let baseline = try #require(c.grid.arms.first)
+        #expect(ResultsSection.cellText(c, baseline, c.grid.budgets[0]) == cell)
+        let readme = SharedReport.report.readme
+        #expect(readme.contains("| baseline "))
+        #expect(readme.contains(cell))
+        #expect(readme.contains("1 of \(3 * 4 * (f.plan.filter { $0.stage == .finetune }.count)) class scores"))
+
+        // The statistics table's p for global-GD at tr1 is SciPy-Wilcoxon on the same pairs, in the same order.
+        let gd = try #require(c.grid.arms.first { $0.id == "global-GD" })
+        let cmp = try PairedComparison(gd, baseline, budget: c.grid.budgets[0], grid: c.grid)
+        let x = ["c1", "c2"].flatMap { comb in (6...9).map { v in
+            (0..<3).map { model.dice(arm: "global-GD", budget: "tr1", combination: comb, volume: v, classIndex: $0) }.reduce(0, +) / 3 } }
+        let direct = try WilcoxonSignedRank(x, scores)
+        #expect(cmp.pairCount == 8 && cmp.pValue == direct.pValue && cmp.test?.statistic == direct.statistic)
+    }
+
+    @Test("missing runs are listed at the top and counted in their cells; the report still renders")
+    func missingRuns() throws {
+        let f = SharedReport.fixture
+        let local = try #require(f.plan.first { $0.stage == .pretrainLocal })
+        let skip: Set<String> = ["augment_tr2_c1_s7", local.runKey]
+        let entries = SharedReport.entries.map { e in
+            skip.contains(e.planned.runKey) ? RunInventory.Entry(planned: e.planned, status: .missing, record: nil, contentSHA256: nil) : e
+        }
+        let c = try ReportContext(experiment: f.experiment, split: f.split, inventory: RunInventory(entries: entries), options: f.options())
+        let report = try ReportBuilder.render(c)
+        #expect(report.readme.contains("**2 of \(f.plan.count) planned runs are not complete.**"))
+        #expect(report.readme.contains("| augment_tr2_c1_s7 "))
+        #expect(report.readme.contains("| \(local.runKey) "))
+        #expect(report.readme.contains("[1/2 runs]"))
+        #expect(!report.figures.contains { $0.name == "local-similarity.png" })
+        #expect(report.readme.contains("No local pre-training run file holds decoder features"))
+    }
+
+    @Test("a run file holding another config is out of date: left out by default, used and marked with --include-stale")
+    func staleRuns() throws {
+        let f = SharedReport.fixture
+        let planned = try #require(f.plan.first { $0.runKey == "augment_tr1_c1_s7" })
+        var record = try #require(SharedReport.entries.first { $0.planned.runKey == planned.runKey }?.record)
+        record.configJSON = record.configJSON.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":8")
+        var moved = planned
+        moved.output = "\(f.directory)/stale/\(planned.runKey).h5"
+        try FileManager.default.createDirectory(atPath: "\(f.directory)/stale", withIntermediateDirectories: true)
+        try RunFileWriter.write(record, to: moved.output)
+        let strict = RunInventory.load([moved], includeStale: false).entries[0]
+        #expect(strict.status == .stale(differingKeys: ["seed"]) && strict.record == nil && strict.contentSHA256 != nil)
+        let loose = RunInventory.load([moved], includeStale: true).entries[0]
+        #expect(loose.isStale && loose.record == record)
+        #expect(RunInventory.load([planned], includeStale: false).entries[0].status == .complete)
+
+        func context(_ entry: RunInventory.Entry, stale: Bool) throws -> ReportContext {
+            let entries = SharedReport.entries.map { $0.planned.runKey == planned.runKey ? entry : $0 }
+            return try ReportContext(experiment: f.experiment, split: f.split, inventory: RunInventory(entries: entries),
+                                     options: f.options(includeStale: stale))
+        }
+        let strictReadme = try ReportBuilder.render(try context(strict, stale: false)).readme
+        #expect(strictReadme.contains("out of date: config differs in seed"))
+        let looseContext = try context(loose, stale: true)
+        #expect(looseContext.grid.runs.contains { $0.runKey == planned.runKey && $0.stale })
+        let looseReadme = try ReportBuilder.render(looseContext).readme
+        #expect(looseReadme.contains("‡") && looseReadme.contains("--include-stale") && looseReadme.contains("(used)"))
+    }
+
+    @Test("claim verdicts follow the numbers: the fixture's effects support claims 1–4, and flipping them flips the verdicts")
+    func claimsFlip() throws {
+        let f = SharedReport.fixture
+        func verdicts(_ model: ReportFixture.ScoreModel) throws -> [ClaimEvaluation.Verdict] {
+            let entries = try f.plan.map { p in
+                RunInventory.Entry(planned: p, status: .complete, record: try f.record(p, model), contentSHA256: nil)
+            }
+            return try PaperClaims.evaluate(ScoreGrid(inventory: RunInventory(entries: entries))).map(\.verdict)
+        }
+        var model = ReportFixture.ScoreModel()
+        model.bothEmpty = []
+        #expect(try verdicts(model) == [.supported, .supported, .supported, .supported])
+
+        var worse = model
+        worse.effect["global-GD"] = ["tr1": -0.06, "tr2": -0.05]        // G^D now loses to random init
+        worse.effect["global-GD+local-LR"] = ["tr1": -0.1, "tr2": -0.08] // and the local stage loses to G^D alone
+        worse.effect["global-GD+local-LR+augment"] = ["tr1": -0.2, "tr2": -0.2]
+        let flipped = try verdicts(worse)
+        #expect(flipped[0] == .notSupported && flipped[1] == .notSupported && flipped[2] == .notSupported)
+
+        var growing = model
+        growing.effect["global-GD+local-LR"] = ["tr1": 0.1, "tr2": 0.14]  // the gain grows with the budget
+        #expect(try verdicts(growing)[3] == .notSupported)
+
+        var flat = model
+        flat.effect["global-GD"] = ["tr1": 0, "tr2": 0]                   // no gain at all: nothing established
+        let flatVerdicts = try verdicts(flat)
+        #expect(flatVerdicts[0] == .inconclusive || flatVerdicts[0] == .notSupported)
+        #expect(flatVerdicts[3] == .inconclusive)
+    }
+
+    @Test("claims the grid cannot test say so")
+    func untestableClaims() throws {
+        let f = SharedReport.fixture
+        let entries = try f.plan.filter { $0.method == "baseline" || $0.method == "benchmark" }.map { p in
+            RunInventory.Entry(planned: p, status: .complete, record: try f.record(p, .init()), contentSHA256: nil)
+        }
+        let claims = try PaperClaims.evaluate(ScoreGrid(inventory: RunInventory(entries: entries)))
+        #expect(claims.map(\.verdict) == [.notTestable, .notTestable, .notTestable, .notTestable])
+        #expect(claims[0].reason.contains("no fine-tuning from G^D or G^D-"))
+
+        // Every arm planned, only the baseline's and benchmark's files present: not testable, because files are missing.
+        let partial = try f.plan.map { p in
+            p.method == "baseline" || p.method == "benchmark"
+                ? RunInventory.Entry(planned: p, status: .complete, record: try f.record(p, .init()), contentSHA256: nil)
+                : RunInventory.Entry(planned: p, status: .missing, record: nil, contentSHA256: nil)
+        }
+        let waiting = try PaperClaims.evaluate(ScoreGrid(inventory: RunInventory(entries: partial)))
+        #expect(waiting.map(\.verdict) == [.notTestable, .notTestable, .notTestable, .notTestable])
+        #expect(waiting.allSatisfy { $0.reason.contains("run files missing") })
+    }
+
+    @Test("published values: differences shown per cell; bad files are refused with the file, key and problem")
+    func published() throws {
+        let f = SharedReport.fixture
+        let path = "\(f.directory)/published.toml"
+        try """
+            format = 1
+            source = "made up for a test"
+            checked_by = "nobody: test data"
+            metric = "mean foreground Dice"
+
+            [[cell]]
+            method = "global-GD"
+            budget = "tr1"
+            mean = 0.5
+            std = 0.1
+
+            [[cell]]
+            method = "mixup"
+            budget = "tr1"
+            mean = 0.7
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let c = try ReportContext(experiment: f.experiment, split: f.split, inventory: RunInventory(entries: SharedReport.entries),
+                                  options: f.options(published: path))
+        let readme = try ReportBuilder.render(c).readme
+        let gd = c.grid.summary(c.grid.arms.first { $0.id == "global-GD" }!, "tr1").summary.mean
+        #expect(readme.contains("| global-GD | tr1    |"))
+        #expect(readme.contains(StatisticsSection.signed(gd - 0.5)))
+        #expect(readme.contains("Published values with no cell in this experiment (not compared): mixup at tr1."))
+        #expect(readme.contains("`cseg report \(f.directory)/fixture.toml --out \(f.directory)/report --published \(path)`"))
+
+        func error(_ text: String) -> String {
+            do { _ = try PublishedValues.parse(text, path: "p.toml", sha256: ""); return "no error" } catch { return "\(error)" }
+        }
+        let head = "format = 1\nsource = \"s\"\nchecked_by = \"c\"\n"
+        #expect(error(head + "metric = \"Dice\"\n[[cell]]\nmethod = \"a\"\nbudget = \"tr1\"\nmean = 0.5\n")
+                == "p.toml: metric: must be \"mean foreground Dice\" (the score this report tables), got \"Dice\"")
+        #expect(error(head + "metric = \"mean foreground Dice\"\n[[cell]]\nmethod = \"a\"\nbudget = \"tr1\"\nmaen = 0.5\n")
+                == "p.toml: cell[0].maen: unknown key (valid here: method, budget, mean, std); did you mean \"cell[0].mean\"?")
+        #expect(error(head + "metric = \"mean foreground Dice\"\n[[cell]]\nmethod = \"a\"\nbudget = \"tr1\"\nmean = 81.2\n")
+                == "p.toml: cell[0].mean: must be a Dice in [0, 1], got 81.2")
+        #expect(error("format = 1\nsource = \"s\"\nmetric = \"mean foreground Dice\"\n[[cell]]\nmethod = \"a\"\nbudget = \"tr1\"\nmean = 0.5\n")
+                == "p.toml: checked_by: missing required key")
+    }
+}
