@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
         // Experiment files, grid expansion and the stage graph (docs/experiments.md).
         .target(name: "Experiments", dependencies: [
-            "Datasets", "RunStore", "Training", "Networks", "Engine", "Evaluation", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Datasets", "RunStore", "HDF5", "Training", "Networks", "Engine", "Evaluation", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
         .target(name: "RunStore", dependencies: ["HDF5", .product(name: "Crypto", package: "swift-crypto")]),
@@ -74,5 +74,6 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Datasets", "Experiments", "RunStore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks", "TestSupport"]),
+        .testTarget(name: "AuditTests", dependencies: ["Experiments", "Datasets", "RunStore", "HDF5", "Imaging", "Engine", "Networks", "CNIfTI", "TestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 #include "CNIfTI.h"
+#include <zlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,9 +29,19 @@ void cnifti_lib_version(char *buf, size_t size) {
     if (nl) *nl = 0;
 }
 
+// Z_DATA_ERROR on a gzip stream: the deflate data or the trailer's CRC-32/length is wrong (corrupt),
+// as opposed to a stream that just ends early (truncated).
+static int gz_data_error(znzFile fp) {
+    if (!fp->withz || fp->zfptr == NULL) return 0;
+    int errnum = 0;
+    gzerror(fp->zfptr, &errnum);
+    return errnum == Z_DATA_ERROR;
+}
+
 // Reads `nbytes` voxel bytes at `offset` of a .nii/.nii.gz file, swapping to native order when
-// `swap`; returns the bytes read (fewer than asked: truncated), or -1 if the file cannot be opened.
-// libnifti's own loader silently turns NaN and Inf into 0, which would hide a broken volume.
+// `swap`; returns the bytes read (fewer than asked: truncated), -1 if the file cannot be opened, or
+// -2 if the compressed stream is corrupt. libnifti's own loader silently turns NaN and Inf into 0,
+// which would hide a broken volume.
 int64_t cnifti_read_raw(const char *path, int64_t offset, void *buf, int64_t nbytes, int swapsize, int swap) {
     znzFile fp = znzopen(path, "rb", nifti_is_gzfile(path));
     if (znz_isnull(fp)) return -1;
@@ -40,8 +51,21 @@ int64_t cnifti_read_raw(const char *path, int64_t offset, void *buf, int64_t nby
     while (got < nbytes) {
         size_t want = (size_t)(nbytes - got) < ((size_t)1 << 30) ? (size_t)(nbytes - got) : ((size_t)1 << 30);
         size_t n = znzread(p + got, 1, want, fp);
+        if (n == (size_t)-1 && gz_data_error(fp)) { znzclose(fp); return -2; }
         if (n == 0 || n == (size_t)-1) break;
         got += (int64_t)n;
+    }
+    // zlib checks the gzip trailer (CRC-32 and length) only when the stream is read to its end: without
+    // this, overwritten bytes that still inflate would give wrong voxels and no error.
+    if (got == nbytes && fp->withz) {
+        char tail[1 << 16];
+        size_t n;
+        while ((n = znzread(tail, 1, sizeof tail, fp)) != 0) {
+            if (n == (size_t)-1) {
+                if (gz_data_error(fp)) { znzclose(fp); return -2; }
+                break;
+            }
+        }
     }
     znzclose(fp);
     if (swap && swapsize > 1) nifti_swap_Nbytes(got / swapsize, swapsize, buf);

@@ -3,9 +3,12 @@ import Foundation
 
 /// One HDF5 file, either being written (`create`) or read (`open`).
 ///
-/// Writing is all-or-nothing: `create` writes to a temporary sibling file, and only `commit()`
-/// renames it over `path`. Anything else — `close()`, deinit, a crash — leaves `path` exactly as it
-/// was and removes the temporary file (a crash can leave `path.tmp-*` behind, never a torn `path`).
+/// Writing is all-or-nothing: `create` builds the file in memory (HDF5's core driver), and only
+/// `commit()` writes it to a temporary sibling file, syncs it and renames it over `path`. Anything
+/// else — `close()`, deinit, a failed write, a crash — leaves `path` exactly as it was and no temporary
+/// file (a crash during `commit()` can leave `path.tmp-*` behind, never a torn `path`). HDF5 itself never
+/// writes to disk here: libhdf5 1.10.8 crashes at exit after an `H5Fclose` that failed on a full disk,
+/// so the one write that can fail is our own `write(2)`, and its error is reported like any other.
 /// Objects can be read back before committing. Only some libhdf5 builds are thread-safe (Debian's
 /// is) and a handle has mutable state, so `HDF5File` is deliberately not `Sendable`: one task at a time.
 public final class HDF5File {
@@ -48,7 +51,17 @@ public final class HDF5File {
         let fcpl = H5Pcreate(h5_P_FILE_CREATE())
         defer { H5Pclose(fcpl) }
         H5Pset_obj_track_times(fcpl, false)
-        let id = H5Fcreate(temp, h5_F_ACC_EXCL(), fcpl, h5_P_DEFAULT())
+        // Nothing is written before commit(), but a directory that cannot take the file is an error now,
+        // not after the caller has computed what goes in it.
+        let dir = URL(fileURLWithPath: temp).deletingLastPathComponent().path
+        guard access(dir, W_OK | X_OK) == 0 else {
+            throw HDF5Error(file: path, object: nil, message: "cannot create temporary file '\(temp)' (\(String(cString: strerror(errno))))")
+        }
+        // In memory, grown 1 MiB at a time, no backing store: the image is written by commit().
+        let fapl = H5Pcreate(h5_P_FILE_ACCESS())
+        defer { H5Pclose(fapl) }
+        H5Pset_fapl_core(fapl, 1 << 20, false)
+        let id = H5Fcreate(temp, h5_F_ACC_EXCL(), fcpl, fapl)
         guard id >= 0 else {
             throw HDF5Error(file: path, object: nil, message: "cannot create temporary file '\(temp)'"
                             + (libraryErrorDetail().map { " (\($0))" } ?? ""))
@@ -72,30 +85,60 @@ public final class HDF5File {
         return HDF5File(path: path, fileID: id, state: .reading)
     }
 
-    /// Flushes, syncs and atomically renames the temporary file over `path`; the handle is closed after.
+    /// Writes the file's image to the temporary sibling, syncs it and atomically renames it over `path`;
+    /// the handle is closed after, whether or not this succeeds.
     public func commit() throws {
         guard case .writing(let temp) = state else {
             throw fail(nil, "commit() needs a file from create(_:) that is still open")
         }
         state = .closed
         Self.silenceErrorPrinting()
-        let closed = H5Fclose(fileID)
-        // fsync before rename, else a power loss can leave `path` renamed but empty.
-        guard closed >= 0, Self.fsync(temp), rename(temp, path) == 0 else {
-            let reason = closed < 0 ? (libraryErrorDetail() ?? "flush failed") : String(cString: strerror(errno))
+        // Flushed, the in-memory image holds exactly the bytes the default driver would have written.
+        let size = H5Fflush(fileID, H5F_SCOPE_LOCAL) >= 0 ? H5Fget_file_image(fileID, nil, 0) : -1
+        var image = [UInt8](repeating: 0, count: max(0, size))
+        let got = size >= 0 ? image.withUnsafeMutableBytes { H5Fget_file_image(fileID, $0.baseAddress, $0.count) } : -1
+        let detail = got < 0 ? libraryErrorDetail() ?? "flush failed" : nil
+        H5Fclose(fileID)
+        if let detail { throw fail(nil, "commit failed: \(detail)") }
+        if let problem = Self.writeDurably(image, to: temp) {
             unlink(temp)
-            throw fail(nil, "commit failed: \(reason)")
+            throw fail(nil, "commit failed: cannot write \(temp): \(problem)")
+        }
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw fail(nil, "commit failed: cannot rename \(temp) to \(path): \(reason)")
         }
         _ = Self.fsync(URL(fileURLWithPath: path).deletingLastPathComponent().path)  // persist the rename
+    }
+
+    /// Creates `path` (which must not exist), writes `bytes` and fsyncs (else a power loss can leave the
+    /// renamed file empty); returns the reason on failure (a full disk: "No space left on device").
+    private static func writeDurably(_ bytes: [UInt8], to path: String) -> String? {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        var written = 0
+        let problem: String? = bytes.withUnsafeBytes { buf in
+            while written < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + written, buf.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return String(cString: strerror(errno))
+                }
+                written += n
+            }
+            return Glibc.fsync(fd) == 0 ? nil : String(cString: strerror(errno))
+        }
+        let closed = Glibc.close(fd) == 0 ? nil : String(cString: strerror(errno))
+        return problem ?? closed
     }
 
     /// Closes the handle; an uncommitted created file is discarded. Safe to call more than once.
     public func close() {
         Self.silenceErrorPrinting()
         switch state {
-        case .writing(let temp):
-            H5Fclose(fileID)
-            unlink(temp)
+        case .writing:
+            H5Fclose(fileID)  // an uncommitted file exists only in memory
         case .reading:
             H5Fclose(fileID)
         case .closed:

@@ -123,7 +123,8 @@ private struct Reader {
         let hashes = try strings("inputs/dependency_sha256", count: stages.count)
         return RunInputs(splitSHA256: try string("inputs/split_sha256"),
                          volumes: ids.indices.map { VolumeHash(id: ids[$0], imageSHA256: images[$0], labelSHA256: labels[$0]) },
-                         dependencies: stages.indices.map { RunDependency(stage: stages[$0], runKey: keys[$0], contentSHA256: hashes[$0]) })
+                         dependencies: stages.indices.map { RunDependency(stage: stages[$0], runKey: keys[$0], contentSHA256: hashes[$0]) },
+                         splitAuditFindings: file.datasetExists("inputs/split_audit_findings") ? try strings("inputs/split_audit_findings") : [])
     }
 
     func curves() throws -> RunCurves {

@@ -77,6 +77,7 @@ public enum RunFileWriter {
         try strings(file, i.dependencies.map(\.stage), "inputs/dependency_stages")
         try strings(file, i.dependencies.map(\.runKey), "inputs/dependency_run_keys")
         try strings(file, i.dependencies.map(\.contentSHA256), "inputs/dependency_sha256")
+        if !i.splitAuditFindings.isEmpty { try strings(file, i.splitAuditFindings, "inputs/split_audit_findings") }
     }
 
     private static func writeCurves(_ c: RunCurves, _ file: HDF5File) throws {

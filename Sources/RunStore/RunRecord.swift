@@ -130,11 +130,15 @@ public struct RunInputs: Sendable, Equatable {
     public var volumes: [VolumeHash]
     /// Runs this one starts from (pre-training stages), with the content hashes of their files.
     public var dependencies: [RunDependency]
+    /// Leaks the split audit found and `cseg run --allow-leaks` let through ("kind: message [lists]");
+    /// empty (and not stored) for a clean split.
+    public var splitAuditFindings: [String]
 
-    public init(splitSHA256: String, volumes: [VolumeHash], dependencies: [RunDependency]) {
+    public init(splitSHA256: String, volumes: [VolumeHash], dependencies: [RunDependency], splitAuditFindings: [String] = []) {
         self.splitSHA256 = splitSHA256
         self.volumes = volumes
         self.dependencies = dependencies
+        self.splitAuditFindings = splitAuditFindings
     }
 }
 

@@ -2,12 +2,12 @@ import ArgumentParser
 import Datasets
 import Foundation
 
-/// `cseg audit …`: checks of the inputs and outputs a researcher must trust before citing a result.
-/// `splits` now; `seeds` and `run` come with later issues.
+/// `cseg audit …`: checks of the inputs and outputs a researcher must trust before citing a result
+/// (docs/audit.md): split files, stored runs against their inputs, and re-execution from the seeds.
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Audit split files (and later seeds and runs) for leaks and defects.",
-        subcommands: [AuditSplits.self])
+        abstract: "Audit split files for leaks and defects, run files against their inputs, and results by re-executing them.",
+        subcommands: [AuditSplits.self, AuditRun.self, AuditSeeds.self])
 }
 
 /// `cseg audit splits FILE… [--data DIR] [--json]`: role-aware audit of split files; exits 1 if any

@@ -14,16 +14,22 @@ struct LocalJobs {
     var jobs: Int
     var threadsPerJob: Int
     var harnessVersion: String
+    /// Passed on to the children (`cseg run --allow-leaks`).
+    var allowLeaks = false
 
     func run() throws -> [ExperimentRunner.Outcome] {
         let e = experiment
         let out = FileHandle.standardOutput, err = FileHandle.standardError
         func say(_ line: String) { out.write(Data("\(line)\n".utf8)) }
+        // The children lock the experiment shared and their entry exclusively (docs/audit.md).
+        let locks = try ExperimentLock.coordinator(output: e.output)
+        defer { locks.forEach { $0.release() } }
         try ExperimentData.ensurePhantom(e, harnessVersion: harnessVersion, log: say)
         let split = try SplitFileParser.read(e.data.split)
+        let gate = try SplitGate.check(split, experiment: e, allowLeaks: allowLeaks)
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
         let selected = try ExperimentRunner.select(plan, selection, experimentPath: e.path)
-        let complete = Set(selected.filter(RunCompletion.isComplete).map(\.runKey))
+        let complete = Set(selected.filter { ExperimentRunner.isComplete($0, recording: gate.recorded) }.map(\.runKey))
         var schedule = JobSchedule(selected: selected, complete: complete)
         var outcomes: [String: ExperimentRunner.Outcome] = [:]
         for r in selected where complete.contains(r.runKey) {
@@ -33,7 +39,9 @@ struct LocalJobs {
         }
         if !schedule.pending.isEmpty {
             say("preparing \(split.dataset.ids.count) volumes")
-            try ExperimentData(e).prepare(split.dataset.ids)
+            let data = try ExperimentData(e)
+            try data.preflight(selected.filter { !complete.contains($0.runKey) })
+            try data.prepare(split.dataset.ids)
         }
 
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
@@ -56,6 +64,7 @@ struct LocalJobs {
             p.environment = environment
             // Children report progress every second on their stderr; the parent shows each one's latest line.
             p.arguments = ["run", experimentPath, "--index", "\(r.index)", "--threads", "\(threadsPerJob)", "--progress-interval", "1"]
+                + (allowLeaks ? ["--allow-leaks"] : [])
             let stdout = Pipe(), stderr = Pipe()
             p.standardOutput = stdout
             p.standardError = stderr

@@ -32,6 +32,9 @@ struct Run: ParsableCommand {
 
     @Option(help: .hidden) var progressInterval: Double = 30
 
+    @Flag(help: "Run even if the split file leaks (a test id in a training list, train ∩ validation); every run file then records the findings.")
+    var allowLeaks = false
+
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -46,7 +49,7 @@ struct Run: ParsableCommand {
         let err = FileHandle.standardError
         let interactive = isatty(2) == 1
         var lastProgress = Date.distantPast
-        let runner = ExperimentRunner(
+        var runner = ExperimentRunner(
             experiment: exp, provenance: RunProvenanceProbe.current(engineThreads: threads.threads),
             log: { line in
                 if interactive { err.write(Data("\r\u{1B}[K".utf8)) }
@@ -61,17 +64,26 @@ struct Run: ParsableCommand {
                     lastProgress = Date()
                 }
             })
+        runner.allowLeaks = allowLeaks
         let selection: ExperimentRunner.Selection = index.map { .index($0) } ?? only.map { .matching($0) } ?? .all
         let start = Date()
         if jobs > 1 {
             let outcomes = try LocalJobs(experiment: exp, experimentPath: experiment, selection: selection, jobs: jobs,
-                                         threadsPerJob: max(1, threads.threads / jobs), harnessVersion: VersionReport.version).run()
+                                         threadsPerJob: max(1, threads.threads / jobs), harnessVersion: VersionReport.version,
+                                         allowLeaks: allowLeaks).run()
             print(ExperimentRunner.summary(outcomes))
             err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
             return
         }
-        let outcomes = try runner.run(selection)
-        print(ExperimentRunner.summary(outcomes))
+        do {
+            let outcomes = try runner.run(selection)
+            print(ExperimentRunner.summary(outcomes))
+        } catch let failure as ExperimentRunner.GridFailure {
+            // The runs that could run are done: show them, then fail with the reasons.
+            print(ExperimentRunner.summary(failure.outcomes))
+            err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
+            throw failure
+        }
         err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
     }
 }

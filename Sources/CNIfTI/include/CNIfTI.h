@@ -13,6 +13,7 @@
 int cnifti_linked_with_zlib(void);
 /// Writes the first line of nifti_disp_lib_version()'s output (which goes to stdout) into buf.
 void cnifti_lib_version(char *buf, size_t size);
-/// Voxel bytes of a single-file NIfTI, read without libnifti's NaN-to-zero rewriting (see cnifti.c).
+/// Voxel bytes of a single-file NIfTI, read without libnifti's NaN-to-zero rewriting (see cnifti.c);
+/// -1: cannot open, -2: corrupt compressed stream, fewer than asked: truncated.
 int64_t cnifti_read_raw(const char *path, int64_t offset, void *buf, int64_t nbytes, int swapsize, int swap);
 #endif

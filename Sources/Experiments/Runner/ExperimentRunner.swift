@@ -5,6 +5,12 @@ import RunStore
 /// Executes an experiment's plan in order: each run whose output verifies with its planned config is
 /// skipped, every other one is computed and written atomically. Runs of a selection still get the
 /// pre-training runs they depend on.
+///
+/// Before any training (docs/audit.md): the output directory is locked against a second `cseg run`
+/// (`ExperimentLock`), temporary files of killed writers are removed, the split passes `SplitGate`, and
+/// every volume the pending runs read is loaded and checked (`preflight`). A run whose loss diverges is
+/// reported (`DivergenceError`) and stores nothing; the runs that do not start from it still run, and
+/// the grid ends with a `GridFailure`.
 public struct ExperimentRunner {
     /// Which runs to do: all, those whose key matches a glob (`*` and `?`), or exactly one plan index.
     public enum Selection: Sendable, Equatable {
@@ -20,18 +26,33 @@ public struct ExperimentRunner {
         /// Mean over test volumes of the mean foreground Dice (NaN-skipping), fine-tuning runs only.
         public var meanDice: Double?
         public var seconds: Double
+        /// Why the run has no file: it diverged, or it starts from a run that did.
+        public var failure: String?
 
-        public init(runKey: String, output: String, skipped: Bool, meanDice: Double?, seconds: Double) {
+        public init(runKey: String, output: String, skipped: Bool, meanDice: Double?, seconds: Double, failure: String? = nil) {
             self.runKey = runKey
             self.output = output
             self.skipped = skipped
             self.meanDice = meanDice
             self.seconds = seconds
+            self.failure = failure
+        }
+    }
+
+    /// Some runs of the grid failed (each outcome says why); the others were done or skipped.
+    public struct GridFailure: Error, CustomStringConvertible {
+        public var outcomes: [Outcome]
+        public var failed: [Outcome] { outcomes.filter { $0.failure != nil } }
+        public var description: String {
+            "\(failed.count) of \(outcomes.count) run\(outcomes.count == 1 ? "" : "s") failed:\n"
+                + failed.map { "  \($0.failure!)" }.joined(separator: "\n")
         }
     }
 
     public var experiment: Experiment
     public var provenance: RunProvenance
+    /// Run on a split whose lists leak (`cseg run --allow-leaks`); the findings go into every run file.
+    public var allowLeaks = false
     public var log: (String) -> Void
     /// (line) for the progress line, which the command rewrites in place.
     public var progressLine: (String) -> Void
@@ -79,34 +100,62 @@ public struct ExperimentRunner {
         return match(0, 0)
     }
 
-    /// Runs the selection and returns one outcome per selected run, in order.
+    /// Runs the selection and returns one outcome per selected run, in order; throws `GridFailure` at the
+    /// end if a run diverged, and any other error at once.
     @discardableResult
     public func run(_ selection: Selection = .all) throws -> [Outcome] {
         let e = experiment
+        let single: Bool
+        if case .index = selection { single = true } else { single = false }
+        // Cluster array tasks (--index) share the experiment lock and lock their own entry; a grid run
+        // excludes everyone else, so it may also clear every temporary file of a killed writer.
+        let lock = try ExperimentLock.experiment(output: e.output, mode: single ? .shared : .exclusive)
+        defer { lock.release() }
+        if !single {
+            for path in StaleTemporaryFiles.remove(under: e.output) { log("removed \(path), left by a writer that was killed") }
+        }
         try ExperimentData.ensurePhantom(e, harnessVersion: provenance.harnessVersion, log: log)
         let split = try SplitFileParser.read(e.data.split)
+        let gate = try SplitGate.check(split, experiment: e, allowLeaks: allowLeaks)
+        for w in gate.warnings { log("split audit warning (\(split.path)): \(w)") }
+        for l in gate.recorded { log("split audit: leak allowed by --allow-leaks, recorded in every run file: \(l)") }
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
         let selected = try Self.select(plan, selection, experimentPath: e.path)
+        func isComplete(_ r: PlannedRun) -> Bool { Self.isComplete(r, recording: gate.recorded) }
+        var runLock: ExperimentLock?
+        defer { runLock?.release() }
         // An --index run needs its dependencies done already.
-        if case .index = selection, let r = selected.first {
-            for d in r.dependencies where !(plan.first { $0.runKey == d }.map(RunCompletion.isComplete) ?? false) {
+        if single, let r = selected.first {
+            runLock = try ExperimentLock.run(output: e.output, runKey: r.runKey)
+            for path in StaleTemporaryFiles.remove(siblingsOf: r.output) { log("removed \(path), left by a writer that was killed") }
+            for d in r.dependencies where !(plan.first { $0.runKey == d }.map(isComplete) ?? false) {
                 throw RunnerError(r.output, "run \(r.index) (\(r.runKey)) needs \(d), which is not complete: run it first")
             }
         }
         let data = try ExperimentData(e)
+        let pending = selected.filter { !isComplete($0) }
+        try data.preflight(pending)
         var outcomes: [Outcome] = []
-        let pendingCount = selected.filter { !RunCompletion.isComplete($0) }.count
+        let pendingKeys = Set(pending.map(\.runKey))
         let gridStart = Date()
         var done = 0
+        var failed: Set<String> = []
         for r in selected {
-            if RunCompletion.isComplete(r) {
+            if !pendingKeys.contains(r.runKey) {
                 outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: true, meanDice: try? Self.meanDice(r.output), seconds: 0))
                 log("[\(r.index)/\(plan.count)] \(r.runKey): complete, skipped")
                 continue
             }
+            if let parent = r.dependencies.first(where: failed.contains) {
+                failed.insert(r.runKey)
+                let why = "\(r.output): run \(r.runKey) was not run: it starts from \(parent), which failed"
+                outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: false, meanDice: nil, seconds: 0, failure: why))
+                log("[\(r.index)/\(plan.count)] \(why)")
+                continue
+            }
             let runStart = Date()
             var c = RunContext(experiment: e, split: split, data: data, plan: plan, provenance: provenance)
-            let remainingRuns = pendingCount - done
+            let remainingRuns = pending.count - done
             let progressLine = self.progressLine
             // The stage ETA restarts with each stage (self-training's rounds are stages of one run).
             var stageName = "", stageStart = runStart
@@ -120,21 +169,52 @@ public struct ExperimentRunner {
                 progressLine("[\(r.index)/\(plan.count)] \(r.runKey)  \(stage)  step \(step + 1)/\(steps)  loss \(String(format: "%.4f", loss))"
                              + "  ETA stage \(Self.duration(stageETA))  grid \(Self.duration(gridETA))")
             }
-            let record: RunRecord
-            switch r.stage {
-            case .pretrainGlobal: record = try PretrainingRun.global(r, c)
-            case .pretrainLocal: record = try PretrainingRun.local(r, c)
-            case .finetune: record = try FinetuneRun.run(r, c)
+            var record: RunRecord
+            do {
+                record = try Self.compute(r, c)
+            } catch let d as DivergenceError {
+                failed.insert(r.runKey)
+                outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: false, meanDice: nil,
+                                        seconds: Date().timeIntervalSince(runStart), failure: d.description))
+                log("[\(r.index)/\(plan.count)] \(r.runKey): FAILED: \(d)")
+                continue
             }
-            try FileManager.default.createDirectory(atPath: (r.output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try RunFileWriter.write(record, to: r.output)
+            record.inputs.splitAuditFindings = gate.recorded
+            try Self.write(record, to: r.output)
             done += 1
             let seconds = Date().timeIntervalSince(runStart)
             let dice = record.metrics.map(Self.meanDice)
             outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: false, meanDice: dice, seconds: seconds))
             log("[\(r.index)/\(plan.count)] \(r.runKey): done in \(Self.duration(seconds))" + (dice.map { String(format: ", test Dice %.4f", $0) } ?? ""))
         }
+        if !failed.isEmpty { throw GridFailure(outcomes: outcomes) }
         return outcomes
+    }
+
+    /// A run is complete when its file verifies, holds its planned config and records the leaks this
+    /// invocation lets through (none for a clean split), so that a whole grid carries the same findings.
+    public static func isComplete(_ r: PlannedRun, recording findings: [String]) -> Bool {
+        RunCompletion.isComplete(r) && (try? RunFileReader.read(r.output).inputs.splitAuditFindings) == findings
+    }
+
+    static func compute(_ r: PlannedRun, _ c: RunContext) throws -> RunRecord {
+        switch r.stage {
+        case .pretrainGlobal: try PretrainingRun.global(r, c)
+        case .pretrainLocal: try PretrainingRun.local(r, c)
+        case .finetune: try FinetuneRun.run(r, c)
+        }
+    }
+
+    /// The writer is atomic (temporary sibling, then rename): on any failure — a full disk included — the
+    /// previous file at `path`, if any, is untouched and the temporary file is gone.
+    static func write(_ record: RunRecord, to path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try RunFileWriter.write(record, to: path)
+        } catch {
+            let previous = FileManager.default.fileExists(atPath: path) ? "the previous file there is unchanged" : "nothing was written"
+            throw RunnerError(path, "cannot write the run file (\(error)); \(previous)")
+        }
     }
 
     /// Mean over volumes of the mean foreground Dice, both-empty classes left out (spec §5.6).
@@ -164,11 +244,13 @@ public struct ExperimentRunner {
         var lines = ["run".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "test Dice  status"]
         for o in outcomes {
             let dice = o.meanDice.map { String(format: "%.4f   ", $0) } ?? "-        "
-            lines.append(o.runKey.padding(toLength: width + 2, withPad: " ", startingAt: 0) + dice
-                         + "  " + (o.skipped ? "skipped (complete)" : "done in \(duration(o.seconds))"))
+            let status = o.failure != nil ? "FAILED" : o.skipped ? "skipped (complete)" : "done in \(duration(o.seconds))"
+            lines.append(o.runKey.padding(toLength: width + 2, withPad: " ", startingAt: 0) + dice + "  " + status)
         }
-        let computed = outcomes.filter { !$0.skipped }
-        lines.append("\(computed.count) computed, \(outcomes.count - computed.count) skipped, "
+        let computed = outcomes.filter { !$0.skipped && $0.failure == nil }
+        let failed = outcomes.filter { $0.failure != nil }.count
+        lines.append("\(computed.count) computed, \(outcomes.count - computed.count - failed) skipped, "
+                     + (failed > 0 ? "\(failed) failed, " : "")
                      + "\(duration(computed.map(\.seconds).reduce(0, +))) of training and testing")
         return lines.joined(separator: "\n")
     }

@@ -7,7 +7,9 @@ import Training
 /// A fine-tuning run of one grid cell (spec §5): baseline, augment, mixup, self-train, benchmark, and any
 /// of them started from pre-trained weights; then the test evaluation of the best-validation model.
 enum FinetuneRun {
-    static func run(_ run: PlannedRun, _ c: RunContext) throws -> RunRecord {
+    /// `trainingOnly` (for `cseg audit seeds --steps`): round 0's training only, no self-training rounds and
+    /// no test; the record then has curves and final weights, no metrics, activations or predictions.
+    static func run(_ run: PlannedRun, _ c: RunContext, trainingOnly: Bool = false) throws -> RunRecord {
         var clock = PhaseClock()
         let config = try ConfigDecoding.decode(FinetuneConfig.self, run)
         let split = config.split
@@ -58,7 +60,12 @@ enum FinetuneRun {
             var sampling = streams.stream("\(tag)sampling")
             let augmentBase = streams.stream("\(tag)augmentation")
             var mixing = streams.stream("\(tag)mixup")
-            let record = try trainer.train(net, validation: validation, nextBatch: { step in
+            // The batch of the step being trained, for locating a divergence in it.
+            var current: SliceBatch?
+            let stage = round == 0 ? "finetune" : "self-train round \(round)"
+            let record = try Divergence.diagnosing(run, stage: stage, parameters: { net.parameters }, forward: { _ in
+                current.flatMap { LayerProbe.firstNonFinite(net, Tensor(shape: [$0.count, 1, $0.height, $0.width], data: $0.images)) }
+            }) { try trainer.train(net, validation: validation, nextBatch: { step in
                 let sampled = pool.sample(batchSize: s.batchSize, using: &sampling)
                 var batch: SliceBatch
                 if let augmentation {
@@ -70,14 +77,23 @@ enum FinetuneRun {
                                                                  width: sampled.size, classes: classes))
                 }
                 if let mixup { batch = mixup(batch, using: &mixing) }
+                current = batch
                 return batch
-            }, progress: { step, loss in c.progress(round == 0 ? "finetune" : "self-train \(round)", step, s.iterations, loss) })
+            }, progress: { step, loss in c.progress(round == 0 ? "finetune" : "self-train \(round)", step, s.iterations, loss) }) }
             return (net, record)
         }
 
         var (net, record) = try train(labelled.map(\.slices), sources: split.train, round: 0)
         var curves = trainingCurves(losses: record.losses, lossName: "dice", learningRate: s.learningRate,
                                     validation: record.validation, bestStep: record.bestStep)
+        if trainingOnly {
+            let final = net.variables.map { NamedArray(name: $0.name!, shape: $0.shape, values: record.finalWeights[$0.name!]!) }
+            return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
+                             volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
+                             inputs: RunInputs(splitSHA256: split.sha256, volumes: try c.data.hashes(split.train + split.validation),
+                                               dependencies: dependencies),
+                             curves: curves, metrics: nil, bestWeights: nil, finalWeights: final, activations: nil, predictions: [])
+        }
         if let st = config.selfTrain {
             // Each round: the current best model pseudo-labels the pool; confident slices join the labelled
             // volumes; training restarts from the run's initial weights. Curves continue the step axis.

@@ -47,8 +47,10 @@ enum PretrainingRun {
         }
         let initial = activations()
         var batches = streams.stream("batches")
-        let losses = try GlobalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
-            .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-global", step, s.iterations, l) }
+        let losses = try Divergence.diagnosing(run, stage: "pretrain-global", parameters: { net.encoder.units.flatMap(\.parameters) + net.head.parameters },
+                                               forward: { step in LayerProbe.firstNonFinite(net, try Divergence.replay(run, step: step) { try builder.batch(using: &$0) }.tensor) }) {
+            try GlobalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
+                .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-global", step, s.iterations, l) } }
         clock.lap("train")
         return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
                          volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
@@ -95,8 +97,10 @@ enum PretrainingRun {
         }
         let initial = activations()
         var batches = streams.stream("batches")
-        let losses = try LocalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
-            .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-local", step, s.iterations, l) }
+        let losses = try Divergence.diagnosing(run, stage: "pretrain-local", parameters: { net.decoder.flatMap(\.units).flatMap(\.parameters) + net.head.parameters },
+                                               forward: { step in LayerProbe.firstNonFinite(net, try Divergence.replay(run, step: step) { try builder.batch(using: &$0) }.tensor) }) {
+            try LocalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
+                .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-local", step, s.iterations, l) } }
         clock.lap("train")
         let dependency = RunDependency(stage: parent.stage.rawValue, runKey: parent.runKey,
                                        contentSHA256: try RunFileReader.header(parent.output).contentSHA256)

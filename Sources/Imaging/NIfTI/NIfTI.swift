@@ -42,6 +42,10 @@ public enum NIfTI {
         let swap: Int32 = nim.pointee.byteorder != nifti_short_order() ? 1 : 0
         let got = cnifti_read_raw(path, nim.pointee.iname_offset + Int64(channel * count * bytesPerVoxel), raw,
                                   Int64(count * bytesPerVoxel), nim.pointee.nbyper, swap)
+        guard got != -2 else {
+            throw NIfTIError(path: path, kind: .corrupt,
+                             detail: "voxel data is corrupt: the compressed stream fails zlib's checks (deflate data or CRC-32)")
+        }
         guard got == Int64(count * bytesPerVoxel) else {
             throw NIfTIError(path: path, kind: .truncated,
                              detail: "voxel data is truncated: read \(max(0, got)) of \(count * bytesPerVoxel) bytes"

@@ -1,7 +1,7 @@
 /// Every failure names the file and says what is wrong with it.
 public struct NIfTIError: Error, CustomStringConvertible, Equatable {
     public enum Kind: Equatable, Sendable {
-        case missing, notNIfTI, truncated, unsupportedDatatype, unsupportedDimensions, badChannel,
+        case missing, notNIfTI, truncated, corrupt, unsupportedDatatype, unsupportedDimensions, badChannel,
              valueOutOfRange, writeFailed
     }
     public let path: String

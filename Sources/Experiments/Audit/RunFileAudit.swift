@@ -1,0 +1,148 @@
+import Datasets
+import Foundation
+import RunStore
+
+/// `cseg audit run FILE.h5…`: can this stored result be trusted and traced (docs/audit.md)?
+///
+/// Errors (exit status 1): the file fails schema or content-hash verification; the split file or a data
+/// file on disk no longer has the SHA-256 the run recorded, or is missing. Warnings: the run was made
+/// from a dirty tree, with another OpenBLAS core, thread count or library version, or by another harness
+/// version than this process; it was made from a leaking split (--allow-leaks); the pre-training file it
+/// started from now holds another result. Notes: another commit; what could not be checked.
+public enum RunFileAudit {
+    public enum Level: String, Sendable { case ok, note, warning, error }
+
+    public struct Line: Sendable, Equatable {
+        public var level: Level
+        public var message: String
+    }
+
+    public struct Report: Sendable, Equatable {
+        public var path: String
+        public var lines: [Line]
+        public var hasErrors: Bool { lines.contains { $0.level == .error } }
+
+        public var text: String {
+            ([path] + lines.map { "  \($0.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \($0.message)" })
+                .joined(separator: "\n")
+        }
+    }
+
+    /// `splitPath`: the split file to re-hash (nil: not checked); `dataRoot`: where the volumes are
+    /// (nil: the run's recorded `/volatile/data_root`).
+    public static func audit(_ path: String, splitPath: String?, dataRoot: String?, current: RunProvenance) -> Report {
+        var lines: [Line] = []
+        func add(_ level: Level, _ message: String) { lines.append(Line(level: level, message: message)) }
+        let record: RunRecord
+        do {
+            let header = try RunFileVerifier.verify(path)
+            record = try RunFileReader.read(path)
+            add(.ok, "schema version \(header.schemaVersion), content hash \(header.contentSHA256.prefix(16))… verifies (\(header.stage) run \(header.runKey))")
+        } catch {
+            add(.error, "does not verify: \(error)")
+            return Report(path: path, lines: lines)
+        }
+        checkSplit(record, splitPath, add)
+        checkData(record, dataRoot, add)
+        for finding in record.inputs.splitAuditFindings {
+            add(.warning, "made from a leaking split (allowed by --allow-leaks): \(finding)")
+        }
+        checkProvenance(record.provenance, current, add)
+        checkDependencies(record, path, add)
+        return Report(path: path, lines: lines)
+    }
+
+    static func checkSplit(_ record: RunRecord, _ splitPath: String?, _ add: (Level, String) -> Void) {
+        guard let splitPath else {
+            add(.note, "split file not checked (give --experiment or --split); the run recorded sha256 \(record.inputs.splitSHA256.prefix(16))…")
+            return
+        }
+        do {
+            let sha = try ContentHash.sha256(fileAt: splitPath)
+            if sha == record.inputs.splitSHA256 {
+                add(.ok, "split \(splitPath): sha256 matches")
+            } else {
+                add(.error, "\(splitPath): sha256 \(sha), the run recorded \(record.inputs.splitSHA256) (the split file changed since the run)")
+            }
+        } catch {
+            add(.error, "\(splitPath): cannot read the split file (\(error))")
+        }
+    }
+
+    static func checkData(_ record: RunRecord, _ dataRoot: String?, _ add: (Level, String) -> Void) {
+        let root = dataRoot ?? record.volatile.dataRoot
+        struct Layout: Decodable { struct D: Decodable { var layout: DatasetLayoutKind }; var dataset: D }
+        guard let layout = try? JSONDecoder().decode(Layout.self, from: Data(record.configJSON.utf8)).dataset.layout else {
+            add(.error, "the run's config names no dataset layout: data files not checked")
+            return
+        }
+        let dataset: Dataset
+        do {
+            dataset = try Dataset(kind: layout, root: root)
+        } catch {
+            add(.error, "\(error)\(dataRoot == nil ? " (the root recorded in /volatile/data_root; give --data or --experiment)" : "")")
+            return
+        }
+        var mismatches = 0
+        for v in record.inputs.volumes {
+            do {
+                let files = try dataset.files(for: v.id)
+                for (file, recorded) in [(files.image, v.imageSHA256), (files.label, v.labelSHA256)] {
+                    let sha = try ContentHash.sha256(fileAt: file)
+                    if sha != recorded {
+                        mismatches += 1
+                        add(.error, "\(file): sha256 \(sha), the run recorded \(recorded) (volume \(v.id) changed since the run)")
+                    }
+                }
+            } catch {
+                mismatches += 1
+                add(.error, "volume \(v.id): \(error)")
+            }
+        }
+        if mismatches == 0 {
+            add(.ok, "data: the \(2 * record.inputs.volumes.count) files of \(record.inputs.volumes.count) volumes under \(root) match the recorded sha256")
+        }
+    }
+
+    static func checkProvenance(_ p: RunProvenance, _ current: RunProvenance, _ add: (Level, String) -> Void) {
+        if p.gitDirty {
+            add(.warning, "made from a dirty tree: commit \(p.gitCommit) had uncommitted changes, so the commit does not identify the code")
+        }
+        if p.harnessVersion != current.harnessVersion {
+            add(.warning, "made by cseg \(p.harnessVersion); this is cseg \(current.harnessVersion)")
+        }
+        if p.openBLASCore != current.openBLASCore {
+            add(.warning, "made with OpenBLAS core \(p.openBLASCore); this process uses \(current.openBLASCore) (kernels round differently: a rerun here is not bit-identical)")
+        }
+        if p.openBLASThreads != current.openBLASThreads {
+            add(.warning, "made with \(p.openBLASThreads) OpenBLAS thread(s); this process uses \(current.openBLASThreads) (some kernels round differently with another count)")
+        }
+        for lib in p.libraries {
+            guard let now = current.libraries.first(where: { $0.name == lib.name }), now.version != lib.version else { continue }
+            add(.warning, "made with \(lib.name) \(lib.version); this process links \(now.version)")
+        }
+        if p.gitCommit != current.gitCommit {
+            add(.note, "made from commit \(p.gitCommit); this binary was built from \(current.gitCommit)")
+        }
+    }
+
+    /// Pre-training dependencies, looked up where the runner puts them (`<output>/pretrain/`, next to the
+    /// file's `runs/` or `pretrain/` directory) by run key and content hash.
+    static func checkDependencies(_ record: RunRecord, _ path: String, _ add: (Level, String) -> Void) {
+        guard !record.inputs.dependencies.isEmpty else { return }
+        let output = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let dir = "\(output)/pretrain"
+        let headers = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".h5") }.sorted()
+            .compactMap { name in (try? RunFileReader.header("\(dir)/\(name)")).map { ("\(dir)/\(name)", $0) } }
+        for d in record.inputs.dependencies {
+            let sameKey = headers.filter { $0.1.runKey == d.runKey }
+            if let match = sameKey.first(where: { $0.1.contentSHA256 == d.contentSHA256 }) {
+                add(.ok, "started from \(d.runKey): \(match.0) has the recorded content hash")
+            } else if let other = sameKey.first {
+                add(.warning, "started from \(d.runKey) with content hash \(d.contentSHA256.prefix(16))…, but \(other.0) now holds \(other.1.contentSHA256.prefix(16))… (the pre-training run was redone since)")
+            } else {
+                add(.note, "started from \(d.runKey) (content hash \(d.contentSHA256.prefix(16))…): no such file in \(dir)")
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Datasets
+import Foundation
+
+/// Every volume the pending runs read is loaded and checked before the first step of the first run:
+/// a broken file stops the grid before anything is trained, written or cached, instead of after hours.
+/// `Dataset.load` checks the file (NIfTI header, datatype, dimensions, truncation) and the case (label on
+/// the image's grid, labels within the class set, finite voxels, not empty); this adds what only the
+/// runs know: a pre-training pool volume must have at least as many slices as the partitions its loss
+/// cuts it into (spec §3.1).
+extension ExperimentData {
+    public func preflight(_ runs: [PlannedRun]) throws {
+        var ids = Set<String>()
+        var partitionNeeds: [String: (parts: Int, runKey: String)] = [:]
+        for r in runs {
+            let needs = try ConfigIDs.decode(r)
+            ids.formUnion(needs.all)
+            guard let parts = needs.partitions, parts > 1 else { continue }
+            for id in needs.pool ?? [] where parts > (partitionNeeds[id]?.parts ?? 0) { partitionNeeds[id] = (parts, r.runKey) }
+        }
+        for id in ids.sorted() {
+            let loaded = try dataset.load(id)
+            if let need = partitionNeeds[id], loaded.image.shape[2] < need.parts {
+                let path = try dataset.files(for: id).image
+                throw DatasetError(path, "\(loaded.image.shape[2]) slice\(loaded.image.shape[2] == 1 ? "" : "s") cannot be cut into the "
+                                   + "\(need.parts) partitions \(need.runKey) needs (spec §3.1: every pre-training pool volume "
+                                   + "needs at least as many slices as partitions)")
+            }
+        }
+    }
+}
+
+/// The ids a planned run reads and the partitions its loss needs, from its canonical config (the config
+/// is what the run does). Decoded loosely: every stage's config has some of these fields.
+struct ConfigIDs: Decodable {
+    struct SplitIDs: Decodable {
+        var train: [String]
+        var validation: [String]
+        var test: [String]
+        var unlabelled: [String]?
+    }
+    struct Settings: Decodable { var partitions: Int? }
+
+    var stage: Stage
+    var variant: String?
+    var pool: [String]?
+    /// Test volumes a pre-training run probes.
+    var probe: [String]?
+    var split: SplitIDs?
+    var settings: Settings?
+
+    var all: [String] {
+        (pool ?? []) + (probe ?? []) + (split.map { $0.train + $0.validation + $0.test + ($0.unlabelled ?? []) } ?? [])
+    }
+
+    /// S for the domain-aware losses (G^D-, G^D: the stage's `partitions`; L^D: the original's fixed 4);
+    /// nil for G^R, L^R and fine-tuning, which never cut volumes.
+    var partitions: Int? {
+        switch (stage, variant) {
+        case (.pretrainGlobal, "GD"), (.pretrainGlobal, "GDminus"): settings?.partitions
+        case (.pretrainLocal, "LD"): 4
+        default: nil
+        }
+    }
+
+    static func decode(_ run: PlannedRun) throws -> ConfigIDs { try ConfigDecoding.decode(ConfigIDs.self, run) }
+}
