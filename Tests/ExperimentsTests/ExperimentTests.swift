@@ -77,10 +77,10 @@ func planError(_ text: String) -> String {
         #expect(Preset.paper.settings(for: .mmwhs).scale.inputSize == 160)
         let quick = Preset.quick.settings(for: .mmwhs)
         // Same field of view: 160 × 1.5 mm = 96 × 2.5 mm.
-        #expect(quick.scale.inputSize == 96 && quick.scale.targetSpacing == [2.5, 2.5])
+        #expect(quick.scale.inputSize == 96 && quick.scale.targetSpacing == [2.5, 2.5] && quick.scale.channelMultiplier == 0.5)
         let e = try ExperimentParser.parse(experimentText(extra: """
             [network]
-            channel_multiplier = 0.5
+            channel_multiplier = 0.75
             [stage.pretrain-global]
             iterations = 7
             faithful_2020 = true
@@ -90,10 +90,10 @@ func planError(_ text: String) -> String {
             [method.mixup]
             alpha = 0.4
             """), path: "e.toml")
-        #expect(e.settings.scale.channelMultiplier == 0.5)
+        #expect(e.settings.scale.channelMultiplier == 0.75)
         #expect(e.settings.pretrainGlobal.iterations == 7 && e.settings.pretrainGlobal.faithful2020)
         #expect(e.settings.pretrainGlobal.learningRate == 1.0)
-        #expect(e.settings.finetune.batchSize == 3 && e.settings.finetune.iterations == 500)
+        #expect(e.settings.finetune.batchSize == 3 && e.settings.finetune.iterations == 400)
         #expect(e.settings.mixup.alpha == 0.4)
         #expect(e.data.root == "data/none" && e.output == "out")
     }
