@@ -7,7 +7,9 @@
 #   3. meanwhile run the same experiment locally (same --threads, another output directory);
 #   4. wait for the jobs (timeout), check that every array task COMPLETED with exit code 0;
 #   5. compare the run files: content_sha256 and every dataset outside /volatile, byte for byte;
-#   6. submit again: refused while the jobs are queued, and afterwards every stage is left out as complete.
+#   6. render `cseg report` from both sets of run files: the same figures and CSV, byte for byte, and the
+#      same Markdown apart from the experiment file's name and hash and the timings;
+#   7. submit again: refused while the jobs are queued, and afterwards every stage is left out as complete.
 # Run as root after `swift build` (it uses .build/debug/cseg, or $CSEG). Prints the time of each step.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -161,6 +163,19 @@ mark "local run finished"
 /usr/bin/python3 "$HERE/compare_runs.py" "$W/local-out" "$W/slurm-out" || die "Slurm and local run files differ"
 [ "$(ls "$W"/slurm-out/runs/*.h5 "$W"/slurm-out/pretrain/*.h5 | wc -l)" -eq 5 ] || die "expected 5 run files"
 mark "run files identical outside /volatile"
+
+# cseg report works on the run files the array tasks collected: the same report as from the local run, apart
+# from the experiment file's name and hash and the timings from /volatile (header and the appendix's last column).
+"$CSEG" report "$W/slurm.toml" --out "$W/slurm-report" > /dev/null || die "cseg report failed on the Slurm run files"
+"$CSEG" report "$W/local.toml" --out "$W/local-report" > /dev/null || die "cseg report failed on the local run files"
+grep -q "All 5 planned runs are present" "$W/slurm-report/README.md" || die "the Slurm report does not find all 5 runs"
+normalise() { sed -e 's#slurm\.toml#local.toml#g; s#slurm-report#local-report#g; /^- experiment: /d; /^- wall time: /d; s/| *[0-9.]* s |$/| (time) |/' "$1"; }
+diff <(normalise "$W/slurm-report/README.md") <(normalise "$W/local-report/README.md") >&2 \
+  || die "the reports from the Slurm and the local run files differ beyond names, hashes and timings"
+for f in "$W"/local-report/*.png "$W"/local-report/*.csv; do
+  cmp -s "$f" "$W/slurm-report/$(basename "$f")" || die "$(basename "$f") differs between the Slurm and the local report"
+done
+mark "reports identical (figures byte for byte)"
 
 "$CSEG" submit "$W/slurm.toml" --slurm --cpus 1 | tee "$W/resubmit.out"
 grep -q "nothing to submit" "$W/resubmit.out" && [ "$(grep -c 'complete, left out' "$W/resubmit.out")" -eq 3 ] \
