@@ -24,8 +24,11 @@ struct Phantom: ParsableCommand {
     @Option(help: "Instead of generating, write previews of the ACDC-layout dataset in this directory.")
     var preview: String?
 
-    @Option(help: "Myocardial SNR range, e.g. 8...40 (log-uniform).")
+    @Option(help: "Myocardial SNR range, e.g. 15...43: normal(29, 7) clipped to it, or log-uniform with --snr-log-uniform.")
     var snr: String?
+
+    @Flag(help: "Draw the SNR log-uniform over --snr (the first phantom's 8...40) instead of normal(29, 7).")
+    var snrLogUniform = false
 
     @Option(help: "Bias-field strength multiplier (0 = none).")
     var biasStrength: Double?
@@ -39,8 +42,20 @@ struct Phantom: ParsableCommand {
     @Option(help: "Shape-variability multiplier (0 = group-mean hearts).")
     var shapeVariability: Double?
 
-    @Option(help: "Orientation spread in degrees (in-plane rotation uniform in ±this).")
+    @Option(help: "Orientation spread in degrees (in-plane rotation uniform in ±this about the standard view; 180 = any).")
     var orientationSpread: Double?
+
+    @Option(help: "Share of volumes turned by a quarter (±90°).")
+    var quarterTurnShare: Double?
+
+    @Option(help: "Probability that a volume's array is mirrored.")
+    var flipProbability: Double?
+
+    @Option(help: "Share of volumes with off-resonance bands.")
+    var bandingShare: Double?
+
+    @Option(help: "Band depth range, e.g. 0.15...0.45 (the first phantom: 0.4...0.85 on every volume).")
+    var bandingDepth: String?
 
     @Option(help: "Share of volumes whose ED frame is not 01.")
     var nonFirstEdShare: Double?
@@ -62,6 +77,11 @@ struct Phantom: ParsableCommand {
         }
         var p = PhantomParameters()
         if let snr { p.snr = try Phantom.range(snr, "--snr") }
+        if snrLogUniform { p.snrMean = nil }
+        if let quarterTurnShare { p.quarterTurnShare = quarterTurnShare }
+        if let flipProbability { p.flipProbability = flipProbability }
+        if let bandingShare { p.bandingShare = bandingShare }
+        if let bandingDepth { p.bandingDepth = try Phantom.range(bandingDepth, "--banding-depth") }
         if let biasStrength { p.biasStrength = biasStrength }
         if let contrast { p.bloodMyocardiumRatio = try Phantom.range(contrast, "--contrast") }
         if let confounderBrightness { p.confounderBrightness = confounderBrightness }

@@ -39,8 +39,9 @@ struct PhantomDatasetWriterTests {
     @Test func infoCfgHasACDCsLinesInOrder() {
         var info = PhantomCaseInfo(patient: 90, group: .nor, edFrame: 4, esFrame: 11, frameCount: 20, heightCM: 170.25, weightKG: 70,
                                    shape: [1, 1, 1], spacingMM: [1, 1, 1], sliceThicknessMM: 5, firstSliceZMM: 0,
-                                   targetLVEDVML: 1, targetRVEDVML: 1, targetMaxWallMM: 1, cavityLengthMM: 1, snr: 1, noiseSD: 1,
-                                   gain: 1, bloodMyocardiumRatio: 1, rotationDegrees: 0, flipped: false)
+                                   targetLVEDVML: 1, targetRVEDVML: 1, targetMaxWallMM: 1, targetLVMassG: 1, cavityLengthMM: 1, snr: 1,
+                                   noiseSD: 1, gain: 1, bloodMyocardiumRatio: 1, rotationDegrees: 0, flipped: false, bandingDepth: 0,
+                                   rendered: LabelVolumes(rv: 1, myo: 1, lv: 1))
         #expect(PhantomDatasetWriter.infoCfg(info) == "ED: 4\nES: 11\nGroup: NOR\nHeight: 170.2\nNbFrame: 20\nWeight: 70.0\n")
         info.group = .arv
         #expect(PhantomDatasetWriter.infoCfg(info).contains("Group: RV\n"))

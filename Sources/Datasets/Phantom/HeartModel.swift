@@ -63,6 +63,21 @@ struct HeartModel: Sendable {
 
     var epicardialLength: Double { cavityLength + apicalWall }
 
+    /// Scales the myocardial wall (mean, angular terms, HCM bulge; not the apical cap, so the stack's
+    /// length stays) and, for a thin MINF sector, its thickness.
+    mutating func scaleWall(by f: Double) {
+        wall *= f
+        wallTerms = wallTerms.map { (c: $0.c * f, s: $0.s * f) }
+        bulge.amplitude *= f
+        thinSector?.thickness *= f
+    }
+
+    /// A radius (mm, in the plane, around the heart's centre) beyond which no point carries a label:
+    /// the widest RV crescent, its wall, and the axis drift over the whole stack.
+    var labelReach: Double {
+        (cavityRadius + wall) * (1.3 + rvScale) + rvWall + (abs(tilt.u) + abs(tilt.v)) * (epicardialLength - HeartModel.atriumTop) + 5
+    }
+
     /// (1 − t^p)^½ for t in [0, 1]; 1 above the base, 0 beyond the end.
     @inline(__always) func profile(_ t: Double) -> Double {
         t <= 0 ? 1 : t >= 1 ? 0 : (1 - pow(t, profileExponent)).squareRoot()

@@ -46,6 +46,18 @@ public enum PathologyGroup: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// LV myocardial mass at ED, g (1.05 g/mL × myocardial volume). HCM's range is measured; the
+    /// others are mean ± 2 SD [D].
+    public var lvMass: Spread {
+        switch self {
+        case .nor: Spread(mean: 98, sd: 25, min: 48, max: 148)
+        case .minf: Spread(mean: 117, sd: 18, min: 81, max: 153)
+        case .dcm: Spread(mean: 162, sd: 31, min: 100, max: 224)
+        case .hcm: Spread(mean: 169, sd: 53, min: 71, max: 259)
+        case .arv: Spread(mean: 74, sd: 24, min: 26, max: 122)
+        }
+    }
+
     /// Mean within-slice SD of wall thickness, mm: how uneven the ring is.
     public var wallSD: Double {
         switch self {

@@ -20,8 +20,8 @@ struct PhantomDraw {
     mutating func jitter(_ halfWidth: Double) -> Double { uniform(-halfWidth, halfWidth) }
 
     /// A group statistic: normal(mean, SD·variability), clipped to the observed range (draws beyond the
-    /// range would be heart sizes ACDC does not contain).
-    mutating func from(_ s: PathologyGroup.Spread, variability: Double) -> Double {
-        min(s.max, max(s.min, normal(s.mean, s.sd * variability)))
+    /// range would be heart sizes ACDC does not contain), shrunk by `margin` (a share) at both ends.
+    mutating func from(_ s: PathologyGroup.Spread, variability: Double, margin: Double = 0) -> Double {
+        min(s.max * (1 - margin), max(s.min * (1 + margin), normal(s.mean, s.sd * variability)))
     }
 }

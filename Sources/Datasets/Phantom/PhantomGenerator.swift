@@ -13,10 +13,34 @@ public struct PhantomCaseInfo: Codable, Sendable, Equatable {
     public var sliceThicknessMM: Double
     /// Heart z (mm from the base plane, toward the apex) of slice 0's centre.
     public var firstSliceZMM: Double
-    public var targetLVEDVML: Double, targetRVEDVML: Double, targetMaxWallMM: Double
+    public var targetLVEDVML: Double, targetRVEDVML: Double, targetMaxWallMM: Double, targetLVMassG: Double
     public var cavityLengthMM: Double
     public var snr: Double, noiseSD: Double, gain: Double, bloodMyocardiumRatio: Double
     public var rotationDegrees: Double, flipped: Bool
+    /// Depth of the off-resonance bands (0: this volume has none).
+    public var bandingDepth: Double
+    /// The labelled volumes as rendered (voxel count × voxel volume, ACDC's way), mL.
+    public var rendered: LabelVolumes
+}
+
+/// RV cavity, LV myocardium and LV cavity volumes of a label map, mL (voxel count × voxel volume).
+public struct LabelVolumes: Codable, Sendable, Equatable {
+    public var rv: Double, myo: Double, lv: Double
+
+    public init(rv: Double, myo: Double, lv: Double) {
+        self.rv = rv
+        self.myo = myo
+        self.lv = lv
+    }
+
+    public init(_ label: Volume) {
+        var counts = [Int](repeating: 0, count: 4)
+        for v in label.voxels { let l = Int(v); if l >= 1 && l <= 3 { counts[l] += 1 } }
+        let voxelML = label.spacing.prefix(3).reduce(1, *) / 1000
+        rv = Double(counts[1]) * voxelML
+        myo = Double(counts[2]) * voxelML
+        lv = Double(counts[3]) * voxelML
+    }
 }
 
 /// A generated volume: the image (int16-valued float32, like ACDC's stored intensities), the label
@@ -35,7 +59,7 @@ public struct PhantomCase: Sendable {
 /// (`seed`, `patient`, `parameters`): never on how many volumes are made, the thread count or the clock.
 public enum PhantomGenerator {
     /// Changes whenever the same seed would give different voxels.
-    public static let version = "phantom-2"
+    public static let version = "phantom-3"
 
     public static func generate(patient: Int, seed: UInt64, parameters: PhantomParameters) throws -> PhantomCase {
         try parameters.validate()
@@ -67,6 +91,7 @@ public enum PhantomGenerator {
         let spacing = [a.pixel, a.pixel, a.sliceSpacing]
         let affine = PhantomGenerator.affine(subject)
         let shape = [a.columnsX, a.rowsY, a.sliceCount]
+        let labelVolume = Volume(shape: shape, voxels: label, spacing: spacing, affine: affine)
 
         var r = PhantomDraw(seed: seed, patient: patient, purpose: "record")
         let frames = min(35, max(12, Int(r.normal(25.7, 6.6).rounded())))
@@ -79,13 +104,33 @@ public enum PhantomGenerator {
             weightKG: (min(140, max(40, r.normal(76.3, 18.6))) * 10).rounded() / 10,
             shape: shape, spacingMM: spacing, sliceThicknessMM: a.sliceThickness, firstSliceZMM: a.firstSliceZ,
             targetLVEDVML: subject.targets.lvEDV, targetRVEDVML: subject.targets.rvEDV, targetMaxWallMM: subject.targets.maxWall,
+            targetLVMassG: subject.targets.lvMass,
             cavityLengthMM: subject.heart.cavityLength, snr: subject.snr, noiseSD: subject.signal.noiseSD * subject.signal.gain,
             gain: subject.signal.gain, bloodMyocardiumRatio: subject.bloodRatio,
-            rotationDegrees: subject.rotationDegrees, flipped: subject.flipped)
+            rotationDegrees: subject.rotationDegrees, flipped: subject.flipped, bandingDepth: subject.signal.banding.depth,
+            rendered: LabelVolumes(labelVolume))
         return PhantomCase(info: info,
                            image: Volume(shape: shape, voxels: image, spacing: spacing, affine: affine),
-                           label: Volume(shape: shape, voxels: label, spacing: spacing, affine: affine),
-                           dominantTissue: dominant, tissuePurity: purity)
+                           label: labelVolume, dominantTissue: dominant, tissuePurity: purity)
+    }
+
+    /// The label map of volume `patient` alone, identical to `generate(…).label` (a test checks it) at a
+    /// fraction of the cost: no signal, and only pixels within reach of the heart are sampled.
+    public static func labelVolume(patient: Int, seed: UInt64, parameters: PhantomParameters) throws -> Volume {
+        try parameters.validate()
+        precondition(patient >= 1 && patient <= 999, "patient index must be 1…999, got \(patient)")
+        let subject = PhantomSubject(patient: patient, seed: seed, parameters: parameters)
+        let a = subject.acquisition
+        let renderer = SliceRenderer(heart: subject.heart, thorax: subject.thorax, acquisition: a, signal: subject.signal,
+                                     inPlane: parameters.inPlaneSupersampling, throughPlane: parameters.throughPlaneSupersampling)
+        var slices = [[UInt8]](repeating: [], count: a.sliceCount)
+        slices.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let buffer = out
+            Parallel.forEach(a.sliceCount) { k in buffer[k] = renderer.labels(slice: k) }
+        }
+        let spacing = [a.pixel, a.pixel, a.sliceSpacing]
+        return Volume(shape: [a.columnsX, a.rowsY, a.sliceCount], voxels: slices.flatMap { $0.map(Float.init) },
+                      spacing: spacing, affine: affine(subject))
     }
 
     /// Voxel → world (RAS mm). The short-axis plane is oblique: its normal (toward the apex) points to

@@ -23,8 +23,12 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
 
     // MARK: Difficulty knobs
 
-    /// Myocardial SNR (mean myocardium signal / complex noise SD), log-uniform. Real cine: 29 ± 7; MRXCAT 20.
-    public var snr: ClosedRange<Double> = 8...40
+    /// Myocardial SNR (mean myocardium signal / complex noise SD): normal(`snrMean`, `snrSD`) clipped to
+    /// this range, or log-uniform over it when `snrMean` is nil. Conventional cine: 29 ± 7 [S]; the range
+    /// is that ± 2 SD. The first phantom drew log-uniform 8…40 (`--snr 8...40 --snr-log-uniform`).
+    public var snr: ClosedRange<Double> = 15...43
+    public var snrMean: Double? = 29
+    public var snrSD: Double = 7
     /// Multiplier of the smooth multiplicative bias field's log-amplitude (1: ~25 % peak-to-peak over the
     /// heart and ~2–3× over the field of view, brightest at the anterior coil; 0: no bias).
     public var biasStrength: Double = 1
@@ -36,11 +40,16 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
     /// Scales inter-subject shape variation: SD of heart size within a group, contour wobble,
     /// trabeculation, position offsets (0: every volume of a group has the group-mean heart).
     public var shapeVariability: Double = 1
-    /// In-plane orientation of the array: uniform rotation in ±this many degrees (ACDC arrays are not
-    /// consistently oriented: "vertical" in some patients, "horizontal" in others).
-    public var orientationSpreadDegrees: Double = 180
-    /// Probability that the array is mirrored (transposed acquisitions).
-    public var flipProbability: Double = 0.5
+    /// In-plane orientation of the array: uniform rotation in ±this many degrees about the standard view
+    /// (anterior up, patient left at image right [S]). The spread itself is unsourced: 15° is a moderate
+    /// planning tolerance [G]. The first phantom used 180 (any orientation).
+    public var orientationSpreadDegrees: Double = 15
+    /// Share of volumes turned by a quarter (±90°, sign drawn): ACDC's hearts are "vertical" in some
+    /// patients and "horizontal" in others [S]; the share is a guess [G].
+    public var quarterTurnShare: Double = 0.25
+    /// Probability that the array is mirrored (transposed storage). Unsourced [G], so off by default;
+    /// the first phantom used 0.5.
+    public var flipProbability: Double = 0
     /// SD of the in-plane shift between slices, mm (separate breath-holds).
     public var sliceShiftMM: Double = 1.5
     /// Multiplier of the smooth tissue texture amplitudes (1: ±5–15 % inside tissues).
@@ -60,6 +69,12 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
     /// Multiplier of off-resonance banding depth: dark bSSFP bands where the off-resonance phase
     /// crosses ±1/(2TR), from a smooth B0 field plus susceptibility near the lungs (0: none).
     public var offResonanceBanding: Double = 1
+    /// Share of volumes with bands at all. Bands are worse at 3 T [S] and ACDC mixes 1.5 T and 3 T
+    /// scanners [S] in unknown proportion: half is a guess [G]. The first phantom banded every volume.
+    public var bandingShare: Double = 0.5
+    /// Band depth (share of the signal removed at the band's centre), uniform, before the multiplier.
+    /// Unsourced [G]: moderate by default; the first phantom used 0.4…0.85, deep enough to split the LV.
+    public var bandingDepth: ClosedRange<Double> = 0.15...0.45
     /// Scanner gain, log-uniform: ACDC's per-volume maxima span 184–4025 (20-fold).
     public var gain: ClosedRange<Double> = 1...20
 
@@ -84,6 +99,10 @@ public struct PhantomParameters: Codable, Sendable, Equatable {
         try require((1...8).contains(inPlaneSupersampling), "inPlaneSupersampling must be 1…8, got \(inPlaneSupersampling)")
         try require((1...16).contains(throughPlaneSupersampling), "throughPlaneSupersampling must be 1…16, got \(throughPlaneSupersampling)")
         try require(snr.lowerBound > 0, "snr must be positive, got \(snr)")
+        try require(snrMean.map { $0 > 0 } ?? true && snrSD >= 0, "snrMean must be positive and snrSD ≥ 0")
+        try require((0...1).contains(quarterTurnShare), "quarterTurnShare must be in 0…1, got \(quarterTurnShare)")
+        try require((0...1).contains(bandingShare), "bandingShare must be in 0…1, got \(bandingShare)")
+        try require(bandingDepth.lowerBound >= 0 && bandingDepth.upperBound <= 1, "bandingDepth must lie in 0…1, got \(bandingDepth)")
         try require(biasStrength >= 0, "biasStrength must be ≥ 0, got \(biasStrength)")
         try require(bloodMyocardiumRatio.lowerBound > 0, "bloodMyocardiumRatio must be positive, got \(bloodMyocardiumRatio)")
         try require(confounderBrightness >= 0, "confounderBrightness must be ≥ 0, got \(confounderBrightness)")

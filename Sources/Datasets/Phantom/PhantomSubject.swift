@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// One sampled subject: heart, torso, acquisition and signal model, all drawn from the volume's own
@@ -8,7 +9,7 @@ struct PhantomSubject {
     var thorax: ThoraxModel
     var acquisition: Acquisition
     var signal: SignalModel
-    var targets: (lvEDV: Double, rvEDV: Double, maxWall: Double)
+    var targets: (lvEDV: Double, rvEDV: Double, maxWall: Double, lvMass: Double)
     var rotationDegrees: Double
     var flipped: Bool
     var snr: Double
@@ -18,41 +19,46 @@ struct PhantomSubject {
         group = PathologyGroup.forPatient(patient)
         let v = p.shapeVariability
         var d = PhantomDraw(seed: seed, patient: patient, purpose: "anatomy")
-        let lvEDV = d.from(group.lvEDV, variability: v)
-        let rvEDV = d.from(group.rvEDV, variability: v)
+        // Targets stay 4 % inside ACDC's ranges: calibration matches them to 2 %, so the rendered volumes
+        // land inside the ranges too.
+        let lvEDV = d.from(group.lvEDV, variability: v, margin: 0.04)
+        let rvEDV = d.from(group.rvEDV, variability: v, margin: 0.04)
         let maxWall = d.from(group.maxWall, variability: v)
-        targets = (lvEDV, rvEDV, maxWall)
         heart = PhantomSubject.sampleHeart(group: group, lvEDV: lvEDV, rvEDV: rvEDV, maxWall: maxWall, variability: v, draw: &d)
+        let lvMass = d.from(group.lvMass, variability: v, margin: 0.04)
+        targets = (lvEDV, rvEDV, maxWall, lvMass)
 
-        var t = PhantomDraw(seed: seed, patient: patient, purpose: "thorax")
-        thorax = PhantomSubject.sampleThorax(heart: heart, variability: v, draw: &t)
-
-        var a = PhantomDraw(seed: seed, patient: patient, purpose: "acquisition")
-        let pixel = a.uniform(p.inPlaneSpacingMM)
-        func matrix() -> Int { min(p.matrixSize.upperBound, max(p.matrixSize.lowerBound, Int((a.uniform(p.fieldOfViewMM) / pixel).rounded()))) }
-        let nx = matrix(), ny = matrix()
-        // Stack: from 0–1 slice above the base to at or beyond the apical cap.
-        let coverage = heart.epicardialLength + a.uniform(0, 12)
-        var count = a.int(p.sliceCount)
-        let spacing = min(p.sliceSpacingMM.upperBound, max(p.sliceSpacingMM.lowerBound, coverage / Double(count)))
-        count = min(p.sliceCount.upperBound, max(p.sliceCount.lowerBound, Int((coverage / spacing).rounded(.up))))
-        let thickness = spacing <= 8.5 ? spacing : (a.chance(0.5) ? 5 : 8)   // 5 mm slices with a gap, or 8 mm
-        let above = a.uniform(-0.2, 0.8) * spacing
-        rotationDegrees = a.uniform(-p.orientationSpreadDegrees, p.orientationSpreadDegrees)
-        flipped = a.chance(p.flipProbability)
-        let g = rotationDegrees * Double.pi / 180, f = flipped ? -1.0 : 1.0
-        let axes = (xx: cos(g) * f, xy: sin(g) * f, yx: -sin(g), yy: cos(g))
-        // The FOV is centred near the heart, offset by up to ±15 % of the FOV while keeping it inside.
-        let reach = heart.cavityRadius + heart.wall + 30
-        func offset(_ fov: Double) -> Double {
-            let limit = max(0, fov / 2 - reach)
-            return min(limit, max(-limit, a.uniform(-0.15, 0.15) * fov * v))
+        // The closed-form sizes miss what the slice stack records: the chest wall clips an RV pressed
+        // against it, the aortic root covers labelled RV above the base, papillary muscles and the LVOT
+        // gap change the LV, the stack may start below the RV's top (a 56 mL RV target once rendered as
+        // 36 mL). So the labelled volumes are measured as the stack records them and the sizes corrected
+        // until LV, myocardium and RV match their targets. The stack's z-layout depends on the LV's length
+        // only, which calibration keeps, so one provisional acquisition serves every step; the torso makes
+        // room for the heart, so it is redrawn with each step from its own stream.
+        func torso(_ h: HeartModel) -> ThoraxModel {
+            var t = PhantomDraw(seed: seed, patient: patient, purpose: "thorax")
+            return PhantomSubject.sampleThorax(heart: h, variability: v, draw: &t)
         }
-        let oi = offset(Double(nx) * pixel), oj = offset(Double(ny) * pixel)
-        let centre = (x: thorax.heartCentre.x - (axes.xx * oi + axes.yx * oj), y: thorax.heartCentre.y - (axes.xy * oi + axes.yy * oj))
-        let shifts = (0..<count).map { _ in (x: a.normal(0, p.sliceShiftMM), y: a.normal(0, p.sliceShiftMM)) }
-        acquisition = Acquisition(columnsX: nx, rowsY: ny, pixel: pixel, sliceSpacing: spacing, sliceThickness: thickness,
-                                  firstSliceZ: -above, sliceCount: count, centre: centre, axes: axes, shifts: shifts)
+        var a0 = PhantomDraw(seed: seed, patient: patient, purpose: "acquisition")
+        let stack = PhantomSubject.sampleAcquisition(heart: heart, thorax: torso(heart), parameters: p, draw: &a0).acquisition
+        let target = LabelVolumes(rv: rvEDV, myo: lvMass / 1.05, lv: lvEDV)
+        heart = PhantomSubject.calibrate(heart, to: target) { h in PhantomSubject.labelledVolumes(h, thorax: torso(h), stack: stack) }
+        func place(_ h: HeartModel) -> (ThoraxModel, (acquisition: Acquisition, rotationDegrees: Double, flipped: Bool)) {
+            let t = torso(h)
+            var a = PhantomDraw(seed: seed, patient: patient, purpose: "acquisition")
+            return (t, PhantomSubject.sampleAcquisition(heart: h, thorax: t, parameters: p, draw: &a))
+        }
+        // The grid above averages the slice profile where the renderer takes a plurality of sub-samples:
+        // one last step from the labels exactly as rendered removes that difference.
+        var (t, placed) = place(heart)
+        let rendered = SubSampler.labelVolumes(heart: heart, thorax: t, acquisition: placed.acquisition,
+                                              inPlane: p.inPlaneSupersampling, throughPlane: p.throughPlaneSupersampling)
+        if let stepped = PhantomSubject.calibrationStep(heart, to: target, measured: rendered) {
+            heart = stepped
+            (t, placed) = place(heart)
+        }
+        thorax = t
+        (acquisition, rotationDegrees, flipped) = placed
 
         var s = PhantomDraw(seed: seed, patient: patient, purpose: "signal")
         bloodRatio = s.uniform(p.bloodMyocardiumRatio)
@@ -63,7 +69,7 @@ struct PhantomSubject {
             if tissue.isConfounder { value *= p.confounderBrightness }
             signals[tissue.rawValue] = value * SignalModel.myocardiumSignal
         }
-        snr = s.logUniform(p.snr)
+        snr = p.snrMean.map { min(p.snr.upperBound, max(p.snr.lowerBound, s.normal($0, p.snrSD))) } ?? s.logUniform(p.snr)
         let anteriorAngle = Double.pi / 2 + s.jitter(0.4)
         let bias = (anteriorX: cos(anteriorAngle), anteriorY: sin(anteriorAngle), strength: p.biasStrength * s.uniform(0.3, 0.6),
                     lateral: s.jitter(0.3), curvature: s.uniform(0, 0.5))
@@ -71,12 +77,101 @@ struct PhantomSubject {
         // Artefacts (drawn after everything else, so the draws above keep their values).
         let bandDirection = s.uniform(0, 2 * Double.pi), bandCycles = s.uniform(0.5, 2.5) / 300   // 0.5–2.5 band pairs per 300 mm
         let banding = (phase0: s.uniform(0, 1), gx: bandCycles * cos(bandDirection), gy: bandCycles * sin(bandDirection),
-                       lung: s.uniform(0.2, 0.6), depth: min(0.95, p.offResonanceBanding * s.uniform(0.4, 0.85)))
+                       lung: s.uniform(0.2, 0.6), depth: min(0.95, p.offResonanceBanding * s.uniform(p.bandingDepth)))
+        let banded = s.chance(p.bandingShare)
         let ghost = (alongI: s.chance(0.5), amplitude: s.uniform(0, p.ghosting))
         signal = SignalModel(signal: signals, textureStrength: p.textureStrength, bias: bias,
                              heartCentre: thorax.heartCentre, noiseSD: SignalModel.myocardiumSignal / snr,
                              gain: gain, blurSigma: p.blurSigmaPixels,
-                             inflow: p.inflowBrightening, gibbs: p.gibbsRinging, ghost: ghost, banding: banding)
+                             inflow: p.inflowBrightening, gibbs: p.gibbsRinging, ghost: ghost,
+                             banding: banded ? banding : (banding.phase0, banding.gx, banding.gy, banding.lung, 0))
+    }
+
+    /// The pixel grid, slice stack and array orientation. The stack runs from 0–1 slice above the base
+    /// to at or beyond the apical cap; its z-layout depends on the LV only, never on the RV's scale.
+    static func sampleAcquisition(heart: HeartModel, thorax: ThoraxModel, parameters p: PhantomParameters,
+                                  draw a: inout PhantomDraw) -> (acquisition: Acquisition, rotationDegrees: Double, flipped: Bool) {
+        let v = p.shapeVariability
+        let pixel = a.uniform(p.inPlaneSpacingMM)
+        func matrix() -> Int { min(p.matrixSize.upperBound, max(p.matrixSize.lowerBound, Int((a.uniform(p.fieldOfViewMM) / pixel).rounded()))) }
+        let nx = matrix(), ny = matrix()
+        let coverage = heart.epicardialLength + a.uniform(0, 12)
+        var count = a.int(p.sliceCount)
+        let spacing = min(p.sliceSpacingMM.upperBound, max(p.sliceSpacingMM.lowerBound, coverage / Double(count)))
+        count = min(p.sliceCount.upperBound, max(p.sliceCount.lowerBound, Int((coverage / spacing).rounded(.up))))
+        let thickness = spacing <= 8.5 ? spacing : (a.chance(0.5) ? 5 : 8)   // 5 mm slices with a gap, or 8 mm
+        let above = a.uniform(-0.2, 0.8) * spacing
+        var rotation = a.uniform(-p.orientationSpreadDegrees, p.orientationSpreadDegrees)
+        if a.chance(p.quarterTurnShare) { rotation += a.chance(0.5) ? 90 : -90 }
+        let flipped = a.chance(p.flipProbability)
+        let g = rotation * Double.pi / 180, f = flipped ? -1.0 : 1.0
+        let axes = (xx: cos(g) * f, xy: sin(g) * f, yx: -sin(g), yy: cos(g))
+        // The FOV is centred near the heart, offset by up to ±15 % of the FOV while keeping it inside.
+        let reach = heart.cavityRadius + heart.wall + 30
+        func offset(_ fov: Double) -> Double {
+            let limit = max(0, fov / 2 - reach)
+            return min(limit, max(-limit, a.uniform(-0.15, 0.15) * fov * v))
+        }
+        let oi = offset(Double(nx) * pixel), oj = offset(Double(ny) * pixel)
+        let centre = (x: thorax.heartCentre.x - (axes.xx * oi + axes.yx * oj), y: thorax.heartCentre.y - (axes.xy * oi + axes.yy * oj))
+        let shifts = (0..<count).map { _ in (x: a.normal(0, p.sliceShiftMM), y: a.normal(0, p.sliceShiftMM)) }
+        return (Acquisition(columnsX: nx, rowsY: ny, pixel: pixel, sliceSpacing: spacing, sliceThickness: thickness,
+                            firstSliceZ: -above, sliceCount: count, centre: centre, axes: axes, shifts: shifts), rotation, flipped)
+    }
+
+    /// The heart whose labelled volumes (`measure`, mL) are within 2 % of `target`: damped fixed-point
+    /// steps on the LV cavity radius (area ∝ radius²), the wall (myocardium ∝ wall) and the RV depth
+    /// (between linear and quadratic), all three at once because each moves the others. At most 8 steps.
+    static func calibrate(_ heart: HeartModel, to target: LabelVolumes, measure: (HeartModel) -> LabelVolumes) -> HeartModel {
+        var h = heart
+        for _ in 0..<8 {
+            guard let next = calibrationStep(h, to: target, measured: measure(h)) else { break }
+            h = next
+        }
+        return h
+    }
+
+    /// One step of `calibrate`; nil when every volume is within 2 % (or one is empty: nothing to scale).
+    static func calibrationStep(_ heart: HeartModel, to target: LabelVolumes, measured m: LabelVolumes) -> HeartModel? {
+        guard m.rv > 0, m.myo > 0, m.lv > 0 else { return nil }
+        let ratios = (rv: target.rv / m.rv, myo: target.myo / m.myo, lv: target.lv / m.lv)
+        guard [ratios.rv, ratios.myo, ratios.lv].contains(where: { abs($0 - 1) > 0.02 }) else { return nil }
+        var h = heart
+        h.cavityRadius *= pow(ratios.lv, 0.5)
+        h.scaleWall(by: min(1.5, max(0.67, pow(ratios.myo, 0.8))))
+        h.rvScale = min(3, max(0.1, h.rvScale * pow(ratios.rv, 0.75)))
+        return h
+    }
+
+    /// Labelled volumes (mL) as a slice stack records them, ACDC's way (voxel count × voxel volume): per
+    /// slice, each label's area averaged over `levels` planes across the slice thickness (as the
+    /// renderer's through-plane sub-samples), times the slice spacing. Areas are counted on a `step`-mm
+    /// grid of `ThoraxModel.sample`, which lets the torso's structures override the heart as rendering does.
+    static func labelledVolumes(_ heart: HeartModel, thorax: ThoraxModel, stack: Acquisition, levels: Int = 3, step: Double = 2) -> LabelVolumes {
+        let reach = heart.labelReach
+        var perSlice = [[Int]](repeating: [0, 0, 0, 0], count: stack.sliceCount)
+        perSlice.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let buffer = out
+            Parallel.forEach(stack.sliceCount) { k in
+                var hits = [0, 0, 0, 0]
+                for m in 0..<levels {
+                    let level = heart.level(stack.sliceZ(k) + stack.sliceThickness * ((Double(m) + 0.5) / Double(levels) - 0.5))
+                    var x = thorax.heartCentre.x - reach
+                    while x < thorax.heartCentre.x + reach {
+                        var y = thorax.heartCentre.y - reach
+                        while y < thorax.heartCentre.y + reach {
+                            hits[Int(thorax.sample(x: x, y: y, heart: heart, level: level).1)] += 1
+                            y += step
+                        }
+                        x += step
+                    }
+                }
+                buffer[k] = hits
+            }
+        }
+        let ml = step * step * stack.sliceSpacing / Double(levels) / 1000
+        let total = (1...3).map { l in Double(perSlice.reduce(0) { $0 + $1[l] }) * ml }
+        return LabelVolumes(rv: total[0], myo: total[1], lv: total[2])
     }
 
     static func sampleHeart(group: PathologyGroup, lvEDV: Double, rvEDV: Double, maxWall: Double,

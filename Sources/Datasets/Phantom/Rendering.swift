@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// How a volume is acquired: the pixel grid, the slice stack and the array's orientation in the
@@ -74,10 +75,7 @@ struct SliceRenderer {
         let a = acquisition
         let (nx, ny) = (a.columnsX, a.rowsY)
         let n = nx * ny
-        let levels = (0..<throughPlane).map { m in
-            heart.level(a.sliceZ(k) + a.sliceThickness * ((Double(m) + 0.5) / Double(throughPlane) - 0.5))
-        }
-        let shift = a.shifts[k]
+        let sub = SubSampler(self, slice: k)
         let kk = inPlane
         var magnitude = [Double](repeating: 0, count: n)
         var labels = [UInt8](repeating: 0, count: n)
@@ -88,34 +86,14 @@ struct SliceRenderer {
         let fine = SmoothField(width: nx, height: ny, cell: 3.5 / a.pixel, draw: &textureDraw)
         let coarse = SmoothField(width: nx, height: ny, cell: 14 / a.pixel, draw: &textureDraw)
 
-        // The distinct corner sub-samples and end levels that settle a pure pixel (with one in-plane
-        // sub-sample the four corners are one point; with one level the ends are one level).
-        var cornerProbes: [(Int, Int, Int)] = []
-        for m in Set([0, throughPlane - 1]).sorted() {
-            for corner in [(0, 0), (kk - 1, 0), (0, kk - 1), (kk - 1, kk - 1)] where !cornerProbes.contains(where: { $0 == (corner.0, corner.1, m) }) {
-                if (corner.0, corner.1, m) != (kk / 2, kk / 2, throughPlane / 2) { cornerProbes.append((corner.0, corner.1, m)) }
-            }
-        }
         var lungShare = [Double](repeating: 0, count: n)
         let baseness = max(0, 1 - max(0, a.sliceZ(k)) / 25)
         var counts = [Int](repeating: 0, count: Tissue.count)
         var labelCounts = [Int](repeating: 0, count: 4)
         for j in 0..<ny {
             for i in 0..<nx {
-                @inline(__always) func at(_ si: Int, _ sj: Int, _ m: Int) -> (Tissue, UInt8) {
-                    let qi = (Double(i) + (Double(si) + 0.5) / Double(kk) - Double(nx) / 2) * a.pixel
-                    let qj = (Double(j) + (Double(sj) + 0.5) / Double(kk) - Double(ny) / 2) * a.pixel
-                    let p = a.patient(qi, qj)
-                    return thorax.sample(x: p.x + shift.x, y: p.y + shift.y, heart: heart, level: levels[m])
-                }
                 let idx = i + nx * j
-                // Pure pixels (most of them) are settled by the corners of the sub-sample box and its centre.
-                let probe = at(kk / 2, kk / 2, throughPlane / 2)
-                var pure = true
-                for (si, sj, m) in cornerProbes where at(si, sj, m) != probe {
-                    pure = false
-                    break
-                }
+                let (pure, probe) = sub.samples(i, j, counts: &counts, labelCounts: &labelCounts)
                 // Inflow: unsaturated blood entering the basal slices is brighter, unevenly.
                 let inflow = 1 + signal.inflow * baseness * max(0, 1 + 0.8 * coarse[i, j])
                 let tex = 1 + signal.textureStrength * (0.55 * fine[i, j] + 0.85 * coarse[i, j])
@@ -132,17 +110,6 @@ struct SliceRenderer {
                     dominant[idx] = UInt8(probe.0.rawValue)
                     continue
                 }
-                for t in counts.indices { counts[t] = 0 }
-                for l in labelCounts.indices { labelCounts[l] = 0 }
-                for m in 0..<throughPlane {
-                    for sj in 0..<kk {
-                        for si in 0..<kk {
-                            let (t, l) = at(si, sj, m)
-                            counts[t.rawValue] += 1
-                            labelCounts[Int(l)] += 1
-                        }
-                    }
-                }
                 let total = Double(kk * kk * throughPlane)
                 lungShare[idx] = Double(counts[Tissue.lung.rawValue] + counts[Tissue.lungVessel.rawValue]) / total
                 var value = 0.0
@@ -150,9 +117,7 @@ struct SliceRenderer {
                     value += Double(counts[t.rawValue]) / total * tissueSignal(t)
                 }
                 magnitude[idx] = value
-                var best = 0
-                for l in 1..<4 where labelCounts[l] > labelCounts[best] { best = l }
-                labels[idx] = UInt8(best)
+                labels[idx] = SubSampler.plurality(labelCounts)
                 var top = 0
                 for t in 1..<Tissue.count where counts[t] > counts[top] { top = t }
                 dominant[idx] = UInt8(top)
@@ -194,6 +159,9 @@ struct SliceRenderer {
         }
         return RenderedSlice(intensity: intensity, labels: labels, dominantTissue: dominant, purity: purity)
     }
+
+    /// The label map of slice `k` alone, exactly as `render` labels it (tests compare the two).
+    func labels(slice k: Int) -> [UInt8] { SubSampler(self, slice: k).labels() }
 
     /// Gibbs ringing: separable convolution with (1 − w)·δ + w·h, h a truncated sinc of cut-off 0.85
     /// Nyquist (±12 px, unit sum), i.e. what zeroing the outer 15 % of k-space does; x-fastest `[ny, nx]`.
@@ -252,5 +220,121 @@ struct SliceRenderer {
         let sum = kernel.reduce(0, +)
         kernel = kernel.map { $0 / sum }
         return separable(image, nx: nx, ny: ny, kernel: kernel)
+    }
+}
+
+/// The sub-samples of one slice's pixels: in-plane × through-plane (partial volume), shared by the
+/// renderer and the label-only pass so both label every pixel the same way.
+struct SubSampler {
+    let heart: HeartModel
+    let thorax: ThoraxModel
+    let acquisition: Acquisition
+    let inPlane: Int
+    let throughPlane: Int
+    let levels: [HeartModel.Level]
+    let shift: (x: Double, y: Double)
+    /// The distinct corner sub-samples and end levels that settle a pure pixel (with one in-plane
+    /// sub-sample the four corners are one point; with one level the ends are one level).
+    let cornerProbes: [(Int, Int, Int)]
+
+    init(_ r: SliceRenderer, slice k: Int) {
+        self.init(heart: r.heart, thorax: r.thorax, acquisition: r.acquisition, inPlane: r.inPlane, throughPlane: r.throughPlane, slice: k)
+    }
+
+    init(heart: HeartModel, thorax: ThoraxModel, acquisition a: Acquisition, inPlane kk: Int, throughPlane: Int, slice k: Int) {
+        self.heart = heart
+        self.thorax = thorax
+        acquisition = a
+        inPlane = kk
+        self.throughPlane = throughPlane
+        levels = (0..<throughPlane).map { m in
+            heart.level(a.sliceZ(k) + a.sliceThickness * ((Double(m) + 0.5) / Double(throughPlane) - 0.5))
+        }
+        shift = a.shifts[k]
+        var probes: [(Int, Int, Int)] = []
+        for m in Set([0, throughPlane - 1]).sorted() {
+            for corner in [(0, 0), (kk - 1, 0), (0, kk - 1), (kk - 1, kk - 1)] where !probes.contains(where: { $0 == (corner.0, corner.1, m) }) {
+                if (corner.0, corner.1, m) != (kk / 2, kk / 2, throughPlane / 2) { probes.append((corner.0, corner.1, m)) }
+            }
+        }
+        cornerProbes = probes
+    }
+
+    @inline(__always) func at(_ i: Int, _ j: Int, _ si: Int, _ sj: Int, _ m: Int) -> (Tissue, UInt8) {
+        let a = acquisition, kk = inPlane
+        let qi = (Double(i) + (Double(si) + 0.5) / Double(kk) - Double(a.columnsX) / 2) * a.pixel
+        let qj = (Double(j) + (Double(sj) + 0.5) / Double(kk) - Double(a.rowsY) / 2) * a.pixel
+        let p = a.patient(qi, qj)
+        return thorax.sample(x: p.x + shift.x, y: p.y + shift.y, heart: heart, level: levels[m])
+    }
+
+    /// Pixel (i, j): pure (the centre and corner probes agree; most pixels) with its tissue and label,
+    /// or mixed, with every sub-sample counted into `counts` (by tissue) and `labelCounts`.
+    @inline(__always) func samples(_ i: Int, _ j: Int, counts: inout [Int], labelCounts: inout [Int]) -> (pure: Bool, probe: (Tissue, UInt8)) {
+        let kk = inPlane
+        let probe = at(i, j, kk / 2, kk / 2, throughPlane / 2)
+        var pure = true
+        for (si, sj, m) in cornerProbes where at(i, j, si, sj, m) != probe {
+            pure = false
+            break
+        }
+        if pure { return (true, probe) }
+        for t in counts.indices { counts[t] = 0 }
+        for l in labelCounts.indices { labelCounts[l] = 0 }
+        for m in 0..<throughPlane {
+            for sj in 0..<kk {
+                for si in 0..<kk {
+                    let (t, l) = at(i, j, si, sj, m)
+                    counts[t.rawValue] += 1
+                    labelCounts[Int(l)] += 1
+                }
+            }
+        }
+        return (false, probe)
+    }
+
+    /// This slice's label map without the signal: only pixels within reach of the heart can carry a
+    /// label, so only those are sampled.
+    func labels() -> [UInt8] {
+        let a = acquisition
+        var labels = [UInt8](repeating: 0, count: a.columnsX * a.rowsY)
+        var counts = [Int](repeating: 0, count: Tissue.count)
+        var labelCounts = [Int](repeating: 0, count: 4)
+        let reach = heart.labelReach + 2 * a.pixel
+        for j in 0..<a.rowsY {
+            for i in 0..<a.columnsX {
+                let p = a.patient((Double(i) + 0.5 - Double(a.columnsX) / 2) * a.pixel, (Double(j) + 0.5 - Double(a.rowsY) / 2) * a.pixel)
+                let dx = p.x + shift.x - thorax.heartCentre.x, dy = p.y + shift.y - thorax.heartCentre.y
+                guard dx * dx + dy * dy <= reach * reach else { continue }
+                let (pure, probe) = samples(i, j, counts: &counts, labelCounts: &labelCounts)
+                labels[i + a.columnsX * j] = pure ? probe.1 : SubSampler.plurality(labelCounts)
+            }
+        }
+        return labels
+    }
+
+    /// The labelled volumes of a whole stack exactly as rendered (mL), slices in parallel.
+    static func labelVolumes(heart: HeartModel, thorax: ThoraxModel, acquisition a: Acquisition, inPlane: Int, throughPlane: Int) -> LabelVolumes {
+        var counts = [[Int]](repeating: [0, 0, 0, 0], count: a.sliceCount)
+        counts.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let buffer = out
+            Parallel.forEach(a.sliceCount) { k in
+                var c = [0, 0, 0, 0]
+                for l in SubSampler(heart: heart, thorax: thorax, acquisition: a, inPlane: inPlane, throughPlane: throughPlane, slice: k).labels() {
+                    c[Int(l)] += 1
+                }
+                buffer[k] = c
+            }
+        }
+        let ml = a.pixel * a.pixel * a.sliceSpacing / 1000
+        func total(_ l: Int) -> Double { Double(counts.reduce(0) { $0 + $1[l] }) * ml }
+        return LabelVolumes(rv: total(1), myo: total(2), lv: total(3))
+    }
+
+    /// The label with the most sub-samples (ties to the lower label).
+    static func plurality(_ labelCounts: [Int]) -> UInt8 {
+        var best = 0
+        for l in 1..<labelCounts.count where labelCounts[l] > labelCounts[best] { best = l }
+        return UInt8(best)
     }
 }

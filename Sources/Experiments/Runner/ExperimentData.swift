@@ -21,11 +21,26 @@ public final class ExperimentData {
     public private(set) var cases: [String: PreparedCase] = [:]
 
     /// Generates the phantom if the experiment asks for one and `data.root/phantom.json` (written last, so
-    /// its presence means the dataset is whole) is missing. Returns whether it generated.
+    /// its presence means the dataset is whole) is missing. Returns whether it generated. A phantom that is
+    /// there but was made by another generator version, seed or volume count is an error: it is the user's
+    /// data and is never replaced silently.
     @discardableResult
     public static func ensurePhantom(_ e: Experiment, harnessVersion: String, log: (String) -> Void = { _ in }) throws -> Bool {
-        guard e.data.kind == .phantom, !FileManager.default.fileExists(atPath: "\(e.data.root)/phantom.json") else { return false }
+        guard e.data.kind == .phantom else { return false }
         let volumes = e.data.phantomVolumes ?? 40, seed = e.data.phantomSeed ?? 1
+        let manifest = "\(e.data.root)/phantom.json"
+        if let data = FileManager.default.contents(atPath: manifest) {
+            struct Recipe: Decodable { var generator: String; var seed: UInt64; var volumes: Int }
+            guard let found = try? JSONDecoder().decode(Recipe.self, from: data) else {
+                throw RunnerError(manifest, "is not a phantom manifest this harness can read; move the directory away and rerun to regenerate it")
+            }
+            guard found.generator == PhantomGenerator.version, found.seed == seed, found.volumes == volumes else {
+                throw RunnerError(manifest, "holds a phantom made by \(found.generator) with seed \(found.seed) and \(found.volumes) volumes; "
+                                  + "this experiment needs \(PhantomGenerator.version) with seed \(seed) and \(volumes) volumes. "
+                                  + "Move or delete \(e.data.root) and rerun to generate it")
+            }
+            return false
+        }
         log("generating the phantom (\(volumes) volumes, seed \(seed)) into \(e.data.root)")
         try PhantomDatasetWriter.write(root: e.data.root, volumes: volumes, seed: seed, parameters: PhantomParameters(),
                                        harnessVersion: harnessVersion)
