@@ -23,7 +23,7 @@ struct SupervisedTrainerTests {
                 Volume(shape: [32, 32, 6], voxels: label, spacing: spacing, affine: .scaling(spacing)))
     }
 
-    static func run(seed: UInt64) throws -> (SupervisedTrainer.Record, UNet) {
+    static func run(seed: UInt64) throws -> (SupervisedTrainer.Record, UNet, [SupervisedTrainer.ValidationCase]) {
         let pre = SlicePreprocessor(targetSpacing: [1, 1], size: 32)
         let train = try (0..<2).map { i -> PreprocessedSlices in
             let (im, lb) = discVolume(seed: UInt64(i))
@@ -46,26 +46,29 @@ struct SupervisedTrainerTests {
             return SliceBatch(count: 4, height: 32, width: 32, classes: 2, images: images,
                               labels: SliceBatch.oneHot(indices, count: 4, height: 32, width: 32, classes: 2))
         }
-        return (record, net)
+        return (record, net, validation)
     }
 
-    @Test("the loss falls, validation runs at steps 0, 20, 40, and the best weights are restored")
+    @Test("the loss falls, validation runs after steps 0, 20, 40 and the last (59), and the best weights are restored")
     func trains() throws {
-        let (record, net) = try Self.run(seed: 3)
+        let (record, net, validation) = try Self.run(seed: 3)
         #expect(record.losses.count == 60)
         #expect(record.losses.suffix(10).reduce(0, +) < record.losses.prefix(10).reduce(0, +) * 0.8)
-        #expect(record.validation.map(\.step) == [0, 20, 40])
+        #expect(record.validation.map(\.step) == [0, 20, 40, 59])
         let best = try #require(record.bestStep)
         #expect(record.validation.first { $0.step == best }!.dice == record.bestDice)
         #expect(record.validation.allSatisfy { $0.dice.isNaN || $0.dice <= record.bestDice })
         #expect(record.bestDice > 0.5, "validation Dice \(record.validation)")
         for v in net.variables { #expect(v.data == record.bestWeights[v.name!]!) }
+        // The first validation scores trained weights (after one update), never the initial network.
+        let fresh = UNet(config: net.config, seed: 3)
+        #expect(try SupervisedTrainer(settings: .init()).validate(fresh, validation) != record.validation[0].dice)
     }
 
     @Test("two runs with the same seed give identical records")
     func deterministic() throws {
-        let (a, _) = try Self.run(seed: 4)
-        let (b, _) = try Self.run(seed: 4)
+        let (a, _, _) = try Self.run(seed: 4)
+        let (b, _, _) = try Self.run(seed: 4)
         #expect(a == b)
     }
 }

@@ -3,9 +3,11 @@ import Imaging
 import Networks
 
 /// The supervised loop shared by the baseline, fine-tuning and the benchmark (method-spec §5.2–5.5):
-/// Adam on every U-Net variable, soft Dice on softmax outputs, validation in inference mode every
-/// `validationEvery` steps starting at step 0, and the checkpoint of the last improvement by more
-/// than 1e-7 kept for testing.
+/// Adam on every U-Net variable, soft Dice on softmax outputs, validation in inference mode after the
+/// update of every step s with s % `validationEvery` == 0 (as the original: its loop validates after
+/// `optimizer_unet_all` ran, from iteration 0) and after the last step (which the original saved but
+/// never scored), and the checkpoint of the last improvement by more than 1e-7 kept for testing.
+/// Validation "at step s" scores the weights after s + 1 updates.
 public struct SupervisedTrainer {
     public struct Settings: Sendable, Equatable, Codable {
         public var iterations = 10001
@@ -72,16 +74,6 @@ public struct SupervisedTrainer {
             Dictionary(uniqueKeysWithValues: net.variables.map { ($0.name!, $0.data) })
         }
         for step in 0..<settings.iterations {
-            if !validation.isEmpty, step % settings.validationEvery == 0 {
-                let dice = try validate(net, validation)
-                record.validation.append((step, dice))
-                // NaN never counts as an improvement (comparisons with NaN are false).
-                if dice > record.bestDice + settings.improvementMargin {
-                    record.bestDice = dice
-                    record.bestStep = step
-                    record.bestWeights = snapshot()
-                }
-            }
             let batch = try nextBatch(step)
             guard let labels = batch.labels else { throw TrainingError.unlabelledBatch(step: step) }
             let x = Tensor(shape: [batch.count, 1, batch.height, batch.width], data: batch.images)
@@ -93,6 +85,16 @@ public struct SupervisedTrainer {
             optimiser.update()
             record.losses.append(loss.item)
             progress(step, loss.item)
+            if !validation.isEmpty, step % settings.validationEvery == 0 || step == settings.iterations - 1 {
+                let dice = try validate(net, validation)
+                record.validation.append((step, dice))
+                // NaN never counts as an improvement (comparisons with NaN are false).
+                if dice > record.bestDice + settings.improvementMargin {
+                    record.bestDice = dice
+                    record.bestStep = step
+                    record.bestWeights = snapshot()
+                }
+            }
         }
         record.finalWeights = snapshot()
         if record.bestStep != nil {
