@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import TOMLKit
+import Training
 
 /// Reads experiment files strictly: an unknown key, a wrong type or a missing required key is an error
 /// naming the file, the key path and the nearest valid key.
@@ -23,7 +24,7 @@ public enum ExperimentParser {
             throw ExperimentError(path, "line \(error.source.begin.line), column \(error.source.begin.column): not valid TOML: \(error.description)")
         }
         let r = TOMLReader(path: path)
-        try r.allowOnly(["format", "name", "preset", "output", "data", "grid", "network", "stage", "method"], in: root, at: "")
+        try r.allowOnly(["format", "name", "preset", "output", "data", "grid", "network", "stage", "augmentation", "method"], in: root, at: "")
         let format = try r.int("format", in: root, at: "")
         guard format == formatVersion else {
             throw ExperimentError(path, keyPath: "format", "is \(format); this harness reads format \(formatVersion)")
@@ -68,6 +69,13 @@ public enum ExperimentParser {
         let (table, at) = t
         try r.allowOnly(["methods", "budgets", "combinations", "seeds", "global_variants", "local_variants", "variants"], in: table, at: at)
         let methods = try r.strings("methods", in: table, at: at, unique: true).enumerated().map { i, name in
+            if name == "augment" || name.hasSuffix("+augment") {
+                let now = name == "augment" ? "baseline" : String(name.dropLast("+augment".count))
+                throw ExperimentError(r.path, keyPath: "grid.methods[\(i)]",
+                                      "\"\(name)\" is gone: every run now trains with the original's augmentation (affine + elastic, "
+                                      + "[augmentation]), so \"\(now)\" is what it was; \"\(now)-noaug\" trains without it and "
+                                      + "\"\(name.dropLast("augment".count))intensity\" adds random contrast and brightness")
+            }
             guard let m = Method(name: name) else {
                 throw ExperimentError(r.path, keyPath: "grid.methods[\(i)]",
                                       "unknown method \"\(name)\" (valid: \(Method.allNames.joined(separator: ", ")))",
@@ -168,13 +176,32 @@ public enum ExperimentParser {
                 s.finetune = f
             }
         }
-        if let (methods, methodsAt) = try r.optionalTable("method", in: root, at: "") {
-            try r.allowOnly(["augment", "self-train", "mixup"], in: methods, at: methodsAt)
-            if let (t, at) = try r.optionalTable("augment", in: methods, at: methodsAt) {
-                try r.allowOnly(["elastic_sigma", "intensity"], in: t, at: at)
-                s.augment.elasticSigma = try r.optionalDouble("elastic_sigma", in: t, at: at, positive: true) ?? s.augment.elasticSigma
-                s.augment.intensity = try r.optionalBool("intensity", in: t, at: at) ?? s.augment.intensity
+        if let (t, at) = try r.optionalTable("augmentation", in: root, at: "") {
+            try r.allowOnly(["affine", "elastic", "elastic_sigma", "intensity", "intensity_draws"], in: t, at: at)
+            var a = s.augmentation
+            a.affine = try r.optionalBool("affine", in: t, at: at) ?? a.affine
+            a.elastic = try r.optionalBool("elastic", in: t, at: at) ?? a.elastic
+            a.elasticSigma = try r.optionalDouble("elastic_sigma", in: t, at: at, positive: true) ?? a.elasticSigma
+            a.intensity = try r.optionalBool("intensity", in: t, at: at) ?? a.intensity
+            if t["intensity_draws"] != nil {
+                let names = ["per-image": IntensityAugmentation.Draws.perImage, "per-half": .perHalf]
+                let name = try r.string("intensity_draws", in: t, at: at)
+                guard let draws = names[name] else {
+                    throw ExperimentError(r.path, keyPath: "augmentation.intensity_draws", "unknown value \"\(name)\" (valid: per-image, per-half)",
+                                          suggestion: EditDistance.nearest(to: name, among: names.keys.sorted()))
+                }
+                a.intensityDraws = draws
             }
+            if a.intensity { a.intensityDraws = a.intensityDraws ?? .perImage } else { a.intensityDraws = nil }
+            s.augmentation = a
+        }
+        if let (methods, methodsAt) = try r.optionalTable("method", in: root, at: "") {
+            if methods["augment"] != nil {
+                throw ExperimentError(r.path, keyPath: "method.augment",
+                                      "there is no augment method any more: every run trains with the original's augmentation, "
+                                      + "set in [augmentation] (affine, elastic, elastic_sigma, intensity, intensity_draws)")
+            }
+            try r.allowOnly(["self-train", "mixup"], in: methods, at: methodsAt)
             if let (t, at) = try r.optionalTable("self-train", in: methods, at: methodsAt) {
                 try r.allowOnly(["threshold", "rounds"], in: t, at: at)
                 if let v = try r.optionalDouble("threshold", in: t, at: at, positive: true) {

@@ -1,38 +1,55 @@
 import Datasets
 
-/// A training method of the grid, by its stable name (used in run keys, files and reports):
-/// `baseline`, `augment`, `self-train`, `mixup`, `benchmark`, `global`, `global+local`, and any
-/// pre-training combined with one of `augment`, `self-train`, `mixup` (`global+local+mixup`).
+/// A training method of the grid, by its stable name (used in run keys, files and reports).
+///
+/// Every supervised run trains with the original's default augmentation (spec §5.4: the affine step,
+/// then random deformations, `rd_en = 1`; the intensity result discarded, Q4), as `tr_baseline.py` and
+/// both fine-tuning scripts do by default. Names:
+/// - `baseline`, `benchmark`, `global`, `global+local`: random init, the benchmark set, or fine-tuning
+///   from a stage-1 encoder or stage-2 encoder + decoder blocks;
+/// - an addition after `+`: `intensity` (random contrast and brightness after the deformation: the
+///   original's intensity step made effective, the harness's "+ augmentation" arm, docs/experiments.md),
+///   `self-train` or `mixup`; alone (`mixup`) or after a pre-training (`global+local+mixup`);
+/// - the suffix `-noaug` on any of them except `intensity` and `benchmark`: no augmentation at all, the
+///   original's `--data_aug 0` (`baseline-noaug`, `global+local+mixup-noaug`).
 public struct Method: Sendable, Hashable, Codable {
     public enum Pretraining: String, Sendable, Codable { case global, globalLocal = "global+local" }
-    public enum Addition: String, Sendable, Codable, CaseIterable { case augment, selfTrain = "self-train", mixup }
+    public enum Addition: String, Sendable, Codable, CaseIterable { case intensity, selfTrain = "self-train", mixup }
 
     /// nil: random initialisation.
     public var pretraining: Pretraining?
     public var addition: Addition?
     /// The baseline trained on the benchmark (upper-bound) set.
     public var benchmark: Bool
+    /// false: `-noaug`, trained on the sampled slices as they are.
+    public var augmented: Bool
 
     public static let baseline = Method(pretraining: nil, addition: nil, benchmark: false)
+    public static let noAugmentationSuffix = "-noaug"
 
     /// Every valid name, in the order documentation and suggestions list them.
     public static let allNames: [String] = {
-        var names = ["baseline", "augment", "self-train", "mixup", "benchmark", "global", "global+local"]
+        var names = ["baseline", "intensity", "self-train", "mixup", "benchmark", "global", "global+local"]
         for p in ["global", "global+local"] { for a in Addition.allCases { names.append("\(p)+\(a.rawValue)") } }
-        return names
+        // No `benchmark-noaug`: the report has one upper bound per grid (an experiment whose `[augmentation]`
+        // is all off benchmarks without augmentation), and `intensity` is an augmentation.
+        return names + names.filter { !$0.hasSuffix(Addition.intensity.rawValue) && $0 != "benchmark" }.map { $0 + noAugmentationSuffix }
     }()
 
-    public init(pretraining: Pretraining?, addition: Addition?, benchmark: Bool) {
+    public init(pretraining: Pretraining?, addition: Addition?, benchmark: Bool, augmented: Bool = true) {
         self.pretraining = pretraining
         self.addition = addition
         self.benchmark = benchmark
+        self.augmented = augmented
     }
 
     /// Parses a name from `allNames`; nil otherwise.
     public init?(name: String) {
         guard Self.allNames.contains(name) else { return nil }
-        if name == "benchmark" { self.init(pretraining: nil, addition: nil, benchmark: true); return }
         var rest = name
+        let augmented = !rest.hasSuffix(Self.noAugmentationSuffix)
+        if !augmented { rest = String(rest.dropLast(Self.noAugmentationSuffix.count)) }
+        if rest == "benchmark" { self.init(pretraining: nil, addition: nil, benchmark: true); return }
         var pretraining: Pretraining?
         if rest.hasPrefix("global+local") {
             pretraining = .globalLocal
@@ -43,13 +60,36 @@ public struct Method: Sendable, Hashable, Codable {
         }
         if pretraining != nil { rest = rest.hasPrefix("+") ? String(rest.dropFirst()) : rest }
         let addition: Addition? = rest.isEmpty || rest == "baseline" ? nil : Addition(rawValue: rest)
-        self.init(pretraining: pretraining, addition: addition, benchmark: false)
+        self.init(pretraining: pretraining, addition: addition, benchmark: false, augmented: augmented)
     }
 
     public var name: String {
-        if benchmark { return "benchmark" }
+        let suffix = augmented ? "" : Self.noAugmentationSuffix
+        if benchmark { return "benchmark" + suffix }
         let parts = [pretraining?.rawValue, addition?.rawValue].compactMap { $0 }
-        return parts.isEmpty ? "baseline" : parts.joined(separator: "+")
+        return (parts.isEmpty ? "baseline" : parts.joined(separator: "+")) + suffix
+    }
+
+    /// The run-key prefix of this method with its pre-training variants: the variants, then the
+    /// addition, or the method's name without pre-training; `-noaug` last ("global-GD+local-LR+mixup",
+    /// "baseline-noaug", "global-GD-noaug").
+    public func runKeyPrefix(global: GlobalVariant?, local: LocalVariant?) -> String {
+        let head = [global.map { "global-\($0.rawValue)" }, local.map { "local-\($0.rawValue)" },
+                    addition?.rawValue ?? (pretraining == nil ? Method(pretraining: nil, addition: nil, benchmark: benchmark).name : nil)]
+            .compactMap { $0 }.joined(separator: "+")
+        return head + (augmented ? "" : Self.noAugmentationSuffix)
+    }
+
+    /// The supervised augmentation this method trains with, given the experiment's `[augmentation]`
+    /// settings: none for `-noaug`; the intensity step switched on for `intensity`.
+    public func augmentation(_ defaults: AugmentationConfig) -> AugmentationConfig {
+        guard augmented else { return .none }
+        var a = defaults
+        if addition == .intensity {
+            a.intensity = true
+            a.intensityDraws = a.intensityDraws ?? .perImage
+        }
+        return a
     }
 }
 

@@ -18,7 +18,7 @@ public enum Preset: String, Sendable, CaseIterable, Codable {
                 pretrainLocal: LocalPretrainingSettings(iterations: 10001, batchSize: 12, lrSlices: 10, learningRate: 1e-3,
                                                         temperature: 0.1, decoderBlocks: 3, regionSize: 1, faithful2020: false),
                 finetune: FinetuneSettings(iterations: 10001, batchSize: 20, learningRate: 1e-3, validateEvery: 50),
-                augment: AugmentSettings(elasticSigma: 5, intensity: false),
+                augmentation: .original,
                 selfTrain: SelfTrainSettings(threshold: 0.9, rounds: 2),
                 mixup: MixupSettings(alpha: 0.1))
         case .quick:

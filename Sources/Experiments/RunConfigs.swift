@@ -64,7 +64,8 @@ struct FinetuneConfig: Codable {
     var dataset: DatasetConfig
     var scale: ScaleSettings
     var settings: FinetuneSettings
-    var augment: AugmentSettings?
+    /// What every step's batch went through (spec §5.4); `none` for `-noaug` methods.
+    var augmentation: AugmentationConfig
     var selfTrain: SelfTrainSettings?
     var mixup: MixupSettings?
     var split: SplitSelection

@@ -126,16 +126,14 @@ public enum RunPlanner {
                         let unlabelled = method.addition == .selfTrain ? split.pool!.ids.filter { !train.contains($0) } : nil
                         let config = FinetuneConfig(
                             method: method.name, globalVariant: gv, localVariant: lv, seed: seed, dataset: dataset, scale: s.scale,
-                            settings: s.finetune, augment: method.addition == .augment ? s.augment : nil,
+                            settings: s.finetune, augmentation: method.augmentation(s.augmentation),
                             selfTrain: method.addition == .selfTrain ? s.selfTrain : nil,
                             mixup: method.addition == .mixup ? s.mixup : nil,
                             split: SplitSelection(sha256: split.sha256, key: budget, combination: comb, train: train,
                                                   validation: validation, test: split.test, unlabelled: unlabelled),
                             initialisedFrom: parent?.identity)
                         let json = CanonicalJSON.encode(config)
-                        let methodID = [gv.map { "global-\($0.rawValue)" }, lv.map { "local-\($0.rawValue)" },
-                                        method.addition?.rawValue ?? (method.pretraining == nil ? method.name : nil)]
-                            .compactMap { $0 }.joined(separator: "+")
+                        let methodID = method.runKeyPrefix(global: gv, local: lv)
                         let cell = method.benchmark ? budget : "\(budget)_\(comb)"
                         let key = "\(methodID)_\(cell)_s\(seed)"
                         let ids = train + validation + split.test + (unlabelled ?? [])

@@ -1,3 +1,5 @@
+import Training
+
 /// Stage 1 (spec §3): encoder + g1 trained with a global contrastive loss on the unlabelled pool.
 public struct GlobalPretrainingSettings: Sendable, Hashable, Codable {
     public var iterations: Int
@@ -38,10 +40,43 @@ public struct FinetuneSettings: Sendable, Hashable, Codable {
     public var validateEvery: Int
 }
 
-/// `augment` (spec §5.4): affine + elastic, and the intensity step the original computed but discarded (Q4).
-public struct AugmentSettings: Sendable, Hashable, Codable {
+/// The supervised augmentation of every fine-tuning, baseline and benchmark run (spec §5.4;
+/// `[augmentation]` in an experiment file). The defaults are the original's: `tr_baseline.py` always
+/// applies the affine step and, with `rd_en = 1` (its default and both fine-tuning scripts'), random
+/// deformations; the intensity step it computes is discarded (Q4). A method's `-noaug` suffix turns all
+/// of it off (`none`); the `intensity` addition turns the intensity step on.
+public struct AugmentationConfig: Sendable, Hashable, Codable {
+    /// Step 1: per image, one of rotation ±15°, scaling 0.95–1.05, left-right flip, a k·45° turn, nothing.
+    public var affine: Bool
+    /// Step 2: elastic deformation of the batch from a random index on (`rd_en`).
+    public var elastic: Bool
+    /// The deformation grid's displacement SD in pixels (`--sigma`, 5).
     public var elasticSigma: Double
+    /// Step 3: random contrast and brightness after the deformation.
     public var intensity: Bool
+    /// How step 3 draws: `perHalf` as the released code (Q3), `perImage`; nil when step 3 is off.
+    public var intensityDraws: IntensityAugmentation.Draws?
+
+    public init(affine: Bool, elastic: Bool, elasticSigma: Double, intensity: Bool, intensityDraws: IntensityAugmentation.Draws?) {
+        self.affine = affine
+        self.elastic = elastic
+        self.elasticSigma = elasticSigma
+        self.intensity = intensity
+        self.intensityDraws = intensityDraws
+    }
+
+    /// The original's default fine-tuning and baseline augmentation as it ran.
+    public static let original = AugmentationConfig(affine: true, elastic: true, elasticSigma: 5, intensity: false, intensityDraws: nil)
+    /// The original's `--data_aug 0`: the sampled slices as they are.
+    public static let none = AugmentationConfig(affine: false, elastic: false, elasticSigma: 5, intensity: false, intensityDraws: nil)
+
+    public var isNone: Bool { !affine && !elastic && !intensity }
+
+    /// The Training module's settings for this configuration.
+    public var settings: AugmentationSettings {
+        AugmentationSettings(affine: affine, elastic: elastic, elasticSigma: elasticSigma, intensity: intensity,
+                             intensityDraws: intensityDraws ?? .perImage)
+    }
 }
 
 /// `self-train`: pseudo-labels on the unlabelled pool whose maximum softmax probability reaches the
@@ -73,7 +108,7 @@ public struct ExperimentSettings: Sendable, Hashable, Codable {
     public var pretrainGlobal: GlobalPretrainingSettings
     public var pretrainLocal: LocalPretrainingSettings
     public var finetune: FinetuneSettings
-    public var augment: AugmentSettings
+    public var augmentation: AugmentationConfig
     public var selfTrain: SelfTrainSettings
     public var mixup: MixupSettings
 }

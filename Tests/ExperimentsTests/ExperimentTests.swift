@@ -61,8 +61,7 @@ func planError(_ text: String) -> String {
         #expect(e.data.split == phantomSplitPath)
         #expect(e.output == repoRoot + "/runs/phantom-quick")
         #expect(e.data.phantomVolumes == 40 && e.data.phantomSeed == 1)
-        #expect(e.grid.methods.map(\.name) == ["baseline", "augment", "self-train", "mixup", "global", "global+local",
-                                              "global+local+augment", "benchmark"])
+        #expect(e.grid.methods.map(\.name) == ["baseline", "self-train", "mixup", "global", "global+local", "benchmark"])
         #expect(e.settings.finetune.validateEvery == 25)
         let split = try SplitFileParser.read(e.data.split)
         #expect(try RunPlanner.plan(e, split: split, data: .unavailable).count > 0)
@@ -100,10 +99,15 @@ func planError(_ text: String) -> String {
 
     @Test func methodNamesRoundTrip() {
         for name in Method.allNames { #expect(Method(name: name)?.name == name) }
-        #expect(Method.allNames.count == 13)
+        // 13 methods, and the 9 of them that can drop their augmentation (not intensity, not the benchmark).
+        #expect(Method.allNames.count == 22)
         #expect(Method(name: "global+local+self-train") == Method(pretraining: .globalLocal, addition: .selfTrain, benchmark: false))
+        #expect(Method(name: "global+local+mixup-noaug") == Method(pretraining: .globalLocal, addition: .mixup, benchmark: false, augmented: false))
+        #expect(Method(name: "baseline-noaug")?.augmented == false && Method(name: "baseline")?.augmented == true)
+        #expect(Method(name: "intensity-noaug") == nil && Method(name: "benchmark-noaug") == nil)
         #expect(Method(name: "local") == nil)
         #expect(Method(name: "augment+global") == nil)
+        #expect(Method(name: "augment") == nil)
     }
 
     @Test func everyErrorNamesFileKeyAndNearestKey() {
@@ -116,6 +120,13 @@ func planError(_ text: String) -> String {
                 "\(p): stage.finetune.iterations: must be at least 1, got 0")
         #expect(parseError(experimentText(extra: "[stage.fine-tune]\niterations = 5")) ==
                 "\(p): stage.fine-tune: unknown key (valid here: pretrain-global, pretrain-local, finetune); did you mean \"stage.finetune\"?")
+        #expect(parseError(experimentText(extra: "[augmentation]\nintensity_draws = \"per-imag\"")) ==
+                "\(p): augmentation.intensity_draws: unknown value \"per-imag\" (valid: per-image, per-half); did you mean \"per-image\"?")
+        #expect(parseError(experimentText(extra: "[augmentation]\nelastc = false")).contains("did you mean \"augmentation.elastic\"?"))
+        #expect(parseError(experimentText(extra: "[method.augment]\nintensity = true")).hasPrefix("\(p): method.augment: there is no augment method any more"))
+        #expect(parseError(experimentText(grid: "methods = [\"global+augment\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]")) ==
+                "\(p): grid.methods[0]: \"global+augment\" is gone: every run now trains with the original's augmentation (affine + elastic, "
+                + "[augmentation]), so \"global\" is what it was; \"global-noaug\" trains without it and \"global+intensity\" adds random contrast and brightness")
         #expect(parseError(experimentText(extra: "[method.mixup]\nalpha = true")) ==
                 "\(p): method.mixup.alpha: must be a number, found a bool")
         #expect(parseError(experimentText(extra: "[stage.pretrain-global]\nfaithful_2020 = 1")) ==

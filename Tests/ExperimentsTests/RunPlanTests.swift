@@ -86,6 +86,39 @@ func plan(_ text: String, data: DataHashes = .unavailable) throws -> [PlannedRun
         #expect(u.first!.identity != a.first!.identity)
     }
 
+    @Test func augmentationFollowsTheMethodAndTheExperiment() throws {
+        func augmentation(_ method: String, extra: String = "") throws -> [String: Any] {
+            let runs = try plan(experimentText(grid: """
+                methods = ["\(method)"]
+                budgets = ["tr1"]
+                combinations = ["c1"]
+                seeds = [1]
+                """, extra: extra))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(runs.last!.configJSON.utf8)) as? [String: Any])
+            return try #require(object["augmentation"] as? [String: Any])
+        }
+        let off = try augmentation("global+local-noaug")
+        #expect(off["affine"] as? Bool == false && off["elastic"] as? Bool == false && off["intensity"] as? Bool == false)
+        let intensity = try augmentation("intensity")
+        #expect(intensity["affine"] as? Bool == true && intensity["intensity"] as? Bool == true)
+        #expect(intensity["intensity_draws"] as? String == "perImage")
+        let custom = try augmentation("baseline", extra: """
+            [augmentation]
+            elastic = false
+            intensity = true
+            intensity_draws = "per-half"
+            """)
+        #expect(custom["affine"] as? Bool == true && custom["elastic"] as? Bool == false)
+        #expect(custom["intensity"] as? Bool == true && custom["intensity_draws"] as? String == "perHalf")
+        let keys = try plan(experimentText(grid: """
+            methods = ["baseline", "baseline-noaug", "global-noaug", "mixup-noaug"]
+            budgets = ["tr1"]
+            combinations = ["c1"]
+            seeds = [1]
+            """)).filter { $0.stage == .finetune }.map(\.runKey)
+        #expect(keys == ["baseline_tr1_c1_s1", "baseline-noaug_tr1_c1_s1", "global-GD-noaug_tr1_c1_s1", "mixup-noaug_tr1_c1_s1"])
+    }
+
     @Test func configsAreCanonicalJSONWithOnlyTheirOwnSettings() throws {
         let runs = try plan(experimentText(grid: """
             methods = ["global+mixup"]
@@ -96,7 +129,11 @@ func plan(_ text: String, data: DataHashes = .unavailable) throws -> [PlannedRun
         let ft = runs.last!
         let object = try #require(try JSONSerialization.jsonObject(with: Data(ft.configJSON.utf8)) as? [String: Any])
         #expect(object["method"] as? String == "global+mixup")
-        #expect(object["mixup"] != nil && object["augment"] == nil && object["self_train"] == nil)
+        #expect(object["mixup"] != nil && object["self_train"] == nil)
+        // Every run records its augmentation: the original's affine + elastic by default (spec §5.4).
+        let augmentation = try #require(object["augmentation"] as? [String: Any])
+        #expect(augmentation["affine"] as? Bool == true && augmentation["elastic"] as? Bool == true)
+        #expect(augmentation["elastic_sigma"] as? Double == 5 && augmentation["intensity"] as? Bool == false)
         let split = try #require(object["split"] as? [String: Any])
         #expect(split["key"] as? String == "tr1" && split["combination"] as? String == "c2")
         #expect(split["train"] as? [String] == ["015"])

@@ -199,7 +199,7 @@ struct RunnerTests {
 
     @Test("two runs of the same experiment give the same content hash for every run file")
     func determinism() throws {
-        let methods = ["baseline", "augment", "mixup", "global+local"]
+        let methods = ["baseline", "baseline-noaug", "intensity", "mixup", "global+local"]
         let a = try TinyExperiment.experiment("det-a", methods: methods)
         let b = try TinyExperiment.experiment("det-b", methods: methods)
         try TinyExperiment.runner(a).run()

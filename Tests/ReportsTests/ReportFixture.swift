@@ -7,7 +7,7 @@ import RunStore
 
 /// A tiny experiment with synthetic run files, for rendering reports in tests: 9 volumes of 20×20×6 in
 /// ACDC's layout (a disc LV, a ring myocardium, an RV band) written by this fixture, test volumes 006–009,
-/// two budgets × two combinations × one seed, G^R and G^D, the local stage, augmentation and the benchmark.
+/// two budgets × two combinations × one seed, G^R and G^D, the local stage, intensity augmentation and the benchmark.
 /// Scores are chosen, not trained: `ScoreModel` sets each method's effect, so tests can flip them.
 struct ReportFixture {
     let directory: String
@@ -87,7 +87,7 @@ struct ReportFixture {
         split = "split.toml"
 
         [grid]
-        methods = ["baseline", "augment", "global", "global+local", "global+local+augment", "benchmark"]
+        methods = ["baseline", "intensity", "global", "global+local", "global+local+intensity", "benchmark"]
         budgets = ["tr1", "tr2"]
         combinations = ["c1", "c2"]
         seeds = [7]
@@ -145,11 +145,11 @@ struct ReportFixture {
         var base: [String: Double] = ["tr1": 0.55, "tr2": 0.65, "trall": 0.85]
         var effect: [String: [String: Double]] = [
             "baseline": ["tr1": 0, "tr2": 0],
-            "augment": ["tr1": 0.04, "tr2": 0.03],
+            "intensity": ["tr1": 0.04, "tr2": 0.03],
             "global-GR": ["tr1": 0.02, "tr2": 0.015],
             "global-GD": ["tr1": 0.08, "tr2": 0.05],
             "global-GD+local-LR": ["tr1": 0.12, "tr2": 0.07],
-            "global-GD+local-LR+augment": ["tr1": 0.17, "tr2": 0.11],
+            "global-GD+local-LR+intensity": ["tr1": 0.17, "tr2": 0.11],
             "benchmark": ["trall": 0],
         ]
         /// (run key, volume, class index) left empty in both reference and prediction.

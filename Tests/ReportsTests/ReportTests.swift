@@ -31,7 +31,7 @@ struct ReportTests {
                            "## 5. What the pre-training learned", "### Global features: PCA of the g1 embeddings",
                            "### Local features: similarity to a query pixel", "### Pre-training losses",
                            "## 6. The paper's four claims on this data", "## Appendix: run files"]
-    static let arms = ["baseline", "augment", "global-GR", "global-GD", "global-GD+local-LR", "global-GD+local-LR+augment", "benchmark"]
+    static let arms = ["baseline", "intensity", "global-GR", "global-GD", "global-GD+local-LR", "global-GD+local-LR+intensity", "benchmark"]
     static let figures: [String: (Int, Int)] = [
         "dice-vs-budget.png": (1100, 560), "curves-tr1.png": (1520, 480), "curves-tr2.png": (1520, 480),
         "per-volume-dice.png": (1200, 560), "embeddings-pca.png": (3 * 520, 460), "pretraining-losses.png": (3 * 640, 420),
@@ -177,14 +177,14 @@ struct ReportTests {
     func missingRuns() throws {
         let f = SharedReport.fixture
         let local = try #require(f.plan.first { $0.stage == .pretrainLocal })
-        let skip: Set<String> = ["augment_tr2_c1_s7", local.runKey]
+        let skip: Set<String> = ["intensity_tr2_c1_s7", local.runKey]
         let entries = SharedReport.entries.map { e in
             skip.contains(e.planned.runKey) ? RunInventory.Entry(planned: e.planned, status: .missing, record: nil, contentSHA256: nil) : e
         }
         let c = try ReportContext(experiment: f.experiment, split: f.split, inventory: RunInventory(entries: entries), options: f.options())
         let report = try ReportBuilder.render(c)
         #expect(report.readme.contains("**2 of \(f.plan.count) planned runs are not complete.**"))
-        #expect(report.readme.contains("| augment_tr2_c1_s7 "))
+        #expect(report.readme.contains("| intensity_tr2_c1_s7 "))
         #expect(report.readme.contains("| \(local.runKey) "))
         #expect(report.readme.contains("[1/2 runs]"))
         #expect(!report.figures.contains { $0.name == "local-similarity.png" })
@@ -194,7 +194,7 @@ struct ReportTests {
     @Test("a run file holding another config is out of date: left out by default, used and marked with --include-stale")
     func staleRuns() throws {
         let f = SharedReport.fixture
-        let planned = try #require(f.plan.first { $0.runKey == "augment_tr1_c1_s7" })
+        let planned = try #require(f.plan.first { $0.runKey == "intensity_tr1_c1_s7" })
         var record = try #require(SharedReport.entries.first { $0.planned.runKey == planned.runKey }?.record)
         record.configJSON = record.configJSON.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":8")
         var moved = planned
@@ -236,7 +236,7 @@ struct ReportTests {
         var worse = model
         worse.effect["global-GD"] = ["tr1": -0.06, "tr2": -0.05]        // G^D now loses to random init
         worse.effect["global-GD+local-LR"] = ["tr1": -0.1, "tr2": -0.08] // and the local stage loses to G^D alone
-        worse.effect["global-GD+local-LR+augment"] = ["tr1": -0.2, "tr2": -0.2]
+        worse.effect["global-GD+local-LR+intensity"] = ["tr1": -0.2, "tr2": -0.2]
         let flipped = try verdicts(worse)
         #expect(flipped[0] == .notSupported && flipped[1] == .notSupported && flipped[2] == .notSupported)
 

@@ -45,10 +45,7 @@ enum FinetuneRun {
         let s = config.settings
         let trainer = SupervisedTrainer(settings: .init(iterations: s.iterations, learningRate: Float(s.learningRate),
                                                         validationEvery: s.validateEvery))
-        let augmentation = config.augment.map {
-            SupervisedAugmentation(AugmentationSettings(elasticSigma: $0.elasticSigma, intensity: $0.intensity,
-                                                        intensityDraws: $0.intensity ? .perImage : .perHalf))
-        }
+        let augmentation = config.augmentation.isNone ? nil : SupervisedAugmentation(config.augmentation.settings)
         let mixup = config.mixup.map { Mixup(alpha: $0.alpha) }
 
         /// One supervised training from the initial weights on `volumes`; `round` keeps the streams of

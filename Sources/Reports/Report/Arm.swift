@@ -13,10 +13,7 @@ public struct Arm: Sendable, Hashable {
         self.method = method
         self.globalVariant = globalVariant
         self.localVariant = localVariant
-        // As RunPlanner names runs: the variants, then the addition, or the method name without pre-training.
-        id = [globalVariant.map { "global-\($0.rawValue)" }, localVariant.map { "local-\($0.rawValue)" },
-              method.addition?.rawValue ?? (method.pretraining == nil ? method.name : nil)]
-            .compactMap { $0 }.joined(separator: "+")
+        id = method.runKeyPrefix(global: globalVariant, local: localVariant)
     }
 
     public var isBaseline: Bool { method == .baseline }
@@ -26,21 +23,31 @@ public struct Arm: Sendable, Hashable {
     /// when there is no pre-training or no addition.
     public var withoutAddition: Arm? {
         guard method.pretraining != nil, method.addition != nil else { return nil }
-        return Arm(method: Method(pretraining: method.pretraining, addition: nil, benchmark: false),
+        return Arm(method: Method(pretraining: method.pretraining, addition: nil, benchmark: false, augmented: method.augmented),
                    globalVariant: globalVariant, localVariant: localVariant)
     }
 
     /// The addition alone from random init ("global-GD+mixup" → "mixup"); nil without pre-training or addition.
     public var additionAlone: Arm? {
         guard method.pretraining != nil, let a = method.addition else { return nil }
-        return Arm(method: Method(pretraining: nil, addition: a, benchmark: false), globalVariant: nil, localVariant: nil)
+        return Arm(method: Method(pretraining: nil, addition: a, benchmark: false, augmented: method.augmented),
+                   globalVariant: nil, localVariant: nil)
+    }
+
+    /// The same arm trained without augmentation ("global-GD+local-LR" → "global-GD+local-LR-noaug"); nil
+    /// for the benchmark, `intensity` arms and arms already without augmentation.
+    public var withoutAugmentation: Arm? {
+        guard method.augmented, !method.benchmark, method.addition != .intensity else { return nil }
+        var m = method
+        m.augmented = false
+        return Arm(method: m, globalVariant: globalVariant, localVariant: localVariant)
     }
 
     /// The global stage alone ("global-GD+local-LR" → "global-GD"); nil unless the arm is global+local
     /// without an addition.
     public var withoutLocal: Arm? {
         guard method.pretraining == .globalLocal, method.addition == nil else { return nil }
-        return Arm(method: Method(pretraining: .global, addition: nil, benchmark: false), globalVariant: globalVariant,
+        return Arm(method: Method(pretraining: .global, addition: nil, benchmark: false, augmented: method.augmented), globalVariant: globalVariant,
                    localVariant: nil)
     }
 
@@ -52,14 +59,14 @@ public struct Arm: Sendable, Hashable {
             init_ = "the encoder pre-trained with \(Self.globalName(g))"
             if let l = localVariant { init_ += ", then the decoder blocks with \(Self.localName(l))" }
         }
-        let training: String
+        var training = method.augmented ? "Dice loss, the original's affine + elastic augmentation" : "Dice loss, no augmentation (-noaug)"
         switch method.addition {
-        case nil: training = "Dice loss, no augmentation"
-        case .augment: training = "with affine + elastic augmentation"
-        case .selfTrain: training = "with self-training on the unlabelled pool (pseudo-labels)"
-        case .mixup: training = "with Mixup"
+        case nil: break
+        case .intensity: training += ", plus random contrast and brightness"
+        case .selfTrain: training += ", with self-training on the unlabelled pool (pseudo-labels)"
+        case .mixup: training += ", with Mixup"
         }
-        return "fine-tuned from \(init_), \(training)"
+        return "fine-tuned from \(init_); \(training)"
     }
 
     static func globalName(_ g: GlobalVariant) -> String {

@@ -18,6 +18,25 @@ public struct ScoredRun: Sendable {
     public let record: RunRecord
     /// The file holds another config than the plan (used only when the caller allows stale files).
     public let stale: Bool
+    /// Steps of one training (of each self-training round).
+    public let iterations: Int
+
+    /// The best validation step lies in the last 10 % of its training's steps: the validation curve may
+    /// still have been rising when training stopped.
+    public var mayNotHaveConverged: Bool {
+        guard let first = record.curves.trainSteps.first, let last = record.curves.trainSteps.last else { return false }
+        return Self.bestStepIsLate(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations)
+    }
+
+    /// Whether `bestStep` falls in the last `share` of the training that ends at `lastStep` and lasted
+    /// `iterations` steps, or fewer if the curve starts later than that (`firstStep`): self-training's
+    /// rounds continue one step axis, and the best is in the last round. A stage without validation
+    /// (`bestStep` −1) is never late.
+    public static func bestStepIsLate(bestStep: Int64, firstStep: Int64 = 0, lastStep: Int64, iterations: Int, share: Double = 0.1) -> Bool {
+        guard bestStep >= 0, iterations > 0 else { return false }
+        let start = max(firstStep, lastStep + 1 - Int64(iterations))
+        return Double(bestStep - start) >= (1 - share) * Double(lastStep + 1 - start)
+    }
 
     /// Builds the scores of a fine-tuning record; `path` names the file in errors.
     public init(record: RunRecord, stale: Bool, path: String) throws {
@@ -42,6 +61,7 @@ public struct ScoredRun: Sendable {
         }
         self.record = record
         self.stale = stale
+        iterations = at.iterations
     }
 
     /// Pairs runs of two arms test volume by test volume: the same combination, seed and volume.
@@ -85,6 +105,8 @@ public struct RunCoordinates: Sendable, Hashable {
     public let labelledCount: Int
     public let combination: String
     public let seed: UInt64
+    /// Steps of the training (`settings.iterations`).
+    public let iterations: Int
 
     public init(configJSON: String, path: String) throws {
         struct Summary: Decodable {
@@ -93,7 +115,9 @@ public struct RunCoordinates: Sendable, Hashable {
                 var combination: String
                 var train: [String]
             }
+            struct Settings: Decodable { var iterations: Int }
             var method: String
+            var settings: Settings
             var globalVariant: String?
             var localVariant: String?
             var seed: UInt64
@@ -121,5 +145,6 @@ public struct RunCoordinates: Sendable, Hashable {
         labelledCount = s.split.train.count
         combination = s.split.combination
         seed = s.seed
+        iterations = s.settings.iterations
     }
 }

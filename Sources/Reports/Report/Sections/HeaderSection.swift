@@ -15,6 +15,7 @@ enum HeaderSection {
             Everything below is computed from the run files and the experiment's data; the same files give the same bytes.
             """)
         missingRuns(c, &doc)
+        convergence(c, &doc)
 
         doc.heading("Provenance", level: 2)
         doc.paragraph("`\(c.reportCommand)`")
@@ -54,6 +55,24 @@ enum HeaderSection {
             }
             t.addRow([a.planned.runKey, a.planned.stage.rawValue, status, "`\(a.planned.output)`"])
         }
+        doc.table(t)
+    }
+
+    /// Runs whose best validation step lies in the last 10 % of training: their numbers may understate
+    /// what the method reaches with more steps.
+    static func convergence(_ c: ReportContext, _ doc: inout MarkdownDocument) {
+        let runs = c.grid.runs
+        let late = runs.filter(\.mayNotHaveConverged)
+        guard !late.isEmpty else {
+            if !runs.isEmpty {
+                doc.paragraph("Every fine-tuning run (\(runs.count)) found its best validation step before the last 10 % of its training steps.")
+            }
+            return
+        }
+        doc.paragraph("**\(late.count) of \(runs.count) fine-tuning runs may not have converged**: their best validation step lies in "
+                      + "the last 10 % of their training steps, so the validation curve may still have been rising.")
+        var t = MarkdownTable(columns: [.init("run"), .init("best step", .right), .init("steps", .right)])
+        for r in late { t.addRow([r.runKey, "\(r.record.curves.bestStep)", "\(r.iterations)"]) }
         doc.table(t)
     }
 

@@ -1,0 +1,39 @@
+import Experiments
+import Reports
+import Testing
+
+@Suite("Convergence flag and arm relations")
+struct ConvergenceFlagTests {
+    @Test("a best validation step in the last 10 % of training is late; on the boundary too; −1 never")
+    func lateBestStep() {
+        // 400 steps 0…399: the last 10 % are steps 360…399.
+        #expect(!ScoredRun.bestStepIsLate(bestStep: 359, lastStep: 399, iterations: 400))
+        #expect(ScoredRun.bestStepIsLate(bestStep: 360, lastStep: 399, iterations: 400))
+        #expect(ScoredRun.bestStepIsLate(bestStep: 399, lastStep: 399, iterations: 400))
+        #expect(!ScoredRun.bestStepIsLate(bestStep: -1, lastStep: 399, iterations: 400))
+        // Self-training's second round continues the axis at 400…799: judged within that round.
+        #expect(!ScoredRun.bestStepIsLate(bestStep: 700, lastStep: 799, iterations: 400))
+        #expect(ScoredRun.bestStepIsLate(bestStep: 790, lastStep: 799, iterations: 400))
+        // A curve shorter than the configured steps is judged on its own length (20 steps: 18…19 are late).
+        #expect(!ScoredRun.bestStepIsLate(bestStep: 15, lastStep: 19, iterations: 400))
+        #expect(ScoredRun.bestStepIsLate(bestStep: 18, lastStep: 19, iterations: 400))
+        // The issue's stricter preset check (last 20 %) uses the same rule.
+        #expect(ScoredRun.bestStepIsLate(bestStep: 330, lastStep: 399, iterations: 400, share: 0.2))
+        #expect(!ScoredRun.bestStepIsLate(bestStep: 310, lastStep: 399, iterations: 400, share: 0.2))
+    }
+
+    @Test("arms name their augmentation: -noaug twins, and like-with-like parts")
+    func armRelations() throws {
+        let gl = Arm(method: try #require(Method(name: "global+local")), globalVariant: .GD, localVariant: .LR)
+        #expect(gl.id == "global-GD+local-LR")
+        #expect(gl.withoutAugmentation?.id == "global-GD+local-LR-noaug")
+        #expect(gl.withoutAugmentation?.withoutAugmentation == nil)
+        let mixupBare = Arm(method: try #require(Method(name: "global+local+mixup-noaug")), globalVariant: .GD, localVariant: .LR)
+        #expect(mixupBare.id == "global-GD+local-LR+mixup-noaug")
+        #expect(mixupBare.withoutAddition?.id == "global-GD+local-LR-noaug")
+        #expect(mixupBare.additionAlone?.id == "mixup-noaug")
+        let intensity = Arm(method: try #require(Method(name: "intensity")), globalVariant: nil, localVariant: nil)
+        #expect(intensity.id == "intensity" && intensity.withoutAugmentation == nil)
+        #expect(Arm(method: .baseline, globalVariant: nil, localVariant: nil).withoutAugmentation?.id == "baseline-noaug")
+    }
+}
