@@ -1,6 +1,7 @@
 #include "CNIfTI.h"
 #include <zlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -70,4 +71,29 @@ int64_t cnifti_read_raw(const char *path, int64_t offset, void *buf, int64_t nby
     znzclose(fp);
     if (swap && swapsize > 1) nifti_swap_Nbytes(got / swapsize, swapsize, buf);
     return got;
+}
+
+// pixdim[0..7] as the header stores them: libnifti's nifti_image_read replaces a pixdim of 0
+// ("unspecified") by 1, which would hide a header whose voxel size is missing. Returns the NIfTI
+// version (1 or 2), or 0 when the header cannot be read.
+int cnifti_raw_pixdim(const char *path, double out[8]) {
+    int version = 0;
+    void *header = nifti_read_header(path, &version, 0);
+    if (header == NULL) return 0;
+    // nifti_read_header returns the bytes as stored: swap when the header size reads wrongly
+    // (a file of the other byte order).
+    if (version == 2) {
+        nifti_2_header *h = (nifti_2_header *)header;
+        int swap = h->sizeof_hdr != 540;
+        if (swap) nifti_swap_8bytes(8, h->pixdim);
+        for (int i = 0; i < 8; i++) out[i] = h->pixdim[i];
+    } else {
+        nifti_1_header *h = (nifti_1_header *)header;
+        int swap = h->sizeof_hdr != 348;
+        if (swap) nifti_swap_4bytes(8, h->pixdim);
+        for (int i = 0; i < 8; i++) out[i] = (double)h->pixdim[i];
+        version = 1;
+    }
+    free(header);
+    return version;
 }

@@ -16,4 +16,6 @@ void cnifti_lib_version(char *buf, size_t size);
 /// Voxel bytes of a single-file NIfTI, read without libnifti's NaN-to-zero rewriting (see cnifti.c);
 /// -1: cannot open, -2: corrupt compressed stream, fewer than asked: truncated.
 int64_t cnifti_read_raw(const char *path, int64_t offset, void *buf, int64_t nbytes, int swapsize, int swap);
+/// pixdim[0..7] as stored in the header (libnifti's reader turns 0 into 1); returns the version, 0 on failure.
+int cnifti_raw_pixdim(const char *path, double out[8]);
 #endif

@@ -5,8 +5,8 @@ public struct CaseFiles: Sendable, Equatable {
     public var id: String
     public var image: String
     public var label: String
-    /// Channel of a 4-D image (Prostate MSD: 0 = T2w).
-    public var imageChannel: Int
+    /// Channel of a 4-D image (Prostate MSD: 0 = T2w); nil: the image is 3-D (or 4-D with one frame).
+    public var imageChannel: Int?
 }
 
 /// The three on-disk layouts of method-spec §1.2 (the phantom uses ACDC's).
@@ -60,6 +60,10 @@ public struct Dataset: Sendable {
     /// (MMWHS) and within the class set, every voxel finite, with SHA-256 of both files.
     public func load(_ id: String) throws -> LoadedCase {
         let f = try files(for: id)
+        // Headers first: a label on another grid, or a broken header, stops before any voxel is decoded
+        // (a 1024³ volume takes a minute and gigabytes to decode).
+        try CaseChecks.checkGrids(image: try NIfTI.readCheckedHeader(f.image, channel: f.imageChannel), imagePath: f.image,
+                                  label: try NIfTI.readCheckedHeader(f.label), labelPath: f.label)
         let image = try NIfTI.read(f.image, channel: f.imageChannel)
         var label = try NIfTI.read(f.label)
         if kind == .mmwhs { label.volume.voxels = try MMWHSLayout.remap(label.volume.voxels, path: f.label) }

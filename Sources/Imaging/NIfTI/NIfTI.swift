@@ -19,17 +19,46 @@ public enum NIfTI {
         return try header(nim, path: path)
     }
 
-    /// Reads a 3D volume, or channel `channel` of a 4D file, as float32 with scl_slope/scl_inter
-    /// applied. The volume's affine is the header's best affine (sform, else qform, else pixdim).
-    public static func read(_ path: String, channel: Int = 0) throws -> NIfTIImage {
-        let nim = try open(path)
-        defer { nifti_image_free(nim) }
-        let h = try header(nim, path: path)
+    /// Reads the header and applies every check `read` makes before decoding voxels: the dimension
+    /// count, the frame count and the geometry (`NIfTIGeometry`). A layout calls this for the image
+    /// and the label first, so that a mismatch between them stops before either is decoded.
+    /// `channel`: nil reads a 3-D file (or 4-D with one frame); a number names a frame of a 4-D file.
+    public static func readCheckedHeader(_ path: String, channel: Int? = nil) throws -> NIfTIHeader {
+        let h = try readHeader(path)
+        try checkHeader(h, path: path, channel: channel)
+        return h
+    }
+
+    static func checkHeader(_ h: NIfTIHeader, path: String, channel: Int?) throws {
         guard h.dims.count == 3 || h.dims.count == 4 else {
             throw NIfTIError(path: path, kind: .unsupportedDimensions,
                              detail: "\(h.dims.count)-D image \(h.dims); a volume needs 3 dimensions (or 4 with a channel)")
         }
         let channels = h.dims.count == 4 ? h.dims[3] : 1
+        if let channel, !(channel >= 0 && channel < channels) {
+            throw NIfTIError(path: path, kind: .badChannel,
+                             detail: "channel \(channel) requested but the file has \(channels) (dims \(h.dims))")
+        }
+        let raw = NIfTIGeometry.rawPixdim(path, count: h.pixdim.count) ?? h.pixdim
+        try NIfTIGeometry.check(h, rawPixdim: raw, path: path, channelGiven: channel != nil)
+    }
+
+    /// Reads a 3D volume, or channel `channel` of a 4D file, as float32 with scl_slope/scl_inter
+    /// applied. The volume's affine is the header's best affine (sform, else qform, else pixdim).
+    /// `channel` nil: a 3-D file or a 4-D file with one frame (more frames are an error: which one
+    /// is meant is not known). `checkGeometry` false skips `NIfTIGeometry` (for `cseg info`, which
+    /// shows a broken header rather than refusing it); every other reader checks.
+    public static func read(_ path: String, channel: Int? = nil, checkGeometry: Bool = true) throws -> NIfTIImage {
+        let nim = try open(path)
+        defer { nifti_image_free(nim) }
+        let h = try header(nim, path: path)
+        if checkGeometry { try checkHeader(h, path: path, channel: channel) }
+        guard h.dims.count == 3 || h.dims.count == 4 else {
+            throw NIfTIError(path: path, kind: .unsupportedDimensions,
+                             detail: "\(h.dims.count)-D image \(h.dims); a volume needs 3 dimensions (or 4 with a channel)")
+        }
+        let channels = h.dims.count == 4 ? h.dims[3] : 1
+        let channel = channel ?? 0
         guard channel >= 0 && channel < channels else {
             throw NIfTIError(path: path, kind: .badChannel,
                              detail: "channel \(channel) requested but the file has \(channels) (dims \(h.dims))")
@@ -113,8 +142,11 @@ public enum NIfTI {
 
     static func open(_ path: String) throws -> UnsafeMutablePointer<nifti_image> {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw NIfTIError(path: path, kind: .missing, detail: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw NIfTIError(path: path, kind: .isDirectory, detail: "is a directory, not a NIfTI file")
         }
         guard path.hasSuffix(".nii") || path.hasSuffix(".nii.gz") else {
             throw NIfTIError(path: path, kind: .notNIfTI, detail: "not a NIfTI file name (expected .nii or .nii.gz)")
