@@ -28,12 +28,26 @@ public enum PredictionExport {
         let dataset = try inputs(record, runFile: runFile, dataRoot: dataRoot)
         // Every input is found and checked before the first file is written.
         let templates = try record.predictions.map { p in try input(of: p.volumeID, record, dataset, runFile: runFile) }
+        // Class indices back to the label values the split file declared (brain = 4 stays 4).
+        let labels = classLabels(record)
+        let datatype: NIfTIDatatype = (labels?.max() ?? 0) > 255 ? .uint16 : .uint8
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         return try zip(record.predictions, templates).map { p, template in
             let path = "\(directory)/\(p.volumeID).nii.gz"
-            try NIfTI.write(volume(p), to: path, as: .uint8, description: "cseg \(record.runKey)", headerFrom: template)
+            var v = volume(p)
+            if let labels { v.voxels = v.voxels.map { Float(labels[Int($0)]) } }
+            try NIfTI.write(v, to: path, as: datatype, description: "cseg \(record.runKey)", headerFrom: template)
             return path
         }
+    }
+
+    /// The declared label value of each class index, from the run's config; nil when the classes are a
+    /// layout's (indices are written as they are, as before).
+    static func classLabels(_ record: RunRecord) -> [Int]? {
+        struct Config: Decodable { struct D: Decodable { var classLabels: [Int]? }; var dataset: D }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return (try? decoder.decode(Config.self, from: Data(record.configJSON.utf8)))?.dataset.classLabels
     }
 
     static func inputs(_ record: RunRecord, runFile: String, dataRoot: String?) throws -> Dataset {

@@ -62,7 +62,8 @@ public enum RunPlanner {
     public static func plan(_ experiment: Experiment, split: SplitFile, data: DataHashes) throws -> [PlannedRun] {
         let e = experiment, g = experiment.grid, s = experiment.settings
         try check(e, split)
-        let dataset = DatasetConfig(kind: e.data.kind, layout: e.data.layout, classNames: e.data.layout.constants.classNames,
+        let dataset = DatasetConfig(kind: e.data.kind, layout: e.data.layout, classNames: e.classes(split).names,
+                                    classLabels: split.dataset.declaredClasses?.labels,
                                     phantomVolumes: e.data.phantomVolumes, phantomSeed: e.data.phantomSeed)
         let provisional = data.byID == nil
         var runs: [PlannedRun] = []

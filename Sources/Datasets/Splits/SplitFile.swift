@@ -64,13 +64,19 @@ public struct SplitDataset: Sendable, Equatable {
     public var idDigits: Int
     /// Every case of the dataset, in file order.
     public var ids: [String]
+    /// The classes declared by `class_names` / `class_labels`; nil: the layout's (spec §1.2).
+    public var declaredClasses: ClassSet?
 
-    public init(name: String, layout: DatasetLayoutKind, idDigits: Int, ids: [String]) {
+    public init(name: String, layout: DatasetLayoutKind, idDigits: Int, ids: [String], declaredClasses: ClassSet? = nil) {
         self.name = name
         self.layout = layout
         self.idDigits = idDigits
         self.ids = ids
+        self.declaredClasses = declaredClasses
     }
+
+    /// The classes runs on this dataset use: the declared ones, else the layout's.
+    public var classes: ClassSet { declaredClasses ?? .layoutDefault(layout) }
 
     /// Whether `id` has the dataset's form: `idDigits` ASCII digits.
     public func isWellFormed(_ id: String) -> Bool {

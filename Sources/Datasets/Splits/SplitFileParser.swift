@@ -143,7 +143,7 @@ private struct Reader {
 
     func dataset(_ t: (TOMLTable, String)) throws -> SplitDataset {
         let (table, at) = t
-        try allowOnly(["name", "layout", "id_digits", "ids"], in: table, at: at)
+        try allowOnly(["name", "layout", "id_digits", "ids", "class_names", "class_labels"], in: table, at: at)
         let layoutName = try string("layout", in: table, at: at)
         let layouts = DatasetLayoutKind.allCases.map(\.rawValue)
         guard let layout = DatasetLayoutKind(rawValue: layoutName) else {
@@ -154,7 +154,45 @@ private struct Reader {
         let digits = try int("id_digits", in: table, at: at)
         guard digits >= 1 else { throw SplitFileError(path, keyPath: join(at, "id_digits"), "must be at least 1, got \(digits)") }
         return SplitDataset(name: try string("name", in: table, at: at), layout: layout, idDigits: digits,
-                            ids: try strings("ids", in: table, at: at, nonEmpty: true))
+                            ids: try strings("ids", in: table, at: at, nonEmpty: true),
+                            declaredClasses: try classes(table, at: at))
+    }
+
+    /// `class_names` (background first) and optionally `class_labels` (their values in the label files;
+    /// default 0, 1, …). Labels without names is an error: a class needs a name in every report.
+    func classes(_ table: TOMLTable, at: String) throws -> ClassSet? {
+        guard table["class_names"] != nil else {
+            if table["class_labels"] != nil {
+                throw SplitFileError(path, keyPath: join(at, "class_labels"), "needs class_names beside it (one name per label, background first)")
+            }
+            return nil
+        }
+        let names = try strings("class_names", in: table, at: at)
+        guard names.count >= 2 else {
+            throw SplitFileError(path, keyPath: join(at, "class_names"), "needs background and at least one class, found \(names.count)")
+        }
+        if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+            throw SplitFileError(path, keyPath: join(at, "class_names"), "\"\(dup)\" is named twice")
+        }
+        var labels = Array(0..<names.count)
+        if let v = table["class_labels"] {
+            let keyPath = join(at, "class_labels")
+            guard let array = v.array else { throw wrongType(keyPath, expected: "an array of integers", found: v.type) }
+            labels = try array.enumerated().map { i, element in
+                guard let n = element.int else { throw wrongType("\(keyPath)[\(i)]", expected: "an integer", found: element.type) }
+                guard n >= 0 && n <= 65535 else {
+                    throw SplitFileError(path, keyPath: "\(keyPath)[\(i)]", "\(n) is not a label value (0 … 65535)")
+                }
+                return n
+            }
+            guard labels.count == names.count else {
+                throw SplitFileError(path, keyPath: keyPath, "has \(labels.count) values for the \(names.count) class_names")
+            }
+            if let dup = labels.first(where: { n in labels.filter { $0 == n }.count > 1 }) {
+                throw SplitFileError(path, keyPath: keyPath, "label \(dup) is given twice")
+            }
+        }
+        return ClassSet(names: names, labels: labels)
     }
 
     func source(_ t: (TOMLTable, String)) throws -> SplitSource {

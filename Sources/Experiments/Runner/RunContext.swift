@@ -31,7 +31,7 @@ public struct RunContext {
     /// The U-Net of this experiment's scale.
     var networkConfig: UNetConfig {
         let s = experiment.settings.scale
-        return UNetConfig(inputSize: s.inputSize, numClasses: experiment.data.layout.constants.classCount)
+        return UNetConfig(inputSize: s.inputSize, numClasses: experiment.classes(split).count)
             .scaled(by: s.channelMultiplier)
     }
 }
