@@ -30,7 +30,7 @@ struct Preprocess: ParsableCommand {
     @Option(help: "Output directory: OUT/<id>/img_cropped.nii.gz and mask_cropped.nii.gz, and OUT/preprocess.json.")
     var out: String
 
-    @Flag(help: "Run N4 bias correction first (4 levels × 50 iterations, threshold 0.001, no mask, as the original).")
+    @Flag(help: "Run N4 bias correction first (4 levels × 50 iterations, threshold 0.001, no mask, as the original); writes OUT/<id>/n4_log_bias_field.nii.gz.")
     var n4 = false
 
     @Option(help: "Cache directory for preprocessed volumes (default: OUT/.cache).")
@@ -93,9 +93,29 @@ struct Preprocess: ParsableCommand {
         var records: [Record] = []
         for id in ids.isEmpty ? try dataset.availableIDs() : ids {
             let c = try dataset.load(id)
+            let files = try dataset.files(for: id)
+            let dir = "\(out)/\(id)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            // N4 once per case: its log bias field is written beside the arrays (as SimpleITK's
+            // GetLogBiasFieldAsImage gives it), so the correction can be compared with the reference tools.
+            let n4Result = try pipeline.n4.map { try $0(c.image, source: files.image) }
+            if let r = n4Result {
+                var field = c.image
+                field.voxels = r.logBiasField.map { Float($0) }
+                let path = "\(dir)/n4_log_bias_field.nii.gz"
+                // The input's header when it is 3-D (or 4-D with one frame); a frame of a 4-D image gets a 3-D file.
+                let header = try NIfTI.readHeader(files.image)
+                if header.dims.dropFirst(3).allSatisfy({ $0 == 1 }) {
+                    try NIfTI.write(field, to: path, as: .float32, description: "cseg N4 log bias field", headerFrom: files.image)
+                } else {
+                    try NIfTI.write(field, to: path, as: .float32, description: "cseg N4 log bias field")
+                }
+                print("\(id)  N4: \(r.iterations.map(String.init).joined(separator: "+")) iterations, log bias field \(path)")
+            }
             let (s, outcome) = try store.slices(imageSHA256: c.imageSHA256, labelSHA256: c.labelSHA256,
                                                 preprocessing: pipeline) {
-                try pipeline(image: c.image, label: c.label, source: try dataset.files(for: id).image)
+                if let r = n4Result { return try pipeline.slices(image: r.corrected, label: c.label, source: files.image) }
+                return try pipeline(image: c.image, label: c.label, source: files.image)
             }
             let n = s.geometry.size, z = s.geometry.sliceCount
             func volume(_ values: [Float]) -> Volume {
@@ -103,8 +123,6 @@ struct Preprocess: ParsableCommand {
                 let spacing = [targetSpacing[0], targetSpacing[1], c.image.spacing[2]]
                 return Volume(slices: slices, spacing: spacing, affine: .scaling(spacing))
             }
-            let dir = "\(out)/\(id)"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try NIfTI.write(volume(s.images), to: "\(dir)/img_cropped.nii.gz", as: .float32)
             try NIfTI.write(volume(s.labels!), to: "\(dir)/mask_cropped.nii.gz", as: .int16)
             let outcomeText: String

@@ -45,6 +45,26 @@ struct PreprocessCommandTests {
         #expect(d.sliceSize == 192 && d.targetSpacing == [1.36719, 1.36719] && d.cases[0].imageSlicesSHA256 != prepared.imageHash)
     }
 
+    @Test("--n4 writes the log bias field on the input's header, and the arrays are N4's then the slice pipeline's")
+    func n4BiasField() throws {
+        let c = try AuditFixture.makeCase("preprocess-n4")
+        let r = try CSegProcess.run(["preprocess", "data", "--layout", "acdc", "--spacing", "8.5", "--size", "32", "--n4", "--out", "pre", "--ids", "001"],
+                                    in: c.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let imagePath = try c.image("001"), label = try NIfTI.read(try c.label("001")).volume
+        let image = try NIfTI.read(imagePath).volume
+        let n4 = try N4BiasCorrection()(image, source: imagePath)
+        #expect(r.stdout.contains("001  N4: \(n4.iterations.map(String.init).joined(separator: "+")) iterations, log bias field pre/001/n4_log_bias_field.nii.gz"),
+                "\(r.stdout)")
+        let field = try NIfTI.read("\(c.path)/pre/001/n4_log_bias_field.nii.gz")
+        #expect(field.volume.voxels == n4.logBiasField.map { Float($0) })
+        let input = try NIfTI.readHeader(imagePath)
+        #expect(field.header.dims == input.dims && field.header.sform == input.sform && field.header.qformCode == input.qformCode)
+        let pipeline = VolumePreprocessing(n4: N4BiasCorrection(), slices: SlicePreprocessor(targetSpacing: [8.5, 8.5], size: 32))
+        let expected = try pipeline(image: image, label: label, source: imagePath)
+        #expect(try summary("\(c.path)/pre/preprocess.json").cases.map(\.imageSlicesSHA256) == [expected.imageHash])
+    }
+
     @Test("bad or conflicting options are usage errors naming the option")
     func usageErrors() throws {
         let c = try AuditFixture.makeCase("preprocess-usage")
