@@ -12,8 +12,8 @@ extension N4BiasCorrection {
         return "N4(iterations=\(maximumIterations.map(String.init).joined(separator: ","));"
             + "threshold=\(convergenceThreshold);controlPoints=\(initialControlPoints.map(String.init).joined(separator: ","));"
             + "sharpening=\(sharpening.bins),\(sharpening.fullWidthAtHalfMaximum),\(sharpening.wienerNoise);mask=\(maskText);"
-            // ITK's float convergence measure and B-spline end epsilon change the result: a new key, never
-            // a stale entry from before.
-            + "itk=float-convergence,epsilon-1e-3)"
+            // ITK's float convergence measure changes where levels stop: a new key, never a stale entry
+            // from before.
+            + "convergence=itk-float)"
     }
 }
