@@ -85,6 +85,9 @@ struct SplitAuditTests {
         x.subjects = [("s5", ["001", "001"])]
         let error = #expect(throws: SplitFileError.self) { try x.file() }
         #expect(error?.description == "fixture.toml: subjects.s5: a subject group needs at least two different ids, found one id repeated")
+        x.subjects = [("s6", ["001", "002"]), ("s7", ["003", "002"])]
+        let twice = #expect(throws: SplitFileError.self) { try x.file() }
+        #expect(twice?.description == "fixture.toml: subjects.s7: 002 is also in subjects.s6; a volume belongs to one subject (merge the groups)")
     }
 
     @Test("duplicate-id: an error per list, dataset.ids included")

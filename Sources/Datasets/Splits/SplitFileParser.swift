@@ -213,10 +213,18 @@ private struct Reader {
     /// `[subjects]`: `name = ["003", "004"]`, each group at least two ids (a group of one says nothing).
     func subjects(_ t: (TOMLTable, String)) throws -> [SubjectGroup] {
         let (table, at) = t
+        var owner: [String: String] = [:]
         return try table.keys.sorted().map { name in
             let ids = try strings(name, in: table, at: at, nonEmpty: true)
             guard Set(ids).count >= 2 else {
                 throw SplitFileError(path, keyPath: join(at, name), "a subject group needs at least two different ids, found \(ids.count == 1 ? "one" : "one id repeated")")
+            }
+            // A volume is cut from one subject: an id in two groups means the groups are one subject.
+            for id in ids {
+                if let other = owner[id], other != name {
+                    throw SplitFileError(path, keyPath: join(at, name), "\(id) is also in \(join(at, other)); a volume belongs to one subject (merge the groups)")
+                }
+                owner[id] = name
             }
             return SubjectGroup(name: name, ids: ids)
         }
