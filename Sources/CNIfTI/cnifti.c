@@ -1,6 +1,7 @@
 #include "CNIfTI.h"
 #include <zlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -70,4 +71,78 @@ int64_t cnifti_read_raw(const char *path, int64_t offset, void *buf, int64_t nby
     znzclose(fp);
     if (swap && swapsize > 1) nifti_swap_Nbytes(got / swapsize, swapsize, buf);
     return got;
+}
+
+// pixdim[0..7] as the header stores them: libnifti's nifti_image_read replaces a pixdim of 0
+// ("unspecified") by 1, which would hide a header whose voxel size is missing. Returns the NIfTI
+// version (1 or 2), or 0 when the header cannot be read.
+int cnifti_raw_pixdim(const char *path, double out[8]) {
+    int version = 0;
+    void *header = nifti_read_header(path, &version, 0);
+    if (header == NULL) return 0;
+    // nifti_read_header returns the bytes as stored: swap when the header size reads wrongly
+    // (a file of the other byte order).
+    if (version == 2) {
+        nifti_2_header *h = (nifti_2_header *)header;
+        int swap = h->sizeof_hdr != 540;
+        if (swap) nifti_swap_8bytes(8, h->pixdim);
+        for (int i = 0; i < 8; i++) out[i] = h->pixdim[i];
+    } else {
+        nifti_1_header *h = (nifti_1_header *)header;
+        int swap = h->sizeof_hdr != 348;
+        if (swap) nifti_swap_4bytes(8, h->pixdim);
+        for (int i = 0; i < 8; i++) out[i] = (double)h->pixdim[i];
+        version = 1;
+    }
+    free(header);
+    return version;
+}
+
+// Writes a single-file NIfTI at `path` whose header is `template_path`'s, field for field, except
+// datatype, bitpix, scl_slope 1 / scl_inter 0, cal_min/cal_max 0, descrip, vox_offset and magic
+// (single file, no extensions). Everything that places the file in space stays as stored: dims
+// (a 4-D singleton axis too), pixdim, qform/sform codes, the quaternion even under qform_code 0
+// (libnifti's own writer zeroes it then), srows, xyzt_units, slice and time fields. The header is
+// written in native byte order, like `voxels` (native-order values of `datatype`).
+// Returns 0; -1: the template's header cannot be read; -4: the template is ANALYZE 7.5 (no NIfTI
+// fields to keep); -2: `path` cannot be created; -3: a write failed.
+int cnifti_write_like(const char *template_path, const char *path, const void *voxels, int64_t nbytes,
+                      int datatype, int bitpix, const char *descrip) {
+    int version = 0;
+    void *header = nifti_read_header(template_path, &version, 0);
+    if (header == NULL) return -1;
+    size_t header_size;
+    if (version == 2) {
+        nifti_2_header *h = (nifti_2_header *)header;
+        if (h->sizeof_hdr != 540) swap_nifti_header(h, 2);
+        h->datatype = (int16_t)datatype;
+        h->bitpix = (int16_t)bitpix;
+        h->scl_slope = 1; h->scl_inter = 0; h->cal_min = 0; h->cal_max = 0;
+        memset(h->descrip, 0, sizeof h->descrip);
+        strncpy(h->descrip, descrip, sizeof h->descrip - 1);
+        h->vox_offset = 544;
+        memcpy(h->magic, "n+2\0\r\n\032\n", 8);
+        header_size = 540;
+    } else {
+        nifti_1_header *h = (nifti_1_header *)header;
+        if (h->sizeof_hdr != 348) swap_nifti_header(h, 1);
+        if (strcmp(h->magic, "n+1") != 0 && strcmp(h->magic, "ni1") != 0) { free(header); return -4; }
+        h->datatype = (short)datatype;
+        h->bitpix = (short)bitpix;
+        h->scl_slope = 1; h->scl_inter = 0; h->cal_min = 0; h->cal_max = 0;
+        memset(h->descrip, 0, sizeof h->descrip);
+        strncpy(h->descrip, descrip, sizeof h->descrip - 1);
+        h->vox_offset = 352;
+        memcpy(h->magic, "n+1\0", 4);
+        header_size = 348;
+    }
+    znzFile fp = znzopen(path, "wb", nifti_is_gzfile(path));
+    if (znz_isnull(fp)) { free(header); return -2; }
+    const char extension[4] = {0, 0, 0, 0};
+    int ok = znzwrite(header, 1, header_size, fp) == header_size
+          && znzwrite(extension, 1, 4, fp) == 4
+          && (nbytes == 0 || znzwrite(voxels, 1, (size_t)nbytes, fp) == (size_t)nbytes);
+    free(header);
+    if (Xznzclose(&fp) != 0) ok = 0;
+    return ok ? 0 : -3;
 }

@@ -6,6 +6,9 @@ struct DatasetConfig: Codable, Hashable {
     var kind: DataSource.Kind
     var layout: DatasetLayoutKind
     var classNames: [String]
+    /// The label-file value of each class, when a split file declares the classes (absent otherwise, so
+    /// a layout's runs keep their identities).
+    var classLabels: [Int]?
     var phantomVolumes: Int?
     var phantomSeed: UInt64?
 }

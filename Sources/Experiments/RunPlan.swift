@@ -62,7 +62,8 @@ public enum RunPlanner {
     public static func plan(_ experiment: Experiment, split: SplitFile, data: DataHashes) throws -> [PlannedRun] {
         let e = experiment, g = experiment.grid, s = experiment.settings
         try check(e, split)
-        let dataset = DatasetConfig(kind: e.data.kind, layout: e.data.layout, classNames: e.data.layout.constants.classNames,
+        let dataset = DatasetConfig(kind: e.data.kind, layout: e.data.layout, classNames: e.classes(split).names,
+                                    classLabels: split.dataset.declaredClasses?.labels,
                                     phantomVolumes: e.data.phantomVolumes, phantomSeed: e.data.phantomSeed)
         let provisional = data.byID == nil
         var runs: [PlannedRun] = []
@@ -121,8 +122,10 @@ public enum RunPlanner {
                     for seed in g.seeds {
                         var parent: PlannedRun?
                         if let gv { parent = lv.map { local(gv, $0, seed) } ?? global(gv, seed) }
-                        let train = try split.trainingIDs(key: budget, combination: comb)
-                        let validation = try split.validationIDs(key: budget, combination: comb)
+                        // By role, never by key: the benchmark is its own role, and a budget is always a labelled set.
+                        let selected = method.benchmark ? (split.benchmark!.ids, split.benchmark!.validation)
+                            : try split.labelledSet(key: budget, combination: comb).pair
+                        let (train, validation) = selected
                         let unlabelled = method.addition == .selfTrain ? split.pool!.ids.filter { !train.contains($0) } : nil
                         let config = FinetuneConfig(
                             method: method.name, globalVariant: gv, localVariant: lv, seed: seed, dataset: dataset, scale: s.scale,

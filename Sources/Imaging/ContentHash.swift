@@ -10,8 +10,11 @@ public enum ContentHash {
 
     /// SHA-256 of a file's bytes.
     public static func sha256(fileAt path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue { throw ContentHashError.isDirectory(path) }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ContentHashError.unreadable(path)
+            throw exists ? ContentHashError.unreadable(path) : ContentHashError.missing(path)
         }
         return sha256(data)
     }
@@ -28,10 +31,12 @@ public enum ContentHash {
 }
 
 public enum ContentHashError: Error, CustomStringConvertible {
-    case unreadable(String)
+    case unreadable(String), missing(String), isDirectory(String)
     public var description: String {
         switch self {
         case .unreadable(let p): return "\(p): cannot read the file to hash it"
+        case .missing(let p): return "\(p): no such file (cannot hash it)"
+        case .isDirectory(let p): return "\(p): is a directory, not a file"
         }
     }
 }

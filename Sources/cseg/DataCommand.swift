@@ -22,6 +22,9 @@ struct DataCheck: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Only these ids (default: every case found).")
     var ids: [String] = []
 
+    @Option(help: "Split file whose [dataset] class_names/class_labels declare the classes (default: the layout's).")
+    var split: String?
+
     @Flag(help: "JSON lines for scripts.")
     var json = false
 
@@ -39,7 +42,8 @@ struct DataCheck: ParsableCommand {
         guard let kind = DatasetLayoutKind(rawValue: layout) else {
             throw ValidationError("--layout must be one of \(DatasetLayoutKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(layout)\"")
         }
-        let dataset = try Dataset(kind: kind, root: root)
+        let classes = try split.map { try SplitFileParser.read($0).dataset.declaredClasses } ?? nil
+        let dataset = try Dataset(kind: kind, root: root, classes: classes)
         let wanted = ids.isEmpty ? try dataset.availableIDs() : ids
         guard !wanted.isEmpty else { throw ValidationError("\(root): no \(layout) cases found") }
         var failed = 0
@@ -49,7 +53,7 @@ struct DataCheck: ParsableCommand {
             var row = Row(id: id)
             do {
                 let c = try dataset.load(id)
-                var counts = [Int](repeating: 0, count: dataset.constants.classCount)
+                var counts = [Int](repeating: 0, count: dataset.classes.count)
                 for v in c.label.voxels { counts[Int(v)] += 1 }
                 row.shape = c.image.shape
                 row.spacing = c.image.spacing
@@ -65,7 +69,7 @@ struct DataCheck: ParsableCommand {
             } else if let e = row.error {
                 print("\(id)  ERROR \(e)")
             } else {
-                let names = dataset.constants.classNames
+                let names = dataset.classes.names
                 let labels = zip(names, row.labelVoxels!).dropFirst().map { "\($0) \($1)" }.joined(separator: ", ")
                 print("\(id)  \(row.shape!.map(String.init).joined(separator: "×"))  "
                       + "\(row.spacing!.map { String(format: "%.3g", $0) }.joined(separator: "×")) mm  \(labels)  "

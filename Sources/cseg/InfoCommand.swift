@@ -22,8 +22,8 @@ struct Info: ParsableCommand {
         for file in files {
             do {
                 let header = try NIfTI.readHeader(file)
-                let ch = header.dims.count == 4 ? channel : 0
-                summaries.append(VolumeSummary(path: file, image: try NIfTI.read(file, channel: ch)))
+                let ch: Int? = header.dims.count == 4 ? channel : nil
+                summaries.append(VolumeSummary(path: file, image: try NIfTI.read(file, channel: ch, checkGeometry: false)))
             } catch {
                 failures.append("\(error)")
             }

@@ -39,6 +39,29 @@ struct BadInputConfigTests {
         expectMessage(message, names: c.splitPath, says: "pass --allow-leaks to run anyway")
     }
 
+    @Test("a pool keyed like a labelled budget is refused, not trained on as the budget")
+    func poolKeyedLikeBudget() throws {
+        let c = try AuditFixture.makeCase("pool-key-alias")
+        try c.editSplit("key = \"tr3\"", "key = \"tr1\"")
+        expectMessage(try c.runExpectingFailure(), names: c.splitPath,
+                      says: "pool.key: \"tr1\" is also a labelled key (labelled.tr1); the pool is its own role")
+    }
+
+    @Test("an empty training list is an error naming the split file and the list")
+    func emptyTrainingList() throws {
+        let c = try AuditFixture.makeCase("empty-list")
+        try c.editSplit("[labelled.tr1.c1]\nids = [\"002\"]", "[labelled.tr1.c1]\nids = []")
+        expectMessage(try c.runExpectingFailure(), names: c.splitPath, says: "labelled.tr1.c1.ids: is empty; a run needs at least one id here")
+    }
+
+    @Test("a subject whose volumes are in the test set and a training set is a leak")
+    func subjectAcrossRoles() throws {
+        let c = try AuditFixture.makeCase("subject-across-roles")
+        try c.editSplit("[labelled.tr1.c1]", "[subjects]\npatient-a = [\"002\", \"005\"]\n\n[labelled.tr1.c1]")
+        expectMessage(try c.runExpectingFailure(), names: c.splitPath,
+                      says: "subject-across-roles: subject patient-a is split across roles: 005 in the test set, 002 in tr1 c1")
+    }
+
     @Test("a leak in a list the experiment does not read does not stop it")
     func leakElsewhereIgnored() throws {
         let c = try AuditFixture.makeCase("leak-elsewhere")

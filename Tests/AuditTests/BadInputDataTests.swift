@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 @testable import Experiments
 
 /// Bad data files, each through the runner on a case that already holds a run file: the error names the
@@ -43,6 +44,59 @@ struct BadInputDataTests {
         let path = try c.image("005")
         try RawNIfTI.rewrite(path, dims: try RawNIfTI.dims(path), datatype: 1024, bitpix: 64)
         expectMessage(try c.runExpectingFailure(), names: path, says: "unsupported datatype INT64 (code 1024)")
+    }
+
+    /// Rewrites the header of `path` (a .nii.gz) with `edit`.
+    func patch(_ path: String, _ edit: (inout NIfTIHeaderPatch) -> Void) throws {
+        var p = NIfTIHeaderPatch(bytes: try RawNIfTI.bytes(path))
+        edit(&p)
+        try RawNIfTI.write(p.bytes, to: path)
+    }
+
+    @Test("pixdim 0 (libnifti would read 1 mm; the sform says otherwise)")
+    func zeroPixdim() throws {
+        let c = try AuditFixture.makeCase("pixdim-zero")
+        let path = try c.image("005")
+        try patch(path) { $0.setPixdim(1, 0) }
+        expectMessage(try c.runExpectingFailure(), names: path, says: "pixdim[1] is 0: the voxel size is not given (libnifti would read it as 1 mm); the sform's column norms say")
+    }
+
+    @Test("an all-zero sform with sform_code 2")
+    func zeroSform() throws {
+        let c = try AuditFixture.makeCase("sform-zero")
+        let path = try c.image("005")
+        try patch(path) { $0.setSformCode(2); $0.setSform([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]) }
+        expectMessage(try c.runExpectingFailure(), names: path, says: "sform (code 2) is all zero: no orientation or voxel size")
+    }
+
+    @Test("a 4-D image with 2 frames where a 3-D one is expected")
+    func twoFrames() throws {
+        let c = try AuditFixture.makeCase("two-frames")
+        let path = try c.image("005")
+        let d = try RawNIfTI.dims(path)
+        try patch(path) { $0.setDims(d + [2]); $0.appendZeros(d.reduce(1, *) * 2) }
+        expectMessage(try c.runExpectingFailure(), names: path, says: "4-D image \(d + [2]) with 2 frames; a volume here is 3-D (or 4-D with one frame)")
+    }
+
+    @Test("a 1024³ image header is compared with its label's before any voxel is decoded")
+    func hugeHeaderCheckedFirst() throws {
+        let c = try AuditFixture.makeCase("huge-header")
+        let path = try c.image("005")
+        let d = try RawNIfTI.dims(path)
+        // No voxel data at all: decoding would report a truncation; the header check comes first.
+        try patch(path) { $0.setDims([1024, 1024, 1024]); $0.dropVoxels() }
+        let start = Date()
+        expectMessage(try c.runExpectingFailure(), names: try c.label("005"), says: "shape \(d) differs from the image's [1024, 1024, 1024]")
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
+
+    @Test("a directory where the image should be")
+    func directoryForImage() throws {
+        let c = try AuditFixture.makeCase("image-directory")
+        let path = try c.image("005")
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        expectMessage(try c.runExpectingFailure(), names: path, says: ": is a directory, not a")
     }
 
     @Test("a 2-D image")

@@ -59,6 +59,37 @@ struct SplitAuditTests {
         #expect(f[1].message.hasPrefix("007, a validation volume of benchmark trall, tr1 c1 and tr2 c1, is in the unlabelled pre-training pool tr6"))
     }
 
+    @Test("subject-across-roles: volumes of one subject group in lists that must not share one")
+    func subjectAcrossRoles() throws {
+        var x = SplitFixture()
+        // s1: 009 (test) and 001 (pool, benchmark, tr1 c1) are one subject; s2: 002 (trains) and 007 (validates).
+        x.subjects = [("s1", ["001", "009"]), ("s2", ["002", "007"])]
+        let f = try x.findings()
+        #expect(keys(f) == [
+            FindingKey(.error, .subjectAcrossRoles, ["009", "001"], ["test.ids", "pool.ids", "subjects.s1"]),
+            FindingKey(.error, .subjectAcrossRoles, ["009", "001"], ["test.ids", "benchmark.ids", "subjects.s1"]),
+            FindingKey(.error, .subjectAcrossRoles, ["009", "001"], ["test.ids", "labelled.tr1.c1.ids", "subjects.s1"]),
+            FindingKey(.error, .subjectAcrossRoles, ["002", "007"], ["benchmark.ids", "benchmark.validation", "subjects.s2"]),
+            FindingKey(.error, .subjectAcrossRoles, ["002", "007"], ["labelled.tr2.c1.ids", "labelled.tr2.c1.validation", "subjects.s2"]),
+            FindingKey(.warning, .subjectAcrossRoles, ["002", "007"], ["pool.ids", "benchmark.validation", "subjects.s2"]),
+            FindingKey(.warning, .subjectAcrossRoles, ["002", "007"], ["pool.ids", "labelled.tr1.c1.validation", "subjects.s2"]),
+            FindingKey(.warning, .subjectAcrossRoles, ["002", "007"], ["pool.ids", "labelled.tr2.c1.validation", "subjects.s2"]),
+        ])
+        #expect(f[0].message == "subject s1 is split across roles: 009 in the test set, 001 in pre-training pool tr4 (volumes of one subject; a leak as if one volume were in both)")
+        // A group inside one role (two labelled sets, or a labelled set and the pool) is fine.
+        x.subjects = [("s3", ["001", "002", "003"])]
+        #expect(try x.findings().isEmpty)
+        // Ids of a group must be dataset ids; a group needs two different ids.
+        x.subjects = [("s4", ["001", "011"])]
+        #expect(keys(try x.findings()) == [FindingKey(.error, .unknownID, ["011"], ["subjects.s4"])])
+        x.subjects = [("s5", ["001", "001"])]
+        let error = #expect(throws: SplitFileError.self) { try x.file() }
+        #expect(error?.description == "fixture.toml: subjects.s5: a subject group needs at least two different ids, found one id repeated")
+        x.subjects = [("s6", ["001", "002"]), ("s7", ["003", "002"])]
+        let twice = #expect(throws: SplitFileError.self) { try x.file() }
+        #expect(twice?.description == "fixture.toml: subjects.s7: 002 is also in subjects.s6; a volume belongs to one subject (merge the groups)")
+    }
+
     @Test("duplicate-id: an error per list, dataset.ids included")
     func duplicates() throws {
         var x = SplitFixture()
@@ -145,7 +176,7 @@ struct SplitAuditTests {
         x.digits = 4
         x.ids = ["1001", "1002", "1003"]
         x.test = ["1003"]
-        x.pool = ("tr1", ["1001"], ["1002"])
+        x.pool = ("pool1", ["1001"], ["1002"])
         x.benchmark = nil
         x.labelled = [("tr1", "c1", ["1001"], ["1002"])]
         for id in ["1001", "1003"] {

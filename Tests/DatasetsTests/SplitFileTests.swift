@@ -21,11 +21,11 @@ struct SplitFileTests {
             "tr1.c1", "tr1.c2", "tr1.c3", "tr1.c4", "tr1.c5", "tr2.c1", "tr2.c2", "tr2.c3", "tr2.c4", "tr2.c5",
             "tr8.c1", "tr8.c2", "tr8.c3",
         ])
-        #expect(try f.trainingIDs(key: "tr8", combination: "c2") == ["002", "022", "042", "062", "095", "063", "094", "043"])
-        #expect(try f.validationIDs(key: "tr8", combination: "c2") == ["031", "072"])
-        // Pool and benchmark keys ignore the combination, as the original's train_data does.
-        #expect(try f.trainingIDs(key: "tr52", combination: "c1").count == 52)
-        #expect(try f.validationIDs(key: "trall", combination: "c3") == ["011", "071"])
+        #expect(try f.labelledSet(key: "tr8", combination: "c2").ids == ["002", "022", "042", "062", "095", "063", "094", "043"])
+        #expect(try f.labelledSet(key: "tr8", combination: "c2").validation == ["031", "072"])
+        // The pool and the benchmark are roles, not budgets: their keys do not resolve to a labelled set.
+        #expect(throws: SplitFileError.self) { try f.labelledSet(key: "tr52", combination: "c1") }
+        #expect(throws: SplitFileError.self) { try f.labelledSet(key: "trall", combination: "c1") }
         #expect(f.source?.commit == "e5aae80")
         #expect(f.sha256 == (try ContentHash.sha256(fileAt: SplitFiles.path("acdc.toml"))))
     }
@@ -49,11 +49,16 @@ struct SplitFileTests {
     @Test("an unknown run key or combination names the nearest valid one")
     func unknownRunKey() throws {
         let f = try SplitFileParser.read(SplitFiles.path("mmwhs.toml"))
-        #expect(throws: SplitFileError(f.path, keyPath: "tr20", "is not a key of this split file (keys: tr1, tr2, tr8, tr10)", suggestion: "tr2")) {
-            try f.trainingIDs(key: "tr20", combination: "c1")
+        #expect(throws: SplitFileError(f.path, keyPath: "tr20", "is not a labelled key of this split file (labelled keys: tr1, tr2, tr8)", suggestion: "tr2")) {
+            try f.labelledSet(key: "tr20", combination: "c1")
         }
         #expect(throws: SplitFileError(f.path, keyPath: "tr2.c5", "is not a combination of tr2 (combinations: c1, c2, c3, c4)", suggestion: "c1")) {
-            try f.validationIDs(key: "tr2", combination: "c5")
+            try f.labelledSet(key: "tr2", combination: "c5")
+        }
+        #expect(throws: SplitFileError(f.path, keyPath: "tr10",
+                                       "is not a labelled key of this split file (labelled keys: tr1, tr2, tr8); it is the pre-training pool's key, and the pool is not a labelled budget",
+                                       suggestion: "tr1")) {
+            try f.labelledSet(key: "tr10", combination: "c1")
         }
     }
 
@@ -63,13 +68,13 @@ struct SplitFileTests {
         let cases: [(String, String, String)] = [
             // (text replaced, by, expected description)
             ("[benchmark]", "[benchmarks]",
-             "fixture.toml: benchmarks: unknown key (valid here: format, dataset, source, test, pool, benchmark, labelled); did you mean \"benchmark\"?"),
+             "fixture.toml: benchmarks: unknown key (valid here: format, dataset, source, test, pool, benchmark, labelled, subjects); did you mean \"benchmark\"?"),
             ("[labelled.tr1.c1]\nids = [\"001\"]\nvalidation", "[labelled.tr1.c1]\nids = [\"001\"]\nvalidaton",
              "fixture.toml: labelled.tr1.c1.validaton: unknown key (valid here: ids, validation); did you mean \"labelled.tr1.c1.validation\"?"),
             ("id_digits", "id_digit",
-             "fixture.toml: dataset.id_digit: unknown key (valid here: name, layout, id_digits, ids); did you mean \"dataset.id_digits\"?"),
+             "fixture.toml: dataset.id_digit: unknown key (valid here: name, layout, id_digits, ids, class_names, class_labels); did you mean \"dataset.id_digits\"?"),
             ("layout = \"acdc\"", "layout = \"acdc\"\nzzzzzzzz = 1",
-             "fixture.toml: dataset.zzzzzzzz: unknown key (valid here: name, layout, id_digits, ids)"),
+             "fixture.toml: dataset.zzzzzzzz: unknown key (valid here: name, layout, id_digits, ids, class_names, class_labels)"),
             ("layout = \"acdc\"", "layout = \"prostat\"",
              "fixture.toml: dataset.layout: unknown layout \"prostat\" (valid: acdc, prostate, mmwhs); did you mean \"prostate\"?"),
             ("[labelled.tr1.c1]", "[labelled.t1.c1]",
@@ -100,7 +105,8 @@ struct SplitFileTests {
             ("id_digits = 3", "id_digits = 3.0", "fixture.toml: dataset.id_digits: must be an integer, found a floating-point number"),
             ("format = 1\n", "format = 1\nsource = 3\n", "fixture.toml: source: must be a table, found an integer"),
             ("[test]\nids = [\"009\", \"010\"]", "[test]", "fixture.toml: test.ids: missing required key"),
-            ("key = \"tr4\"", "key = \"pool\"", "fixture.toml: pool.key: \"pool\" is not a run key (tr<N> or trall)"),
+            ("key = \"tr4\"", "key = \"pool 4\"",
+             "fixture.toml: pool.key: \"pool 4\" is not a key name (letters, digits and '-', starting with a letter: tr52, pool26, trall)"),
         ]
         for (old, new, expected) in cases {
             let text = base.replacingOccurrences(of: old, with: new)
@@ -154,5 +160,69 @@ struct SplitFileTests {
         #expect(splitKeyCount("trall") == nil)
         #expect(splitKeyCount("tr0") == nil)
         #expect(splitKeyCount("tr-1") == nil)
+    }
+
+    // Issue 15 item 1: roles and keys that cannot alias.
+
+    @Test("a pool keyed like a labelled budget, or aliasing one, is an error naming file and key")
+    func poolKeyAliasesBudget() throws {
+        let cases: [(pool: String, benchmark: String, expected: String)] = [
+            ("tr1", "trall", "fixture.toml: pool.key: \"tr1\" is also a labelled key (labelled.tr1); the pool is its own role and its key must differ from every labelled budget key (e.g. pool4)"),
+            ("tr01", "trall", "fixture.toml: pool.key: \"tr01\" aliases the labelled key tr1 (labelled.tr1); the pool is its own role and its key must differ from every labelled budget key (e.g. pool4)"),
+            ("TR2", "trall", "fixture.toml: pool.key: \"TR2\" aliases the labelled key tr2 (labelled.tr2); the pool is its own role and its key must differ from every labelled budget key (e.g. pool4)"),
+            ("pool4", "tr2", "fixture.toml: benchmark.key: \"tr2\" is also a labelled key (labelled.tr2); the benchmark is its own role and its key must differ from every labelled budget key (e.g. trall)"),
+            ("pool4", "pool04", "fixture.toml: benchmark.key: \"pool04\" aliases the pool's key \"pool4\"; the pool and the benchmark need different keys"),
+        ]
+        for c in cases {
+            var fixture = SplitFixture()
+            fixture.pool!.key = c.pool
+            fixture.benchmark!.key = c.benchmark
+            let error = #expect(throws: SplitFileError.self) { try fixture.file() }
+            #expect(error?.description == c.expected)
+        }
+        // Any other name is fine, and never resolves as a budget.
+        var fixture = SplitFixture()
+        fixture.pool!.key = "pool26"
+        let f = try fixture.file()
+        #expect(f.pool?.key == "pool26")
+        #expect(throws: SplitFileError.self) { try f.labelledSet(key: "pool26", combination: "c1") }
+        #expect(try f.labelledSet(key: "tr1", combination: "c1").ids == ["001"])
+    }
+
+    @Test("tr01 beside tr1, c01 beside c1 and empty lists are errors naming file and key")
+    func aliasesAndEmptyLists() throws {
+        let cases: [(edit: (inout SplitFixture) -> Void, expected: String)] = [
+            ({ $0.labelled.append(("tr01", "c1", ["004"], ["007"])) },
+             "fixture.toml: labelled.tr01: \"tr01\" aliases tr1 (leading zero); write tr1"),
+            ({ $0.labelled.append(("tr1", "c01", ["004"], ["007"])) },
+             "fixture.toml: labelled.tr1.c01: \"c01\" aliases c1 (leading zero); write c1"),
+            ({ $0.labelled[0].ids = [] }, "fixture.toml: labelled.tr1.c1.ids: is empty; a run needs at least one id here"),
+            ({ $0.labelled[1].validation = [] }, "fixture.toml: labelled.tr2.c1.validation: is empty; a run needs at least one id here"),
+            ({ $0.test = [] }, "fixture.toml: test.ids: is empty; a run needs at least one id here"),
+            ({ $0.pool!.ids = [] }, "fixture.toml: pool.ids: is empty; a run needs at least one id here"),
+            ({ $0.benchmark!.validation = [] }, "fixture.toml: benchmark.validation: is empty; a run needs at least one id here"),
+            ({ $0.ids = [] }, "fixture.toml: dataset.ids: is empty; a run needs at least one id here"),
+        ]
+        for c in cases {
+            var fixture = SplitFixture()
+            c.edit(&fixture)
+            let error = #expect(throws: SplitFileError.self) { try fixture.file() }
+            #expect(error?.description == c.expected)
+        }
+        // The pool's own validation list is read by no run: it may be empty.
+        var fixture = SplitFixture()
+        fixture.pool!.validation = []
+        #expect(try fixture.file().pool?.validation == [])
+    }
+
+    @Test("canonical key forms")
+    func canonicalKeys() {
+        #expect(canonicalSplitKey("tr01") == "tr1")
+        #expect(canonicalSplitKey("TR1") == "tr1")
+        #expect(canonicalSplitKey("c001") == "c1")
+        #expect(canonicalSplitKey("trall") == "trall")
+        #expect(canonicalSplitKey("pool26") == "pool26")
+        #expect(canonicalSplitKey("tr0") == "tr0")
+        #expect(canonicalSplitKey("tr00") == "tr0")
     }
 }

@@ -24,6 +24,7 @@ struct SplitFixture {
         ("tr2", "c1", ["002", "003"], ["007", "008"]),
     ]
     var notes: [String] = []
+    var subjects: [(name: String, ids: [String])] = []
 
     func list(_ ids: [String]) -> String { "[" + ids.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
 
@@ -45,6 +46,7 @@ struct SplitFixture {
         if let pool { s += "[pool]\nkey = \"\(pool.key)\"\nids = \(list(pool.ids))\nvalidation = \(list(pool.validation))\n\n" }
         if let b = benchmark { s += "[benchmark]\nkey = \"\(b.key)\"\nids = \(list(b.ids))\nvalidation = \(list(b.validation))\n\n" }
         for l in labelled { s += "[labelled.\(l.key).\(l.comb)]\nids = \(list(l.ids))\nvalidation = \(list(l.validation))\n\n" }
+        if !subjects.isEmpty { s += "[subjects]\n" + subjects.map { "\($0.name) = \(list($0.ids))\n" }.joined() }
         return s
     }
 

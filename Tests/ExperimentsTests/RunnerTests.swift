@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Imaging
 import RunStore
 import Testing
 @testable import Experiments
@@ -191,6 +192,11 @@ struct RunnerTests {
             #expect(image.volume.spacing.map { Float($0) } == reference.spacing.map { Float($0) })
             #expect(image.volume.voxels == PredictionExport.volume(prediction).voxels)
             #expect(image.header.datatype == .uint8)
+            // The input image's header, as it is stored (issue 15 item 3).
+            let input = try NIfTI.readHeader(try Dataset(kind: e.data.layout, root: e.data.root).files(for: prediction.volumeID).image)
+            #expect(image.header.dims == input.dims && image.header.pixdim == input.pixdim && image.header.xyzUnits == input.xyzUnits)
+            #expect(image.header.qformCode == input.qformCode && image.header.sformCode == input.sformCode)
+            #expect(image.header.qform == input.qform && image.header.sform == input.sform)
         }
 
         let again = try TinyExperiment.runner(e).run()

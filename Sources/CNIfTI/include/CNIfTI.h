@@ -16,4 +16,10 @@ void cnifti_lib_version(char *buf, size_t size);
 /// Voxel bytes of a single-file NIfTI, read without libnifti's NaN-to-zero rewriting (see cnifti.c);
 /// -1: cannot open, -2: corrupt compressed stream, fewer than asked: truncated.
 int64_t cnifti_read_raw(const char *path, int64_t offset, void *buf, int64_t nbytes, int swapsize, int swap);
+/// pixdim[0..7] as stored in the header (libnifti's reader turns 0 into 1); returns the version, 0 on failure.
+int cnifti_raw_pixdim(const char *path, double out[8]);
+/// A single-file NIfTI with `template_path`'s header (datatype, scaling, description changed; see cnifti.c).
+/// 0 on success; -1 template unreadable, -2 cannot create, -3 write failed, -4 template is ANALYZE 7.5.
+int cnifti_write_like(const char *template_path, const char *path, const void *voxels, int64_t nbytes,
+                      int datatype, int bitpix, const char *descrip);
 #endif

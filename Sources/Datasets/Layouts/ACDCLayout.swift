@@ -13,7 +13,7 @@ enum ACDCLayout {
         let frame = String(format: "%02d", ed)
         let image = try LayoutFiles.requireFile("\(dir)/patient\(id)_frame\(frame).nii.gz", "ED image (frame \(frame))")
         let label = try LayoutFiles.requireFile("\(dir)/patient\(id)_frame\(frame)_gt.nii.gz", "ED label (frame \(frame))")
-        return CaseFiles(id: id, image: image, label: label, imageChannel: 0)
+        return CaseFiles(id: id, image: image, label: label, imageChannel: nil)
     }
 
     static func ids(root: String) throws -> [String] {

@@ -5,8 +5,8 @@ public struct CaseFiles: Sendable, Equatable {
     public var id: String
     public var image: String
     public var label: String
-    /// Channel of a 4-D image (Prostate MSD: 0 = T2w).
-    public var imageChannel: Int
+    /// Channel of a 4-D image (Prostate MSD: 0 = T2w); nil: the image is 3-D (or 4-D with one frame).
+    public var imageChannel: Int?
 }
 
 /// The three on-disk layouts of method-spec §1.2 (the phantom uses ACDC's).
@@ -26,14 +26,17 @@ public enum DatasetLayoutKind: String, Sendable, CaseIterable, Codable {
 public struct Dataset: Sendable {
     public let kind: DatasetLayoutKind
     public let root: String
+    /// What the label files' values mean: the layout's classes unless a split file declares others.
+    public let classes: ClassSet
 
-    public init(kind: DatasetLayoutKind, root: String) throws {
+    public init(kind: DatasetLayoutKind, root: String, classes: ClassSet? = nil) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DatasetError(root, "data root does not exist or is not a directory")
         }
         self.kind = kind
         self.root = root
+        self.classes = classes ?? .layoutDefault(kind)
     }
 
     public var constants: DatasetConstants { kind.constants }
@@ -60,11 +63,19 @@ public struct Dataset: Sendable {
     /// (MMWHS) and within the class set, every voxel finite, with SHA-256 of both files.
     public func load(_ id: String) throws -> LoadedCase {
         let f = try files(for: id)
+        // Headers first: a label on another grid, or a broken header, stops before any voxel is decoded
+        // (a 1024³ volume takes a minute and gigabytes to decode).
+        try CaseChecks.checkGrids(image: try NIfTI.readCheckedHeader(f.image, channel: f.imageChannel), imagePath: f.image,
+                                  label: try NIfTI.readCheckedHeader(f.label), labelPath: f.label)
         let image = try NIfTI.read(f.image, channel: f.imageChannel)
         var label = try NIfTI.read(f.label)
-        if kind == .mmwhs { label.volume.voxels = try MMWHSLayout.remap(label.volume.voxels, path: f.label) }
+        if classes == .layoutDefault(.mmwhs) && kind == .mmwhs {
+            label.volume.voxels = try MMWHSLayout.remap(label.volume.voxels, path: f.label)
+        } else if !classes.isIdentity {
+            label.volume.voxels = try classes.remap(label.volume.voxels, shape: label.volume.shape, path: f.label)
+        }
         try CaseChecks.check(image: image.volume, imagePath: f.image, label: label.volume, labelPath: f.label,
-                             classCount: constants.classCount)
+                             classCount: classes.count)
         return LoadedCase(id: id, image: image.volume, label: label.volume,
                           imageSHA256: try ContentHash.sha256(fileAt: f.image),
                           labelSHA256: try ContentHash.sha256(fileAt: f.label))
@@ -75,7 +86,7 @@ public struct Dataset: Sendable {
 public struct LoadedCase: Sendable {
     public var id: String
     public var image: Volume
-    /// Label values 0..<classCount.
+    /// Class indices 0..<classes.count (label-file values remapped by the class set).
     public var label: Volume
     public var imageSHA256: String
     public var labelSHA256: String

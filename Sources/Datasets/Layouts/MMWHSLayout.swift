@@ -12,7 +12,7 @@ enum MMWHSLayout {
         }
         let image = try LayoutFiles.requireFile("\(root)/mr_train_\(id)_image.nii.gz", "image")
         let label = try LayoutFiles.requireFile("\(root)/mr_train_\(id)_label.nii.gz", "label")
-        return CaseFiles(id: id, image: image, label: label, imageChannel: 0)
+        return CaseFiles(id: id, image: image, label: label, imageChannel: nil)
     }
 
     static func ids(root: String) throws -> [String] {

@@ -7,7 +7,7 @@ public enum SplitAudit {
     /// `dataRoot`: when given, every id must have its files there by the file's `dataset.layout`.
     public static func audit(_ file: SplitFile, dataRoot: String? = nil) -> [SplitFinding] {
         let checks = Checks(file: file)
-        var findings = checks.overlaps() + checks.exposure() + checks.idForms() + checks.counts()
+        var findings = checks.overlaps() + checks.exposure() + checks.subjects() + checks.idForms() + checks.counts()
             + checks.coverage() + checks.sourceNotes()
         if let dataRoot { findings += checks.onDisk(root: dataRoot) }
         // Stable sort: within a kind the emission order (file order of ids and lists) is kept.
@@ -115,6 +115,43 @@ private struct Checks {
         return out
     }
 
+    // MARK: subjects: one subject's volumes in conflicting roles
+
+    /// How much it matters that lists `a` and `b` hold volumes of one subject: the severity the same id
+    /// in both would get (`overlaps`, `exposure`), nil when the two lists may share a subject (two
+    /// labelled sets, a labelled set and the pool).
+    func conflict(_ a: String, _ b: String) -> FindingSeverity? {
+        if a == b { return nil }
+        if a == "test.ids" || b == "test.ids" { return .error }
+        let pa = a.split(separator: "."), pb = b.split(separator: ".")
+        let sameOwner = pa.dropLast() == pb.dropLast()
+        if sameOwner && pa.first != "pool" { return .error }  // a training set and its own validation list
+        if (a == "pool.ids" && b.hasSuffix(".validation")) || (b == "pool.ids" && a.hasSuffix(".validation")) { return .warning }
+        return nil
+    }
+
+    func subjects() -> [SplitFinding] {
+        var out: [SplitFinding] = []
+        let names = lists.map(\.name)
+        for group in file.subjects {
+            let members = orderedUnique(group.ids)
+            for (i, a) in names.enumerated() {
+                for b in names[(i + 1)...] {
+                    guard let severity = conflict(a, b) else { continue }
+                    let inA = members.filter { listsByID[$0, default: []].contains(a) }
+                    let inB = members.filter { listsByID[$0, default: []].contains(b) }
+                    // Pairs of *different* ids only: one id in both lists is already an overlap finding.
+                    guard inA.contains(where: { x in inB.contains { $0 != x } }) else { continue }
+                    let ids = orderedUnique(inA + inB)
+                    out.append(SplitFinding(severity, .subjectAcrossRoles, ids: ids, lists: [a, b, "subjects.\(group.name)"],
+                                            "subject \(group.name) is split across roles: \(phrase(inA)) in \(role(a)), \(phrase(inB)) in \(role(b)) "
+                                            + "(volumes of one subject; \(severity == .error ? "a leak" : "exposure") as if one volume were in both)"))
+                }
+            }
+        }
+        return out
+    }
+
     // MARK: the ids themselves
 
     func idForms() -> [SplitFinding] {
@@ -146,6 +183,12 @@ private struct Checks {
             let inLists = listsByID[id, default: []]
             out.append(SplitFinding(.error, .unknownID, ids: [id], lists: inLists,
                                     "\(id) (in \(phrase(inLists))) is not one of the \(file.dataset.ids.count) ids in dataset.ids"))
+        }
+        for group in file.subjects {
+            for id in orderedUnique(group.ids) where !known.contains(id) {
+                out.append(SplitFinding(.error, .unknownID, ids: [id], lists: ["subjects.\(group.name)"],
+                                        "\(id) (in subjects.\(group.name)) is not one of the \(file.dataset.ids.count) ids in dataset.ids"))
+            }
         }
         return out
     }

@@ -5,9 +5,14 @@
 /// Roles, each with the list names used in findings (the TOML key paths):
 /// - labelled sets `labelled.<key>.<comb>.ids`, keyed by budget (`tr1`, `tr2`, `tr8`) × combination
 ///   (`c1`…`c5`), each with its own model-selection list `labelled.<key>.<comb>.validation`;
-/// - the unlabelled pre-training pool `pool.ids` (key `tr52`, …) and `pool.validation`;
+/// - the unlabelled pre-training pool `pool.ids` (key `tr52`, `pool26`, …) and `pool.validation`;
 /// - the benchmark (upper bound) `benchmark.ids` (key `trall`) and `benchmark.validation`;
-/// - the fixed test set `test.ids`.
+/// - the fixed test set `test.ids`;
+/// - optionally, subject groups `subjects.<name>`: ids cut from one subject, which must not be split
+///   across roles (the audit reports it).
+///
+/// Roles are looked up by role, never by key: a budget key names a labelled set and nothing else, so
+/// a pool keyed like a budget can never be trained on as one (the parser refuses such keys anyway).
 public struct SplitFile: Sendable, Equatable {
     /// Where the file was read from (for messages), and the SHA-256 of its bytes (for provenance).
     public var path: String
@@ -20,9 +25,11 @@ public struct SplitFile: Sendable, Equatable {
     public var benchmark: KeyedSplit?
     /// Sorted by budget (numerically: tr1 < tr2 < tr8 < tr52), then combination (c1 < c2 …).
     public var labelled: [LabelledSplit]
+    /// Sorted by name.
+    public var subjects: [SubjectGroup]
 
     public init(path: String, sha256: String, dataset: SplitDataset, source: SplitSource?, test: [String],
-                pool: KeyedSplit?, benchmark: KeyedSplit?, labelled: [LabelledSplit]) {
+                pool: KeyedSplit?, benchmark: KeyedSplit?, labelled: [LabelledSplit], subjects: [SubjectGroup] = []) {
         self.path = path
         self.sha256 = sha256
         self.dataset = dataset
@@ -31,6 +38,19 @@ public struct SplitFile: Sendable, Equatable {
         self.pool = pool
         self.benchmark = benchmark
         self.labelled = labelled
+        self.subjects = subjects
+    }
+}
+
+/// Volumes cut from one subject (two scans of one patient, two frames, a left and a right half): a
+/// model trained on one of them has seen the others, so they belong to one role.
+public struct SubjectGroup: Sendable, Equatable {
+    public var name: String
+    public var ids: [String]
+
+    public init(name: String, ids: [String]) {
+        self.name = name
+        self.ids = ids
     }
 }
 
@@ -44,13 +64,19 @@ public struct SplitDataset: Sendable, Equatable {
     public var idDigits: Int
     /// Every case of the dataset, in file order.
     public var ids: [String]
+    /// The classes declared by `class_names` / `class_labels`; nil: the layout's (spec §1.2).
+    public var declaredClasses: ClassSet?
 
-    public init(name: String, layout: DatasetLayoutKind, idDigits: Int, ids: [String]) {
+    public init(name: String, layout: DatasetLayoutKind, idDigits: Int, ids: [String], declaredClasses: ClassSet? = nil) {
         self.name = name
         self.layout = layout
         self.idDigits = idDigits
         self.ids = ids
+        self.declaredClasses = declaredClasses
     }
+
+    /// The classes runs on this dataset use: the declared ones, else the layout's.
+    public var classes: ClassSet { declaredClasses ?? .layoutDefault(layout) }
 
     /// Whether `id` has the dataset's form: `idDigits` ASCII digits.
     public func isWellFormed(_ id: String) -> Bool {
@@ -99,6 +125,9 @@ public struct LabelledSplit: Sendable, Equatable {
         self.ids = ids
         self.validation = validation
     }
+
+    /// (training ids, validation ids).
+    public var pair: ([String], [String]) { (ids, validation) }
 }
 
 /// The budget a key names: "tr22" → 22; nil for keys without one ("trall").
@@ -128,28 +157,18 @@ extension SplitFile {
         return lists
     }
 
-    /// The training ids of a run key, as the original's `train_data(key, comb)`: the pool for the
-    /// pool key, the benchmark for the benchmark key (both ignore `comb`), else the labelled set.
-    /// An unknown key or combination is an error naming the nearest valid one (the original's
-    /// `val_data` raised `UnboundLocalError` instead).
-    public func trainingIDs(key: String, combination: String) throws -> [String] {
-        if let pool, key == pool.key { return pool.ids }
-        if let benchmark, key == benchmark.key { return benchmark.ids }
-        return try labelledSet(key: key, combination: combination).ids
-    }
-
-    /// The validation ids of a run key, as the original's `val_data(key, comb)`.
-    public func validationIDs(key: String, combination: String) throws -> [String] {
-        if let pool, key == pool.key { return pool.validation }
-        if let benchmark, key == benchmark.key { return benchmark.validation }
-        return try labelledSet(key: key, combination: combination).validation
-    }
-
+    /// The labelled set of a budget key and combination, as the original's `train_data(key, comb)` and
+    /// `val_data(key, comb)` for labelled keys. Only labelled keys are looked up: the pool and the
+    /// benchmark are their own roles (`pool`, `benchmark`), so the pool's key, whatever it is, never
+    /// resolves to a training set here. An unknown key or combination is an error naming the nearest
+    /// valid one (the original's `val_data` raised `UnboundLocalError` instead).
     public func labelledSet(key: String, combination: String) throws -> LabelledSplit {
-        let keys = orderedUnique(labelled.map(\.key) + [pool?.key, benchmark?.key].compactMap { $0 })
+        let keys = orderedUnique(labelled.map(\.key))
         guard keys.contains(key) else {
-            throw SplitFileError(path, keyPath: key, "is not a key of this split file (keys: \(keys.joined(separator: ", ")))",
-                                 suggestion: EditDistance.nearest(to: key, among: keys))
+            var problem = "is not a labelled key of this split file (labelled keys: \(keys.joined(separator: ", ")))"
+            if key == pool?.key { problem += "; it is the pre-training pool's key, and the pool is not a labelled budget" }
+            if key == benchmark?.key { problem += "; it is the benchmark's key (use the benchmark method)" }
+            throw SplitFileError(path, keyPath: key, problem, suggestion: EditDistance.nearest(to: key, among: keys))
         }
         let combinations = labelled.filter { $0.key == key }.map(\.combination)
         guard let set = labelled.first(where: { $0.key == key && $0.combination == combination }) else {
@@ -164,4 +183,15 @@ extension SplitFile {
 func orderedUnique(_ items: [String]) -> [String] {
     var seen = Set<String>()
     return items.filter { seen.insert($0).inserted }
+}
+
+/// The form two spellings of one key share: lower case, and a trailing number without leading zeros
+/// ("tr01", "TR1" and "tr1" → "tr1"; "c01" → "c1"). Two keys with one canonical form alias each other.
+public func canonicalSplitKey(_ key: String) -> String {
+    let lower = key.lowercased()
+    let digits = lower.reversed().prefix { $0.isASCII && $0.isNumber }.count
+    guard digits > 0 else { return lower }
+    let stem = lower.dropLast(digits)
+    let number = lower.suffix(digits).drop { $0 == "0" }
+    return stem + (number.isEmpty ? "0" : String(number))
 }

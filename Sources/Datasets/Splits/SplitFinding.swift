@@ -20,6 +20,10 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case poolValidationOverlap = "pool-validation-overlap"
     /// A fine-tuning or benchmark validation id is in the unlabelled pre-training pool (exposure).
     case validationInPool = "validation-in-pool"
+    /// Two different ids of one subject group (`subjects.<name>`) in lists that must not share a
+    /// volume: an error where the same id would be a leak (test vs any list, a training set vs its own
+    /// validation list), a warning where it would be exposure (pool vs a validation list).
+    case subjectAcrossRoles = "subject-across-roles"
     case duplicateID = "duplicate-id"
     /// An id whose width or characters differ from the dataset's id form ("000001" for "000").
     case malformedID = "malformed-id"

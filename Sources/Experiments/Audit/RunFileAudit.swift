@@ -71,6 +71,8 @@ public enum RunFileAudit {
 
     static func checkData(_ record: RunRecord, _ dataRoot: String?, _ add: (Level, String) -> Void) {
         let root = dataRoot ?? record.volatile.dataRoot
+        let relativeNote = dataRoot == nil && !root.hasPrefix("/")
+            ? " (the run recorded the relative root \"\(root)\", made before roots were stored absolute: it is read against this working directory; give --data or --experiment)" : ""
         struct Layout: Decodable { struct D: Decodable { var layout: DatasetLayoutKind }; var dataset: D }
         guard let layout = try? JSONDecoder().decode(Layout.self, from: Data(record.configJSON.utf8)).dataset.layout else {
             add(.error, "the run's config names no dataset layout: data files not checked")
@@ -80,7 +82,7 @@ public enum RunFileAudit {
         do {
             dataset = try Dataset(kind: layout, root: root)
         } catch {
-            add(.error, "\(error)\(dataRoot == nil ? " (the root recorded in /volatile/data_root; give --data or --experiment)" : "")")
+            add(.error, "\(error)\(relativeNote.isEmpty ? (dataRoot == nil ? " (the root recorded in /volatile/data_root; give --data or --experiment)" : "") : relativeNote)")
             return
         }
         var mismatches = 0
@@ -130,7 +132,9 @@ public enum RunFileAudit {
     /// file's `runs/` or `pretrain/` directory) by run key and content hash.
     static func checkDependencies(_ record: RunRecord, _ path: String, _ add: (Level, String) -> Void) {
         guard !record.inputs.dependencies.isEmpty else { return }
-        let output = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        // Absolute first: "runs/x.h5" has no grandparent to strip, and would point at /pretrain.
+        let absolute = resolve(path, against: FileManager.default.currentDirectoryPath)
+        let output = ((absolute as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
         let dir = "\(output)/pretrain"
         let headers = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".h5") }.sorted()
             .compactMap { name in (try? RunFileReader.header("\(dir)/\(name)")).map { ("\(dir)/\(name)", $0) } }

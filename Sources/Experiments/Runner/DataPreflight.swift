@@ -17,13 +17,33 @@ extension ExperimentData {
             guard let parts = needs.partitions, parts > 1 else { continue }
             for id in needs.pool ?? [] where parts > (partitionNeeds[id]?.parts ?? 0) { partitionNeeds[id] = (parts, r.runKey) }
         }
+        // Which classes each volume's label contains, for the declared-class check below.
+        var present: [String: Set<Int>] = [:]
+        let declared = try SplitFileParser.read(experiment.data.split).dataset.declaredClasses
         for id in ids.sorted() {
             let loaded = try dataset.load(id)
+            if declared != nil { present[id] = Set(loaded.label.voxels.map { Int($0) }) }
             if let need = partitionNeeds[id], loaded.image.shape[2] < need.parts {
                 let path = try dataset.files(for: id).image
                 throw DatasetError(path, "\(loaded.image.shape[2]) slice\(loaded.image.shape[2] == 1 ? "" : "s") cannot be cut into the "
                                    + "\(need.parts) partitions \(need.runKey) needs (spec §3.1: every pre-training pool volume "
                                    + "needs at least as many slices as partitions)")
+            }
+        }
+        if let declared { try checkDeclaredClasses(declared, runs, present) }
+    }
+
+    /// A declared class that no training label of a fine-tuning run contains is an error: the network
+    /// would have an output it is never shown, scored as an empty class (issue 15 item 2). Only for
+    /// declared classes: a layout's constants are the paper's, whatever a small budget happens to hold.
+    func checkDeclaredClasses(_ classes: ClassSet, _ runs: [PlannedRun], _ present: [String: Set<Int>]) throws {
+        for r in runs {
+            guard let split = try ConfigIDs.decode(r).split, r.stage == .finetune else { continue }
+            let seen = split.train.reduce(into: Set<Int>()) { $0.formUnion(present[$1] ?? []) }
+            for k in 1..<classes.count where !seen.contains(k) {
+                throw ConfigFileError(experiment.data.split, keyPath: "dataset.class_names[\(k)]",
+                                      "class \"\(classes.names[k])\" (label \(classes.labels[k])) occurs in no training label of \(r.runKey) "
+                                      + "(\(split.train.joined(separator: ", "))): the network could never learn it; drop the class or train on a volume that has it")
             }
         }
     }

@@ -51,7 +51,8 @@ public final class ExperimentData {
     /// N4 offline (the inputs are taken as already corrected).
     public init(_ e: Experiment) throws {
         experiment = e
-        dataset = try Dataset(kind: e.data.layout, root: e.data.root)
+        // The split file declares the dataset's classes (if it does): labels are remapped to them on load.
+        dataset = try Dataset(kind: e.data.layout, root: e.data.root, classes: e.classes(try SplitFileParser.read(e.data.split)))
         preprocessing = VolumePreprocessing(n4: nil, slices: SlicePreprocessor(targetSpacing: e.settings.scale.targetSpacing,
                                                                                size: e.settings.scale.inputSize))
         cache = try PreprocessCache(directory: "\(e.output)/cache/preprocess")

@@ -118,7 +118,7 @@ enum FinetuneRun {
         clock.lap("train")
 
         // `net` holds the best-validation weights (SupervisedTrainer restores them).
-        let test = try TestEvaluation.evaluate(net, cases: c.data.cases(split.test), classNames: c.experiment.data.layout.constants.classNames)
+        let test = try TestEvaluation.evaluate(net, cases: c.data.cases(split.test), classNames: c.experiment.classes(c.split).names)
         let activations = try TestEvaluation.activations(net, cases: c.data.cases(split.test), ancestry: ancestry, c)
         clock.lap("test")
         let variables = net.variables

@@ -31,7 +31,7 @@ public struct RunContext {
     /// The U-Net of this experiment's scale.
     var networkConfig: UNetConfig {
         let s = experiment.settings.scale
-        return UNetConfig(inputSize: s.inputSize, numClasses: experiment.data.layout.constants.classCount)
+        return UNetConfig(inputSize: s.inputSize, numClasses: experiment.classes(split).count)
             .scaled(by: s.channelMultiplier)
     }
 }
@@ -88,7 +88,10 @@ struct PhaseClock {
         last = now
     }
 
+    /// `dataRoot` is stored absolute: a root relative to the directory `cseg run` ran in would mean
+    /// nothing to `cseg audit run` or `cseg export` started elsewhere.
     func volatile(dataRoot: String) -> RunVolatile {
+        let dataRoot = resolve(dataRoot, against: FileManager.default.currentDirectoryPath)
         let f = ISO8601DateFormatter()
         f.timeZone = TimeZone(identifier: "UTC")
         return RunVolatile(host: ProcessInfo.processInfo.hostName, startedUTC: f.string(from: started),

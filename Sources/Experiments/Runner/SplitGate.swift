@@ -3,13 +3,15 @@ import Datasets
 /// The split audit as a gate in front of `cseg run`: only findings about lists this experiment reads
 /// count (a leak in the benchmark does not stop a grid without the benchmark).
 ///
-/// - A leak (`test-overlap`, `labelled-validation-overlap`, `benchmark-validation-overlap`) refuses the
+/// - A leak (`test-overlap`, `labelled-validation-overlap`, `benchmark-validation-overlap`, an error
+///   `subject-across-roles`) refuses the
 ///   run, unless `--allow-leaks`; then it is recorded in every run file (`/inputs/split_audit_findings`).
 /// - Any other error (duplicate, unknown or malformed id) always refuses: the run could not be what the
 ///   file says.
 /// - Warnings (a validation volume in the pre-training pool …) are reported and the run goes on.
 public enum SplitGate {
-    public static let leakKinds: Set<FindingKind> = [.testOverlap, .labelledValidationOverlap, .benchmarkValidationOverlap]
+    public static let leakKinds: Set<FindingKind> = [.testOverlap, .labelledValidationOverlap, .benchmarkValidationOverlap,
+                                                     .subjectAcrossRoles]
 
     public struct Outcome: Sendable, Equatable {
         /// Leaks let through by `allowLeaks`, as recorded in run files ("kind: message [lists]").
@@ -66,6 +68,9 @@ public enum SplitGate {
         switch f.kind {
         case .testOverlap:
             return f.lists.dropFirst().contains { used.contains($0) }
+        case .subjectAcrossRoles:
+            // lists: the two conflicting lists, then the subject group.
+            return f.lists.prefix(2).allSatisfy { used.contains($0) }
         case .validationInPool, .poolValidationOverlap:
             return used.contains("pool.ids") && f.lists.dropFirst().contains { used.contains($0) }
         default:

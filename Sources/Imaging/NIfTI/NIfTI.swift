@@ -19,17 +19,46 @@ public enum NIfTI {
         return try header(nim, path: path)
     }
 
-    /// Reads a 3D volume, or channel `channel` of a 4D file, as float32 with scl_slope/scl_inter
-    /// applied. The volume's affine is the header's best affine (sform, else qform, else pixdim).
-    public static func read(_ path: String, channel: Int = 0) throws -> NIfTIImage {
-        let nim = try open(path)
-        defer { nifti_image_free(nim) }
-        let h = try header(nim, path: path)
+    /// Reads the header and applies every check `read` makes before decoding voxels: the dimension
+    /// count, the frame count and the geometry (`NIfTIGeometry`). A layout calls this for the image
+    /// and the label first, so that a mismatch between them stops before either is decoded.
+    /// `channel`: nil reads a 3-D file (or 4-D with one frame); a number names a frame of a 4-D file.
+    public static func readCheckedHeader(_ path: String, channel: Int? = nil) throws -> NIfTIHeader {
+        let h = try readHeader(path)
+        try checkHeader(h, path: path, channel: channel)
+        return h
+    }
+
+    static func checkHeader(_ h: NIfTIHeader, path: String, channel: Int?) throws {
         guard h.dims.count == 3 || h.dims.count == 4 else {
             throw NIfTIError(path: path, kind: .unsupportedDimensions,
                              detail: "\(h.dims.count)-D image \(h.dims); a volume needs 3 dimensions (or 4 with a channel)")
         }
         let channels = h.dims.count == 4 ? h.dims[3] : 1
+        if let channel, !(channel >= 0 && channel < channels) {
+            throw NIfTIError(path: path, kind: .badChannel,
+                             detail: "channel \(channel) requested but the file has \(channels) (dims \(h.dims))")
+        }
+        let raw = NIfTIGeometry.rawPixdim(path, count: h.pixdim.count) ?? h.pixdim
+        try NIfTIGeometry.check(h, rawPixdim: raw, path: path, channelGiven: channel != nil)
+    }
+
+    /// Reads a 3D volume, or channel `channel` of a 4D file, as float32 with scl_slope/scl_inter
+    /// applied. The volume's affine is the header's best affine (sform, else qform, else pixdim).
+    /// `channel` nil: a 3-D file or a 4-D file with one frame (more frames are an error: which one
+    /// is meant is not known). `checkGeometry` false skips `NIfTIGeometry` (for `cseg info`, which
+    /// shows a broken header rather than refusing it); every other reader checks.
+    public static func read(_ path: String, channel: Int? = nil, checkGeometry: Bool = true) throws -> NIfTIImage {
+        let nim = try open(path)
+        defer { nifti_image_free(nim) }
+        let h = try header(nim, path: path)
+        if checkGeometry { try checkHeader(h, path: path, channel: channel) }
+        guard h.dims.count == 3 || h.dims.count == 4 else {
+            throw NIfTIError(path: path, kind: .unsupportedDimensions,
+                             detail: "\(h.dims.count)-D image \(h.dims); a volume needs 3 dimensions (or 4 with a channel)")
+        }
+        let channels = h.dims.count == 4 ? h.dims[3] : 1
+        let channel = channel ?? 0
         guard channel >= 0 && channel < channels else {
             throw NIfTIError(path: path, kind: .badChannel,
                              detail: "channel \(channel) requested but the file has \(channels) (dims \(h.dims))")
@@ -70,6 +99,65 @@ public enum NIfTI {
     /// only when complete: it is written under a temporary name in the same directory, then renamed.
     public static func write(_ volume: Volume, to path: String, as datatype: NIfTIDatatype,
                              description: String = "") throws {
+        try checkWritable(volume, to: path, as: datatype)
+        let dims: [Int64] = [3, Int64(volume.shape[0]), Int64(volume.shape[1]), Int64(volume.shape[2]), 1, 1, 1, 1]
+        guard let nim = nifti_make_new_nim(dims, Int32(datatype.rawValue), 1) else {
+            throw NIfTIError(path: path, kind: .writeFailed, detail: "libnifti could not allocate the image")
+        }
+        defer { nifti_image_free(nim) }
+        fill(nim.pointee.data!, datatype: datatype, from: volume.voxels)
+        setGeometry(nim, volume: volume)
+        nim.pointee.nifti_type = NIFTI_FTYPE_NIFTI1_1
+        try commit(nim, to: path, description: description)
+    }
+
+    /// Writes `volume` with the header of `template` (a NIfTI file on the same grid, e.g. the image a
+    /// prediction was made for): dims (a 4-D singleton axis stays 4-D), pixdim, qform and sform with
+    /// their codes and the quaternion as stored, xyzt_units, slice and time fields, NIfTI version. Only
+    /// the datatype, the scaling (none: slope 1, intercept 0), cal_min/max, the extensions (dropped)
+    /// and the description change. So a viewer overlays the file on its image exactly, whatever codes
+    /// the image carried. An error if `template`'s grid is not the volume's (shape, affine to 1e-6 mm).
+    public static func write(_ volume: Volume, to path: String, as datatype: NIfTIDatatype, description: String = "",
+                             headerFrom template: String) throws {
+        try checkWritable(volume, to: path, as: datatype)
+        let source = try open(template)
+        defer { nifti_image_free(source) }
+        let h = try header(source, path: template)
+        guard Array(h.dims.prefix(3)) == volume.shape, h.dims.dropFirst(3).allSatisfy({ $0 == 1 }) else {
+            throw NIfTIError(path: path, kind: .writeFailed,
+                             detail: "the volume's shape \(volume.shape) is not the grid of \(template) (dims \(h.dims))")
+        }
+        let gap = zip(h.bestAffine.m, volume.affine.m).map { abs($0 - $1) }.max() ?? 0
+        guard gap <= 1e-6 else {
+            throw NIfTIError(path: path, kind: .writeFailed,
+                             detail: "the volume's affine differs from \(template)'s by up to \(gap) mm: not its grid")
+        }
+        // libnifti's writer would rebuild the header from its struct (and zero the quaternion under
+        // qform_code 0), so the template's header is copied field by field in C instead.
+        let bytesPerVoxel = datatype.bytesPerVoxel
+        var raw = [UInt8](repeating: 0, count: volume.voxels.count * bytesPerVoxel)
+        raw.withUnsafeMutableBytes { fill($0.baseAddress!, datatype: datatype, from: volume.voxels) }
+        let url = URL(fileURLWithPath: path)
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(getpid())-\(url.lastPathComponent)").path
+        let text = String(decoding: Array(description.utf8.prefix(79)), as: UTF8.self)
+        let status = raw.withUnsafeBytes {
+            cnifti_write_like(template, tmp, $0.baseAddress, Int64($0.count), Int32(datatype.rawValue), Int32(8 * bytesPerVoxel), text)
+        }
+        switch status {
+        case 0: break
+        case -4:
+            // ANALYZE 7.5 has no qform/sform to keep: the affine-based writer loses nothing.
+            try write(volume, to: path, as: datatype, description: description)
+            return
+        case -1: throw NIfTIError(path: path, kind: .writeFailed, detail: "cannot read the header of \(template)")
+        default:
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw NIfTIError(path: path, kind: .writeFailed, detail: "writing failed (disk full or not writable?)")
+        }
+        try moveIntoPlace(tmp, path)
+    }
+
+    static func checkWritable(_ volume: Volume, to path: String, as datatype: NIfTIDatatype) throws {
         guard path.hasSuffix(".nii") || path.hasSuffix(".nii.gz") else {
             throw NIfTIError(path: path, kind: .writeFailed, detail: "file name must end in .nii or .nii.gz")
         }
@@ -79,23 +167,24 @@ public enum NIfTI {
                                  detail: "voxel \(bad) = \(volume.voxels[bad]) does not fit \(datatype.name)")
             }
         }
+    }
+
+    /// Writes `nim` under a temporary name beside `path`, checks it reads back, renames it into place.
+    static func commit(_ nim: UnsafeMutablePointer<nifti_image>, to path: String, description: String) throws {
         let url = URL(fileURLWithPath: path)
         let tmp = url.deletingLastPathComponent()
             .appendingPathComponent(".tmp-\(getpid())-\(url.lastPathComponent)").path
-        let dims: [Int64] = [3, Int64(volume.shape[0]), Int64(volume.shape[1]), Int64(volume.shape[2]), 1, 1, 1, 1]
-        guard let nim = nifti_make_new_nim(dims, Int32(datatype.rawValue), 1) else {
-            throw NIfTIError(path: path, kind: .writeFailed, detail: "libnifti could not allocate the image")
-        }
-        defer { nifti_image_free(nim) }
-        fill(nim.pointee.data!, datatype: datatype, from: volume.voxels)
-        setGeometry(nim, volume: volume)
-        nim.pointee.nifti_type = NIFTI_FTYPE_NIFTI1_1
         setTuple(&nim.pointee.descrip, String(decoding: Array(description.utf8.prefix(79)), as: UTF8.self))
         guard nifti_set_filenames(nim, tmp, 0, 1) == 0 else {
             throw NIfTIError(path: path, kind: .writeFailed, detail: "libnifti rejected the file name")
         }
         nifti_set_debug_level(0)
         nifti_image_write(nim)
+        try moveIntoPlace(tmp, path)
+    }
+
+    /// Checks the finished temporary file reads back as NIfTI, then renames it over `path`.
+    static func moveIntoPlace(_ tmp: String, _ path: String) throws {
         // nifti_image_write returns nothing: read the header back to know the file is complete.
         guard let check = nifti_image_read(tmp, 0) else {
             try? FileManager.default.removeItem(atPath: tmp)
@@ -113,8 +202,11 @@ public enum NIfTI {
 
     static func open(_ path: String) throws -> UnsafeMutablePointer<nifti_image> {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw NIfTIError(path: path, kind: .missing, detail: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw NIfTIError(path: path, kind: .isDirectory, detail: "is a directory, not a NIfTI file")
         }
         guard path.hasSuffix(".nii") || path.hasSuffix(".nii.gz") else {
             throw NIfTIError(path: path, kind: .notNIfTI, detail: "not a NIfTI file name (expected .nii or .nii.gz)")

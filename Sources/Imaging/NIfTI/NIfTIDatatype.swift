@@ -23,6 +23,15 @@ public enum NIfTIDatatype: Int32, Sendable, CaseIterable, Codable {
 
     public var isInteger: Bool { self != .float32 && self != .float64 }
 
+    public var bytesPerVoxel: Int {
+        switch self {
+        case .uint8, .int8: 1
+        case .int16, .uint16: 2
+        case .int32, .float32: 4
+        case .float64: 8
+        }
+    }
+
     /// The representable range of an integer type (for writing).
     var integerRange: ClosedRange<Double>? {
         switch self {

@@ -2,7 +2,7 @@
 public struct NIfTIError: Error, CustomStringConvertible, Equatable {
     public enum Kind: Equatable, Sendable {
         case missing, notNIfTI, truncated, corrupt, unsupportedDatatype, unsupportedDimensions, badChannel,
-             valueOutOfRange, writeFailed
+             valueOutOfRange, writeFailed, badGeometry, isDirectory
     }
     public let path: String
     public let kind: Kind

@@ -16,8 +16,9 @@ import Foundation
 /// log 1 = 0, which pulls the field towards it). `.none` reproduces that faithfully; `.positive` (voxels > 0)
 /// or `.otsu` avoid it. The corrected image is input / exp(field) everywhere, masked or not.
 ///
-/// Differences from ITK, all small: arithmetic in double (ITK: float); the last voxel on each axis is
-/// evaluated at the end of the spline rather than 1e-3 spans inside; a flat image is returned unchanged.
+/// Differences from ITK, all small: the fields are computed in double (ITK: float), but the convergence
+/// measure that decides when a level stops is computed with ITK's float storage, so the iteration
+/// counts are ITK's; a flat image is returned unchanged.
 public struct N4BiasCorrection: Sendable, Equatable {
     public enum Mask: Sendable, Equatable {
         /// Every voxel (ITK/SimpleITK without a mask image; values ≤ 0 are fitted unlogged).
@@ -89,7 +90,8 @@ public struct N4BiasCorrection: Sendable, Equatable {
         for level in maximumIterations.indices {
             var convergence = Double.greatestFiniteMagnitude
             var iteration = 0
-            while iteration < maximumIterations[level] && convergence > convergenceThreshold {
+            // ITK compares in float (RealType): the threshold is float too.
+            while iteration < maximumIterations[level] && Float(convergence) > Float(convergenceThreshold) {
                 iteration += 1
                 var uncorrected = logInput
                 for i in 0..<count { uncorrected[i] -= field[i] }
@@ -121,18 +123,29 @@ public struct N4BiasCorrection: Sendable, Equatable {
                       convergence: convergenceReached, included: included)
     }
 
-    /// Coefficient of variation (sample standard deviation / mean) of exp(old − new) over the included voxels.
+    /// Coefficient of variation (sample standard deviation / mean) of exp(old − new) over the included
+    /// voxels, computed as ITK's `CalculateConvergenceMeasurement` computes it: the two log fields are
+    /// float images, their difference and its exp are float, and `mu`, `sigma` and `N` are float
+    /// (`RealType`) updated by expressions whose double literals promote each step to double before it
+    /// is stored back as float. The stopping test near the 0.001 threshold is decided by those
+    /// roundings: in double, a level can stop an iteration earlier or later than ITK, and the fields then
+    /// differ by up to 0.017 (issue 15 item 5). Returns the float value, widened.
     static func coefficientOfVariation(old: [Double], new: [Double], included: [Bool]) -> Double {
-        var n = 0.0, mean = 0.0, m2 = 0.0
+        var mu: Float = 0, sigma: Float = 0, n: Float = 0
         for i in old.indices where included[i] {
-            let x = exp(old[i] - new[i])
-            n += 1
-            let d = x - mean
-            mean += d / n
-            m2 += d * (x - mean)
+            let pixel: Float = Foundation.exp(Float(old[i]) - Float(new[i]))
+            n = Float(Double(n) + 1.0)
+            if n > 1 {
+                // sigma = sigma + sqr(pixel - mu) * (N - 1.0) / N
+                let deviation = pixel - mu
+                sigma = Float(Double(sigma) + Double(deviation * deviation) * (Double(n) - 1.0) / Double(n))
+            }
+            // mu = mu * (1.0 - 1.0 / N) + pixel / N
+            mu = Float(Double(mu) * (1.0 - 1.0 / Double(n)) + Double(pixel / n))
         }
         guard n > 1 else { return 0 }
-        return (m2 / (n - 1)).squareRoot() / mean
+        sigma = Float((Double(sigma) / (Double(n) - 1.0)).squareRoot())
+        return Double(sigma / mu)
     }
 
     /// Otsu's threshold: the bin edge maximising the between-class variance of a `bins`-bin histogram

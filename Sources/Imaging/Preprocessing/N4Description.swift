@@ -11,6 +11,9 @@ extension N4BiasCorrection {
         }
         return "N4(iterations=\(maximumIterations.map(String.init).joined(separator: ","));"
             + "threshold=\(convergenceThreshold);controlPoints=\(initialControlPoints.map(String.init).joined(separator: ","));"
-            + "sharpening=\(sharpening.bins),\(sharpening.fullWidthAtHalfMaximum),\(sharpening.wienerNoise);mask=\(maskText))"
+            + "sharpening=\(sharpening.bins),\(sharpening.fullWidthAtHalfMaximum),\(sharpening.wienerNoise);mask=\(maskText);"
+            // ITK's float convergence measure changes where levels stop: a new key, never a stale entry
+            // from before.
+            + "convergence=itk-float)"
     }
 }

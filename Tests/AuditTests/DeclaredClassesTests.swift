@@ -1,0 +1,82 @@
+import Datasets
+import Foundation
+import Imaging
+import RunStore
+import Testing
+@testable import Experiments
+
+/// Issue 15 item 2: a split file declares its dataset's classes, and the network, losses, metrics,
+/// model selection and export follow them. The dataset is the tiny phantom in ACDC layout with every
+/// foreground voxel relabelled 4 ("brain"): two classes, label values 0 and 4.
+@Suite("Declared classes", .serialized)
+struct DeclaredClassesTests {
+    static let declaration = "ids = [\"001\", \"002\", \"003\", \"004\", \"005\", \"006\"]\n"
+
+    func brainCase(_ name: String, classes: String) throws -> CaseDirectory {
+        let c = try AuditFixture.makeCase(name)
+        for id in ["001", "002", "003", "004", "005", "006"] {
+            try c.rewrite(try c.label(id), as: .uint8) { v in v.voxels = v.voxels.map { $0 > 0 ? 4 : 0 } }
+        }
+        try c.editSplit(Self.declaration, Self.declaration + classes)
+        var config = TinyConfig()
+        config.methods = ["baseline"]
+        try c.writeExperiment(config)
+        return c
+    }
+
+    @Test("two declared classes: a 2-output network, metrics of 'brain' only, export writes label 4")
+    func twoClasses() throws {
+        let c = try brainCase("classes-brain", classes: "class_names = [\"background\", \"brain\"]\nclass_labels = [0, 4]\n")
+        let outcomes = try c.runner().run()
+        #expect(outcomes.count == 1 && outcomes.allSatisfy { !$0.skipped })
+        let file = "\(c.output)/runs/baseline_tr1_c1_s7.h5"
+        let record = try RunFileReader.read(file)
+        #expect(record.metrics?.classNames == ["brain"])
+        #expect(record.metrics?.dice.count == 2)   // 2 test volumes × 1 class
+        // One output channel per declared class (the layout's default would give 4).
+        // seg_fin_layer/W is [K, C_in, 3, 3].
+        #expect(record.finalWeights.first { $0.name == "seg_fin_layer/W" }?.shape.first == 2)
+        let exported = try PredictionExport.write(runFile: file, to: "\(c.path)/export")
+        for path in exported {
+            let values = Set(try NIfTI.read(path).volume.voxels)
+            #expect(values.isSubset(of: [0, 4]) && values.contains(4), "\(path): \(values.sorted())")
+        }
+    }
+
+    @Test("a declared class that no training label contains is an error naming the split file and the class")
+    func classAbsentFromTraining() throws {
+        let c = try brainCase("classes-absent", classes: "class_names = [\"background\", \"brain\", \"tumour\"]\nclass_labels = [0, 4, 5]\n")
+        expectMessage(try c.runExpectingFailure(), names: c.splitPath,
+                      says: "dataset.class_names[2]: class \"tumour\" (label 5) occurs in no training label of baseline_tr1_c1_s7 (002)")
+    }
+
+    @Test("a label value that is not declared is an error naming the label file and the voxel")
+    func undeclaredLabel() throws {
+        let c = try AuditFixture.makeCase("classes-undeclared")
+        try c.editSplit(Self.declaration, Self.declaration + "class_names = [\"background\", \"brain\"]\nclass_labels = [0, 4]\n")
+        let message = try c.runExpectingFailure()
+        #expect(message?.contains("is not a declared class label (0 background, 4 brain)") == true, "\(message ?? "")")
+        #expect(message?.contains("_gt.nii.gz: label ") == true, "\(message ?? "")")
+    }
+
+    @Test("class declarations: names without labels count from 0; bad declarations name the key")
+    func parsing() throws {
+        let base = "format = 1\n[dataset]\nname = \"d\"\nlayout = \"acdc\"\nid_digits = 3\nids = [\"001\", \"002\"]\n"
+        let tail = "[test]\nids = [\"002\"]\n[labelled.tr1.c1]\nids = [\"001\"]\nvalidation = [\"002\"]\n"
+        let ok = try SplitFileParser.parse(base + "class_names = [\"background\", \"brain\"]\n" + tail, path: "s.toml")
+        #expect(ok.dataset.classes == ClassSet(names: ["background", "brain"], labels: [0, 1]))
+        #expect(try SplitFileParser.parse(base + tail, path: "s.toml").dataset.classes == .layoutDefault(.acdc))
+        let cases: [(String, String)] = [
+            ("class_names = [\"background\"]\n", "s.toml: dataset.class_names: needs background and at least one class, found 1"),
+            ("class_names = [\"bg\", \"a\", \"a\"]\n", "s.toml: dataset.class_names: \"a\" is named twice"),
+            ("class_names = [\"bg\", \"a\"]\nclass_labels = [0]\n", "s.toml: dataset.class_labels: has 1 values for the 2 class_names"),
+            ("class_names = [\"bg\", \"a\"]\nclass_labels = [0, 0]\n", "s.toml: dataset.class_labels: label 0 is given twice"),
+            ("class_names = [\"bg\", \"a\"]\nclass_labels = [0, -1]\n", "s.toml: dataset.class_labels[1]: -1 is not a label value (0 … 65535)"),
+            ("class_labels = [0, 1]\n", "s.toml: dataset.class_labels: needs class_names beside it (one name per label, background first)"),
+        ]
+        for (declaration, expected) in cases {
+            let error = #expect(throws: SplitFileError.self) { try SplitFileParser.parse(base + declaration + tail, path: "s.toml") }
+            #expect(error?.description == expected)
+        }
+    }
+}
