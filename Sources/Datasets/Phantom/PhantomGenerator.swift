@@ -62,12 +62,8 @@ public enum PhantomGenerator {
     public static let version = "phantom-3"
 
     public static func generate(patient: Int, seed: UInt64, parameters: PhantomParameters) throws -> PhantomCase {
-        try parameters.validate()
-        precondition(patient >= 1 && patient <= 999, "patient index must be 1…999, got \(patient)")
-        let subject = PhantomSubject(patient: patient, seed: seed, parameters: parameters)
+        let (subject, renderer) = try prepare(patient: patient, seed: seed, parameters: parameters)
         let a = subject.acquisition
-        let renderer = SliceRenderer(heart: subject.heart, thorax: subject.thorax, acquisition: a, signal: subject.signal,
-                                     inPlane: parameters.inPlaneSupersampling, throughPlane: parameters.throughPlaneSupersampling)
         // Slices are independent (own texture and noise streams), so the worker count changes speed, not bits.
         var slices = [RenderedSlice?](repeating: nil, count: a.sliceCount)
         slices.withUnsafeMutableBufferPointer { out in
@@ -114,15 +110,20 @@ public enum PhantomGenerator {
                            label: labelVolume, dominantTissue: dominant, tissuePurity: purity)
     }
 
-    /// The label map of volume `patient` alone, identical to `generate(…).label` (a test checks it) at a
-    /// fraction of the cost: no signal, and only pixels within reach of the heart are sampled.
-    public static func labelVolume(patient: Int, seed: UInt64, parameters: PhantomParameters) throws -> Volume {
+    /// The sampled subject of volume `patient` and the renderer of its slices.
+    static func prepare(patient: Int, seed: UInt64, parameters: PhantomParameters) throws -> (PhantomSubject, SliceRenderer) {
         try parameters.validate()
         precondition(patient >= 1 && patient <= 999, "patient index must be 1…999, got \(patient)")
         let subject = PhantomSubject(patient: patient, seed: seed, parameters: parameters)
+        return (subject, SliceRenderer(heart: subject.heart, thorax: subject.thorax, acquisition: subject.acquisition, signal: subject.signal,
+                                       inPlane: parameters.inPlaneSupersampling, throughPlane: parameters.throughPlaneSupersampling))
+    }
+
+    /// The label map of volume `patient` alone, identical to `generate(…).label` (a test checks it) at a
+    /// fraction of the cost: no signal, and only pixels within reach of the heart are sampled.
+    public static func labelVolume(patient: Int, seed: UInt64, parameters: PhantomParameters) throws -> Volume {
+        let (subject, renderer) = try prepare(patient: patient, seed: seed, parameters: parameters)
         let a = subject.acquisition
-        let renderer = SliceRenderer(heart: subject.heart, thorax: subject.thorax, acquisition: a, signal: subject.signal,
-                                     inPlane: parameters.inPlaneSupersampling, throughPlane: parameters.throughPlaneSupersampling)
         var slices = [[UInt8]](repeating: [], count: a.sliceCount)
         slices.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let buffer = out
