@@ -1,7 +1,8 @@
 import CConvKernels
 
 /// Stride-1 2D convolution on `[N, C, H, W]`, cut into shape-fixed chunks: the forward pass by the
-/// panel kernels of CConvKernels, the weight gradient by im2col + sgemm.
+/// panel kernels of CConvKernels, the weight gradient by im2col + a matrix product (`MatrixProduct`:
+/// CConvKernels' fixed-order `ck_gemm_nt` by default, OpenBLAS sgemm on request).
 ///
 /// One forward routine serves both directions: the input gradient of a convolution is itself a
 /// convolution of the output gradient with the flipped, transposed kernel and mirrored padding, so
@@ -34,7 +35,7 @@ struct ConvChunk {
 }
 
 enum ConvPlan {
-    /// Small maps are grouped into chunks of at least this many columns so that sgemm has work to do.
+    /// Small maps are grouped into chunks of at least this many columns so that the matrix product has work to do.
     static let minColumns = 1024
     /// Large maps are cut into bands of at most this many columns so that a chunk's im2col stays in L3.
     static let maxColumns = 16384
@@ -144,7 +145,8 @@ enum Convolution {
 
     /// dW = Σ_chunks dY_chunk · cols_chunkᵀ, partial products summed in chunk order.
     static func weightGradient(x: UnsafePointer<Float>, outputGrad dy: UnsafePointer<Float>,
-                               into dw: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+                               into dw: UnsafeMutablePointer<Float>, geometry g: ConvGeometry,
+                               kernels: MatrixKernels = .current) {
         let chunks = ConvPlan.chunks(batch: g.batch, height: g.height, width: g.width)
         let M = g.outChannels, K = g.patch, plane = g.plane
         let partials = UnsafeMutablePointer<Float>.allocate(capacity: chunks.count * M * K)
@@ -158,7 +160,7 @@ enum Convolution {
             let part = partials + c * M * K
             if chunk.samples == 1 {
                 let a = dy + chunk.sample0 * M * plane + chunk.row0 * g.width
-                BLAS.sgemm(transB: true, m: M, n: K, k: ncols, a: a, lda: plane, b: cols, ldb: ncols,
+                MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: K, k: ncols, a: a, lda: plane, b: cols, ldb: ncols,
                            c: part, ldc: K)
             } else {
                 let tmp = UnsafeMutablePointer<Float>.allocate(capacity: M * ncols)
@@ -169,7 +171,7 @@ enum Convolution {
                                                              count: plane)
                     }
                 }
-                BLAS.sgemm(transB: true, m: M, n: K, k: ncols, a: tmp, lda: ncols, b: cols, ldb: ncols,
+                MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: K, k: ncols, a: tmp, lda: ncols, b: cols, ldb: ncols,
                            c: part, ldc: K)
             }
         }

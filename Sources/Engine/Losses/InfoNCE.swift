@@ -34,7 +34,7 @@ public func infoNCE(embeddings z: Tensor, terms: [ContrastiveTerm], temperature:
     var s = [Float](repeating: 0, count: m * m)
     z.data.withUnsafeBufferPointer { zb in
         s.withUnsafeMutableBufferPointer { sb in
-            BLAS.sgemm(transB: true, m: m, n: m, k: d, alpha: 1 / temperature, a: zb.baseAddress!, lda: d,
+            MatrixProduct.gemm(transB: true, m: m, n: m, k: d, alpha: 1 / temperature, a: zb.baseAddress!, lda: d,
                        b: zb.baseAddress!, ldb: d, c: sb.baseAddress!, ldc: m)
         }
     }
@@ -61,7 +61,7 @@ public func infoNCE(embeddings z: Tensor, terms: [ContrastiveTerm], temperature:
         let dz = uninitializedFloats(m * d) { dz in
             z.data.withUnsafeBufferPointer { zb in
                 sym.withUnsafeBufferPointer { sb in
-                    BLAS.sgemm(m: m, n: d, k: m, alpha: g / (temperature * normaliser), a: sb.baseAddress!, lda: m,
+                    MatrixProduct.gemm(m: m, n: d, k: m, alpha: g / (temperature * normaliser), a: sb.baseAddress!, lda: m,
                                b: zb.baseAddress!, ldb: d, c: dz, ldc: d)
                 }
             }
