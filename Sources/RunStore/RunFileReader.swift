@@ -84,7 +84,10 @@ private struct Reader {
             gitDirty: try scalar("provenance/git_dirty", UInt8.self) != 0, toolchain: try string("provenance/toolchain"),
             libraries: try libraries(), openBLASCore: try string("provenance/openblas_core"),
             openBLASThreads: Int(try scalar("provenance/openblas_threads", Int64.self)),
-            engineThreads: Int(try scalar("provenance/engine_threads", Int64.self)), cpuModel: try string("provenance/cpu_model"))
+            engineThreads: Int(try scalar("provenance/engine_threads", Int64.self)), cpuModel: try string("provenance/cpu_model"),
+            // Files from before the engine's own kernels have no such dataset: OpenBLAS computed them.
+            matrixKernels: file.datasetExists("provenance/matrix_kernels")
+                ? try string("provenance/matrix_kernels") : "openblas:\(try string("provenance/openblas_core"))")
         let phases = try strings("volatile/timing_phases")
         let seconds = try vector("volatile/timing_seconds", Double.self, count: phases.count)
         let volatile = RunVolatile(host: try string("volatile/host"), startedUTC: try string("volatile/started_utc"),

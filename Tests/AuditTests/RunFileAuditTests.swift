@@ -81,11 +81,12 @@ struct RunFileAuditTests {
         var record = try RunFileReader.read(path)
         record.provenance = RunProvenance(harnessVersion: "0.9.0", gitCommit: "abc123", gitDirty: true, toolchain: "test",
                                           libraries: [LibraryVersion(name: "OpenBLAS", version: "0.3.20")], openBLASCore: "Haswell",
-                                          openBLASThreads: 2, engineThreads: 4, cpuModel: "other")
+                                          openBLASThreads: 2, engineThreads: 4, cpuModel: "other", matrixKernels: "openblas:Haswell")
         try RunFileWriter.write(record, to: path)
         var current = AuditFixture.provenance
         current.libraries = [LibraryVersion(name: "OpenBLAS", version: "0.3.21")]
         current.openBLASCore = "SkylakeX"
+        current.matrixKernels = "openblas:SkylakeX"
         let report = Self.audit(c, current: current)
         #expect(!report.hasErrors)
         #expect(Self.messages(report, .warning) == [

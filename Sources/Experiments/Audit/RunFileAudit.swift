@@ -111,11 +111,16 @@ public enum RunFileAudit {
         if p.harnessVersion != current.harnessVersion {
             add(.warning, "made by cseg \(p.harnessVersion); this is cseg \(current.harnessVersion)")
         }
-        if p.openBLASCore != current.openBLASCore {
-            add(.warning, "made with OpenBLAS core \(p.openBLASCore); this process uses \(current.openBLASCore) (kernels round differently: a rerun here is not bit-identical)")
-        }
-        if p.openBLASThreads != current.openBLASThreads {
-            add(.warning, "made with \(p.openBLASThreads) OpenBLAS thread(s); this process uses \(current.openBLASThreads) (some kernels round differently with another count)")
+        // OpenBLAS's core and thread count decide bits only where OpenBLAS computed the products.
+        if p.usesOpenBLAS && current.usesOpenBLAS {
+            if p.openBLASCore != current.openBLASCore {
+                add(.warning, "made with OpenBLAS core \(p.openBLASCore); this process uses \(current.openBLASCore) (kernels round differently: a rerun here is not bit-identical)")
+            }
+            if p.openBLASThreads != current.openBLASThreads {
+                add(.warning, "made with \(p.openBLASThreads) OpenBLAS thread(s); this process uses \(current.openBLASThreads) (some kernels round differently with another count)")
+            }
+        } else if p.usesOpenBLAS != current.usesOpenBLAS {
+            add(.warning, "made with matrix kernels \(p.matrixKernels); this process uses \(current.matrixKernels) (they round differently: a rerun here is not bit-identical)")
         }
         for lib in p.libraries {
             guard let now = current.libraries.first(where: { $0.name == lib.name }), now.version != lib.version else { continue }
