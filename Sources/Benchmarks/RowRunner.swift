@@ -11,6 +11,8 @@ public struct RowMeasurement: Codable, Sendable {
     public var batch: Int
     public var threads: Int
     public var kernel: String
+    /// What computed the matrix products ("engine" or "openblas:<core>").
+    public var matrixKernels: String
     public var medianSeconds: Double
     public var timesSeconds: [Double]
     public var gflopPerStep: Double
@@ -21,6 +23,7 @@ public struct RowMeasurement: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case name, title, threads, kernel, batch, losses
+        case matrixKernels = "matrix_kernels"
         case imageSize = "image_size"
         case medianSeconds = "median_s"
         case timesSeconds = "times_s"
@@ -46,7 +49,8 @@ public enum RowRunner {
         let median = times.sorted()[times.count / 2]
         let flops = row.flopsPerStep
         return RowMeasurement(name: row.rawValue, title: row.title, imageSize: row.imageSize, batch: row.batch,
-                              threads: Parallel.workerCount, kernel: BLAS.coreName, medianSeconds: median,
+                              threads: Parallel.workerCount, kernel: BLAS.coreName,
+                              matrixKernels: MatrixKernels.provenance, medianSeconds: median,
                               timesSeconds: times, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / median,
                               peakRSSMiB: ProcessMemory.peakResidentMiB, losses: losses)
     }
@@ -57,8 +61,8 @@ public enum RowRunner {
         var s = RandomStream(seed: seed, purpose: "bench/\(row.rawValue)/images")
         let images = Tensor(shape: [n, 1, size, size], data: (0..<(n * size * size)).map { _ in s.uniform() })
         switch row {
-        case .a, .b64, .b128, .d:
-            let cfg = UNetConfig.paper(inputSize: size)
+        case .a, .b64, .b128, .d, .qh, .qf:
+            let cfg = row.config
             let net = UNet(config: cfg, seed: seed)
             if row == .d {
                 return {
