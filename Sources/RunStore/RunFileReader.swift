@@ -24,6 +24,8 @@ public struct RunFileHeader: Sendable, Equatable {
     public var runKey: String
     public var stage: String
     public var contentSHA256: String
+    /// The stored results hash (`RunResultsHash`); nil in files written before it existed.
+    public var resultsSHA256: String? = nil
 }
 
 private struct Reader {
@@ -42,7 +44,9 @@ private struct Reader {
         }
         return RunFileHeader(schemaVersion: version, runKey: try file.stringAttribute("run_key"),
                              stage: try file.stringAttribute("stage"),
-                             contentSHA256: try file.stringAttribute(RunFileSchema.contentHashAttribute))
+                             contentSHA256: try file.stringAttribute(RunFileSchema.contentHashAttribute),
+                             resultsSHA256: (try file.attributeNames()).contains(RunFileSchema.resultsHashAttribute)
+                                 ? try file.stringAttribute(RunFileSchema.resultsHashAttribute) : nil)
     }
 
     func string(_ path: String) throws -> String {

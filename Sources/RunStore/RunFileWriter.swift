@@ -35,6 +35,7 @@ public enum RunFileWriter {
         }
         let hash = try RunContentHash.compute(file)
         try file.setAttribute(RunFileSchema.contentHashAttribute, hash)
+        try file.setAttribute(RunFileSchema.resultsHashAttribute, try RunResultsHash.compute(file))
         try file.commit()
         return hash
     }
