@@ -25,6 +25,8 @@ struct Bench: ParsableCommand {
     var environmentKernelOnly = false
     @Option(help: "Matrix products: engine (default) or openblas.")
     var kernels = "engine"
+    @Flag(help: "Time every op and direction in the timed steps (environment kernel, 1 thread unless --threads) and print where each row's step goes.")
+    var profile = false
 
     /// Relative difference allowed between the two kernels' first-step losses (same weights, same batch:
     /// only the summation order inside sgemm differs).
@@ -55,6 +57,10 @@ struct Bench: ParsableCommand {
         let threadList = threads.map { [$0] } ?? (quick ? [1] : [1, 2])
         var base = ProcessInfo.processInfo.environment
         base["OPENBLAS_NUM_THREADS"] = "1"
+        if profile {
+            try runProfile(rowList, threads: threads ?? 1, env: base)
+            return
+        }
         var kernels: [(label: String, env: [String: String])] = [("environment", base)]
         if !environmentKernelOnly {
             var auto = base
@@ -100,10 +106,40 @@ struct Bench: ParsableCommand {
         }
     }
 
-    func runChild(row: BenchmarkRow, threads: Int, env: [String: String]) throws -> RowMeasurement {
+    /// Per row: the mean step and each phase's seconds and share, largest first (docs/performance.md).
+    func runProfile(_ rows: [BenchmarkRow], threads: Int, env: [String: String]) throws {
+        var measured: [RowMeasurement] = []
+        for row in rows {
+            let m = try runChild(row: row, threads: threads, env: env, profile: true)
+            measured.append(m)
+            let p = m.profile ?? [:]
+            let step = p["step (mean)"] ?? m.medianSeconds
+            print("\n\(row.rawValue): \(m.title); \(threads) thread(s), kernels \(m.matrixKernels), mean step \(String(format: "%.3f", step)) s")
+            print("| phase | s / step | share |")
+            print("|---|---:|---:|")
+            let labels = Profile.Phase.allCases.map(\.label)
+            let accounted = labels.reduce(0) { $0 + (p[$1] ?? 0) }
+            for label in labels.sorted(by: { (p[$0] ?? 0) > (p[$1] ?? 0) }) {
+                let s = p[label] ?? 0
+                print(String(format: "| %@ | %.4f | %.1f %% |", label, s, 100 * s / step))
+            }
+            print(String(format: "| untimed (tape, loop, rest) | %.4f | %.1f %% |", step - accounted, 100 * (step - accounted) / step))
+            print(String(format: "| of which kernel time (getrusage; page faults: %.0f per step) | %.4f | %.1f %% |",
+                         p["minor page faults"] ?? 0, p["kernel (system) time"] ?? 0, 100 * (p["kernel (system) time"] ?? 0) / step))
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(measured).write(to: URL(fileURLWithPath: json))
+            print("wrote \(json)")
+        }
+    }
+
+    func runChild(row: BenchmarkRow, threads: Int, env: [String: String], profile: Bool = false) throws -> RowMeasurement {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         p.arguments = ["bench-row", "--row", row.rawValue, "--threads", "\(threads)", "--steps", "\(steps)", "--kernels", kernels]
+            + (profile ? ["--profile"] : [])
         p.environment = env
         let out = Pipe()
         p.standardOutput = out
@@ -189,6 +225,7 @@ struct BenchRow: ParsableCommand {
     @Option var threads = 1
     @Option var steps = 5
     @Option var kernels = "engine"
+    @Flag var profile = false
 
     func run() throws {
         guard let r = BenchmarkRow(rawValue: row) else { throw ValidationError("unknown row '\(row)'") }
@@ -196,7 +233,7 @@ struct BenchRow: ParsableCommand {
         MatrixKernels.select(k)
         Parallel.setWorkerCount(threads)
         AllocatorPolicy.retainFreedMemory()
-        let m = RowRunner.run(r, steps: steps)
+        let m = RowRunner.run(r, steps: steps, profile: profile)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         FileHandle.standardOutput.write(try encoder.encode(m))

@@ -125,6 +125,14 @@ enum Convolution {
     /// L2-sized groups, so the im2col matrix is neither written out nor re-packed as sgemm would.
     static func forward(x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                               y: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+        let t0 = Profile.begin()
+        defer { Profile.end(.convForward, t0) }
+        forwardKernel(x: x, weight: w, bias: bias, y: y, geometry: g)
+    }
+
+    /// `forward` without its profile phase, for `inputGradient`, which has its own.
+    static func forwardKernel(x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                              y: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
         let chunks = ConvPlan.chunks(batch: g.batch, height: g.height, width: g.width)
         let M = g.outChannels, K = g.patch
         let kp = Int(ck_padded(Int32(K)))
@@ -156,9 +164,13 @@ enum Convolution {
             let ncols = chunk.samples * chunk.rows * g.width
             let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * ncols)
             defer { cols.deallocate() }
+            let t0 = Profile.now()
             im2col(x, g, chunk, cols)
             let part = partials + c * M * K
             if chunk.samples == 1 {
+                let t1 = Profile.now()
+                Profile.add(.convWeightPack, t0, t1)
+                defer { Profile.add(.convWeightProduct, t1, Profile.now()) }
                 let a = dy + chunk.sample0 * M * plane + chunk.row0 * g.width
                 MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: K, k: ncols, a: a, lda: plane, b: cols, ldb: ncols,
                            c: part, ldc: K)
@@ -171,11 +183,16 @@ enum Convolution {
                                                              count: plane)
                     }
                 }
+                let t1 = Profile.now()
+                Profile.add(.convWeightPack, t0, t1)
+                defer { Profile.add(.convWeightProduct, t1, Profile.now()) }
                 MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: K, k: ncols, a: tmp, lda: ncols, b: cols, ldb: ncols,
                            c: part, ldc: K)
             }
         }
+        let t0 = Profile.begin()
         reducePartials(partials, count: chunks.count, length: M * K, into: dw)
+        Profile.end(.convWeightReduce, t0)
     }
 
     /// out[i] = Σ_c partials[c][i] in chunk order, split over fixed element blocks.
@@ -196,6 +213,8 @@ enum Convolution {
     /// dX = conv(dY, flip(W)ᵀ) with the padding mirrored: rows above become rows below.
     static func inputGradient(outputGrad dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
                               into dx: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+        let t0 = Profile.begin()
+        defer { Profile.end(.convInputGradient, t0) }
         let kh = g.kernelH, kw = g.kernelW, cin = g.inChannels, cout = g.outChannels
         let flipped = UnsafeMutablePointer<Float>.allocate(capacity: cin * cout * kh * kw)
         defer { flipped.deallocate() }
@@ -212,6 +231,6 @@ enum Convolution {
         let t = ConvGeometry(batch: g.batch, inChannels: cout, outChannels: cin, height: g.height,
                              width: g.width, kernelH: kh, kernelW: kw,
                              padTop: kh - 1 - g.padTop, padLeft: kw - 1 - g.padLeft)
-        forward(x: dy, weight: flipped, bias: nil, y: dx, geometry: t)
+        forwardKernel(x: dy, weight: flipped, bias: nil, y: dx, geometry: t)
     }
 }

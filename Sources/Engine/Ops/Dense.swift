@@ -1,6 +1,8 @@
 /// Fully connected layer: `[N, D_in] · W[D_in, D_out] (+ b[D_out])` → `[N, D_out]`. The kernel is stored
 /// `[in, out]` as TF stores it, so weights can be compared with the original's checkpoints.
 public func dense(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.dense, profileT0) }
     precondition(x.shape.count == 2 && weight.shape.count == 2 && weight.shape[0] == x.shape[1],
                  "dense: input \(x.shape) and weight \(weight.shape) do not chain")
     let (n, din, dout) = (x.shape[0], x.shape[1], weight.shape[1])
@@ -15,6 +17,8 @@ public func dense(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     }
     let parents = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor(shape: [n, dout], data: out, parents: parents) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.dense, profileT1) }
         result.grad!.withUnsafeBufferPointer { gb in
             let g = gb.baseAddress!
             if weight.requiresGrad {
