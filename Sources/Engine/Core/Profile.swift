@@ -1,13 +1,17 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Where a training step's time goes, per op and direction (`cseg bench --profile`, docs/performance.md).
 ///
 /// Off by default: `begin()` then returns 0 and `end` returns at once, so the ops pay one relaxed atomic
-/// load each. When on, each phase adds its wall time; phases never nest (an op's backward that calls
-/// another op's kernel times only its own phase), so at one worker thread the phases sum to the step's
-/// computing time, and the rest of the step is what no op accounts for (tape bookkeeping, the loop).
-/// Packing inside the worker chunks adds every chunk's time, so above one thread it is thread-time.
+/// load each. When on, each phase adds its wall time minus that of phases opened inside it, so at one
+/// worker thread the phases sum to the op time of the step, and the rest of the step is what no op
+/// accounts for (tape bookkeeping, the loop).
+/// Packing and the dW product inside the worker chunks add every chunk's time, so above one thread
+/// they are thread-time; profile at one thread to read shares of the step.
 public enum Profile {
     public enum Phase: Int, CaseIterable, Sendable {
         case convForward, convInputGradient, convWeightPack, convWeightProduct, convWeightReduce, convBias
@@ -34,32 +38,35 @@ public enum Profile {
     }
 
     private static let on = Atomic<Bool>(false)
-    /// Nanoseconds per phase (a lock, not atomics: only taken while profiling, and the chunk-level
-    /// phases add from worker threads).
-    private static let counters = Mutex<[UInt64]>([UInt64](repeating: 0, count: Phase.allCases.count))
+    /// Nanoseconds per phase, and per thread the stack of open phases' nested time (an op's backward
+    /// calling `accumulateGrad`: the inner phase's time is taken out of the outer one's). Behind a lock,
+    /// not atomics: it is only taken while profiling, and ops may run on several threads (tests).
+    private struct State {
+        var totals = [UInt64](repeating: 0, count: Phase.allCases.count)
+        var open: [UInt: [UInt64]] = [:]
+    }
+    private static let state = Mutex(State())
+
+    private static var thread: UInt { UInt(pthread_self()) }
 
     public static var isEnabled: Bool { on.load(ordering: .relaxed) }
     public static func setEnabled(_ enabled: Bool) { on.store(enabled, ordering: .relaxed) }
 
     /// Nanoseconds per phase since the last reset.
     public static func snapshot() -> [Phase: UInt64] {
-        let values = counters.withLock { $0 }
+        let values = state.withLock { $0.totals }
         var out: [Phase: UInt64] = [:]
         for p in Phase.allCases { out[p] = values[p.rawValue] }
         return out
     }
 
-    public static func reset() { counters.withLock { for i in $0.indices { $0[i] = 0 } } }
-
-    // Nesting (an op's backward calling `accumulateGrad`): the inner phase's time is taken out of the
-    // outer one's. Ops run on the thread that drives the step, never inside worker chunks, so one
-    // stack serves; chunk-level phases use `add` and do not nest.
-    nonisolated(unsafe) private static var nested: [UInt64] = []
+    public static func reset() { state.withLock { for i in $0.totals.indices { $0.totals[i] = 0 } } }
 
     @inline(__always)
     static func begin() -> UInt64 {
         guard on.load(ordering: .relaxed) else { return 0 }
-        nested.append(0)
+        let t = thread
+        state.withLock { $0.open[t, default: []].append(0) }
         return DispatchTime.now().uptimeNanoseconds
     }
 
@@ -67,16 +74,19 @@ public enum Profile {
     static func end(_ p: Phase, _ t0: UInt64) {
         guard t0 != 0 else { return }
         let total = DispatchTime.now().uptimeNanoseconds - t0
-        let inner = nested.removeLast()
-        counters.withLock { $0[p.rawValue] += total - min(inner, total) }
-        if !nested.isEmpty { nested[nested.count - 1] += total }
+        let t = thread
+        state.withLock { s in
+            let inner = s.open[t]?.popLast() ?? 0
+            s.totals[p.rawValue] += total - min(inner, total)
+            if let n = s.open[t]?.count, n > 0 { s.open[t]![n - 1] += total }
+        }
     }
 
     /// Adds time measured inside a worker chunk (no nesting there).
     @inline(__always)
     static func add(_ p: Phase, _ t0: UInt64, _ t1: UInt64) {
         guard t0 != 0 else { return }
-        counters.withLock { $0[p.rawValue] += t1 - t0 }
+        state.withLock { $0.totals[p.rawValue] += t1 - t0 }
     }
 
     /// A timestamp if profiling is on, else 0 (for `add`).
