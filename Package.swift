@@ -59,7 +59,7 @@ let package = Package(
         ]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks", "Training"]),
         .executableTarget(name: "cseg", dependencies: [
-            "Engine", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets", "Experiments", "RunStore", "Reports",
+            "Engine", "CConvKernels", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets", "Experiments", "RunStore", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -5,6 +5,10 @@ import Training
 /// The benchmark rows of the engine issue, each one training (or inference) step of a network the paper
 /// uses, at the paper's batch sizes. Inputs are seeded synthetic tensors: speed does not depend on them.
 public enum BenchmarkRow: String, CaseIterable, Sendable, Codable {
+    /// The quick preset's fine-tuning step: 96², batch 10, half the paper's channels (8 first-layer).
+    case qh = "qh"
+    /// The same at the paper's full width.
+    case qf = "qf"
     case a = "a"
     case b64 = "b64"
     case b128 = "b128"
@@ -14,6 +18,8 @@ public enum BenchmarkRow: String, CaseIterable, Sendable, Codable {
 
     public var title: String {
         switch self {
+        case .qh: "supervised step, half-width U-Net 96² b10 (the quick preset's fine-tuning step)"
+        case .qf: "supervised step, U-Net 96² b10"
         case .a: "supervised step, U-Net 192² b20 (Dice, backward, Adam)"
         case .b64: "supervised step, U-Net 64² b20"
         case .b128: "supervised step, U-Net 128² b20"
@@ -27,20 +33,33 @@ public enum BenchmarkRow: String, CaseIterable, Sendable, Codable {
         switch self {
         case .b64: 64
         case .b128: 128
+        case .qh, .qf: 96
         default: 192
         }
     }
 
-    public var batch: Int { self == .c ? 48 : 20 }
+    public var batch: Int {
+        switch self {
+        case .c: 48
+        case .qh, .qf: 10
+        default: 20
+        }
+    }
+
+    /// The U-Net's size: the paper's, halved in every layer for `qh`.
+    public var config: UNetConfig {
+        let cfg = UNetConfig.paper(inputSize: imageSize)
+        return self == .qh ? cfg.scaled(by: 0.5) : cfg
+    }
 
     /// FLOPs per step: 2 × multiply-adds of every conv and dense layer; a trained part counts 3× its
     /// forward (forward, input gradient, weight gradient), a frozen or inference part 1× (the convention
     /// of the PyTorch reference script, so the GFLOP/s columns compare).
     public var flopsPerStep: Double {
-        let cfg = UNetConfig.paper(inputSize: imageSize)
+        let cfg = config
         let n = Double(batch)
         switch self {
-        case .a, .b64, .b128: return 3 * n * FlopCount.unet(cfg)
+        case .a, .b64, .b128, .qh, .qf: return 3 * n * FlopCount.unet(cfg)
         case .d: return n * FlopCount.unet(cfg)
         case .c: return 3 * n * (FlopCount.encoder(cfg) + FlopCount.globalHead(cfg))
         case .e:

@@ -11,6 +11,8 @@ public struct RowMeasurement: Codable, Sendable {
     public var batch: Int
     public var threads: Int
     public var kernel: String
+    /// What computed the matrix products ("engine" or "openblas:<core>").
+    public var matrixKernels: String
     public var medianSeconds: Double
     public var timesSeconds: [Double]
     public var gflopPerStep: Double
@@ -18,9 +20,13 @@ public struct RowMeasurement: Codable, Sendable {
     public var peakRSSMiB: Double
     /// Loss after each step (warm-up included), to compare kernels numerically.
     public var losses: [Float]
+    /// With `profile`: mean seconds per timed step in each `Profile.Phase` (by label), plus
+    /// "kernel (system) time" and "minor page faults" (count) from getrusage: what allocation costs.
+    public var profile: [String: Double]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case name, title, threads, kernel, batch, losses
+        case name, title, threads, kernel, batch, losses, profile
+        case matrixKernels = "matrix_kernels"
         case imageSize = "image_size"
         case medianSeconds = "median_s"
         case timesSeconds = "times_s"
@@ -32,23 +38,45 @@ public struct RowMeasurement: Codable, Sendable {
 
 /// Runs one row: builds the network and a seeded batch, does `warmup` untimed then `steps` timed steps.
 public enum RowRunner {
-    public static func run(_ row: BenchmarkRow, steps: Int, warmup: Int = 1, seed: UInt64 = 1) -> RowMeasurement {
+    public static func run(_ row: BenchmarkRow, steps: Int, warmup: Int = 1, seed: UInt64 = 1,
+                           profile: Bool = false) -> RowMeasurement {
         let step = makeStep(row, seed: seed)
         var losses: [Float] = []
         var times: [Double] = []
+        var usage0 = rusage()
         for i in 0..<(warmup + steps) {
+            if profile && i == warmup {
+                Profile.reset()
+                Profile.setEnabled(true)
+                getrusage(RUSAGE_SELF.rawValue, &usage0)
+            }
             let t0 = DispatchTime.now().uptimeNanoseconds
             let loss = step()
             let t1 = DispatchTime.now().uptimeNanoseconds
             losses.append(loss)
             if i >= warmup { times.append(Double(t1 - t0) / 1e9) }
         }
+        var phases: [String: Double]? = nil
+        if profile {
+            Profile.setEnabled(false)
+            var usage1 = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage1)
+            let n = Double(steps)
+            var p: [String: Double] = [:]
+            for (phase, ns) in Profile.snapshot() { p[phase.label] = Double(ns) / 1e9 / n }
+            func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+            p["kernel (system) time"] = (seconds(usage1.ru_stime) - seconds(usage0.ru_stime)) / n
+            p["minor page faults"] = Double(usage1.ru_minflt - usage0.ru_minflt) / n
+            p["step (mean)"] = times.reduce(0, +) / n
+            phases = p
+        }
         let median = times.sorted()[times.count / 2]
         let flops = row.flopsPerStep
         return RowMeasurement(name: row.rawValue, title: row.title, imageSize: row.imageSize, batch: row.batch,
-                              threads: Parallel.workerCount, kernel: BLAS.coreName, medianSeconds: median,
+                              threads: Parallel.workerCount, kernel: BLAS.coreName,
+                              matrixKernels: MatrixKernels.provenance, medianSeconds: median,
                               timesSeconds: times, gflopPerStep: flops / 1e9, gflops: flops / 1e9 / median,
-                              peakRSSMiB: ProcessMemory.peakResidentMiB, losses: losses)
+                              peakRSSMiB: ProcessMemory.peakResidentMiB, losses: losses, profile: phases)
     }
 
     /// A closure doing one step and returning its loss (for inference: the mean logit).
@@ -57,8 +85,8 @@ public enum RowRunner {
         var s = RandomStream(seed: seed, purpose: "bench/\(row.rawValue)/images")
         let images = Tensor(shape: [n, 1, size, size], data: (0..<(n * size * size)).map { _ in s.uniform() })
         switch row {
-        case .a, .b64, .b128, .d:
-            let cfg = UNetConfig.paper(inputSize: size)
+        case .a, .b64, .b128, .d, .qh, .qf:
+            let cfg = row.config
             let net = UNet(config: cfg, seed: seed)
             if row == .d {
                 return {

@@ -12,8 +12,13 @@ import HDF5
 /// bytes, strings each as an 8-byte little-endian UTF-8 length then the bytes.
 public enum RunContentHash {
     public static func compute(_ file: HDF5File) throws -> String {
+        try digest(file, attributes: RunFileSchema.hashedRootAttributes) { !isVolatile($0) }
+    }
+
+    /// The same stream over the root attributes `attributes` and the datasets `include` accepts.
+    static func digest(_ file: HDF5File, attributes: [String], include: (String) -> Bool) throws -> String {
         var hasher = SHA256()
-        for name in RunFileSchema.hashedRootAttributes {
+        for name in attributes {
             let value: String
             if name == "schema_version" {
                 value = String(try file.attribute(name, as: Int64.self))
@@ -22,7 +27,7 @@ public enum RunContentHash {
             }
             hasher.update(data: Data("attr \(name) \(value)\n".utf8))
         }
-        for path in file.datasetPaths() where !isVolatile(path) {
+        for path in file.datasetPaths() where include(path) {
             let type = try file.elementTypeName(path)
             let shape = try file.datasetShape(path)
             hasher.update(data: Data("\(path)\t\(type)\t\(shape.map(String.init).joined(separator: "x"))\n".utf8))
@@ -52,5 +57,21 @@ public enum RunContentHash {
 
     private static func update<T: BitwiseCopyable>(_ hasher: inout SHA256, _ values: [T]) {
         values.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    }
+}
+
+/// SHA-256 over what a run computed, and nothing about how or where: the datasets under
+/// `RunFileSchema.resultGroups` (weights, curves, metrics, predictions, activations) in the content
+/// hash's byte stream, without root attributes, config, seeds, inputs, provenance or `/volatile`.
+/// Two files with equal results hashes hold the same numbers, whatever commit, host or run key made
+/// them: `cseg audit run` says "same numbers as …" from it.
+public enum RunResultsHash {
+    public static func compute(_ file: HDF5File) throws -> String {
+        try RunContentHash.digest(file, attributes: []) { isResult($0) }
+    }
+
+    static func isResult(_ path: String) -> Bool {
+        let top = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? path
+        return RunFileSchema.resultGroups.contains(top)
     }
 }

@@ -24,6 +24,8 @@ public struct RunFileHeader: Sendable, Equatable {
     public var runKey: String
     public var stage: String
     public var contentSHA256: String
+    /// The stored results hash (`RunResultsHash`); nil in files written before it existed.
+    public var resultsSHA256: String? = nil
 }
 
 private struct Reader {
@@ -42,7 +44,9 @@ private struct Reader {
         }
         return RunFileHeader(schemaVersion: version, runKey: try file.stringAttribute("run_key"),
                              stage: try file.stringAttribute("stage"),
-                             contentSHA256: try file.stringAttribute(RunFileSchema.contentHashAttribute))
+                             contentSHA256: try file.stringAttribute(RunFileSchema.contentHashAttribute),
+                             resultsSHA256: (try file.attributeNames()).contains(RunFileSchema.resultsHashAttribute)
+                                 ? try file.stringAttribute(RunFileSchema.resultsHashAttribute) : nil)
     }
 
     func string(_ path: String) throws -> String {
@@ -84,7 +88,10 @@ private struct Reader {
             gitDirty: try scalar("provenance/git_dirty", UInt8.self) != 0, toolchain: try string("provenance/toolchain"),
             libraries: try libraries(), openBLASCore: try string("provenance/openblas_core"),
             openBLASThreads: Int(try scalar("provenance/openblas_threads", Int64.self)),
-            engineThreads: Int(try scalar("provenance/engine_threads", Int64.self)), cpuModel: try string("provenance/cpu_model"))
+            engineThreads: Int(try scalar("provenance/engine_threads", Int64.self)), cpuModel: try string("provenance/cpu_model"),
+            // Files from before the engine's own kernels have no such dataset: OpenBLAS computed them.
+            matrixKernels: file.datasetExists("provenance/matrix_kernels")
+                ? try string("provenance/matrix_kernels") : "openblas:\(try string("provenance/openblas_core"))")
         let phases = try strings("volatile/timing_phases")
         let seconds = try vector("volatile/timing_seconds", Double.self, count: phases.count)
         let volatile = RunVolatile(host: try string("volatile/host"), startedUTC: try string("volatile/started_utc"),

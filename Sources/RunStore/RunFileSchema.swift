@@ -12,6 +12,11 @@ public enum RunFileSchema {
     /// Root attributes, in the order they are hashed. `content_sha256` itself is not hashed.
     static let hashedRootAttributes = ["format", "run_key", "schema_version", "stage"]
     static let contentHashAttribute = "content_sha256"
+    /// Root attribute with `RunResultsHash` (absent from files written before it existed); not part of
+    /// the content hash, being a function of hashed datasets.
+    static let resultsHashAttribute = "results_sha256"
+    /// Top-level groups holding what a run computed (the results hash's scope).
+    static let resultGroups: Set<String> = ["weights", "curves", "metrics", "predictions", "activations", "activations_initial"]
     /// deflate with shuffle for the bulky arrays (weights, activations, predictions); zlib's output is a
     /// pure function of its input and level, so compressed files stay byte-identical run to run.
     static let bulk = HDF5Compression(level: 4)

@@ -15,6 +15,12 @@ public enum RunFileVerifier {
         guard actual == header.contentSHA256 else {
             throw RunFileError(path, "content hash mismatch: stored \(header.contentSHA256), computed \(actual) (the file was modified or damaged)")
         }
+        if let stored = header.resultsSHA256 {
+            let results = try RunResultsHash.compute(file)
+            guard results == stored else {
+                throw RunFileError(path, "results hash mismatch: stored \(stored), computed \(results) (the file was modified or damaged)")
+            }
+        }
         return header
     }
 

@@ -35,6 +35,7 @@ public enum RunFileWriter {
         }
         let hash = try RunContentHash.compute(file)
         try file.setAttribute(RunFileSchema.contentHashAttribute, hash)
+        try file.setAttribute(RunFileSchema.resultsHashAttribute, try RunResultsHash.compute(file))
         try file.commit()
         return hash
     }
@@ -58,6 +59,7 @@ public enum RunFileWriter {
         try file.write([Int64(p.openBLASThreads)], shape: [], to: "provenance/openblas_threads")
         try file.write([Int64(p.engineThreads)], shape: [], to: "provenance/engine_threads")
         try scalar(file, p.cpuModel, "provenance/cpu_model")
+        try scalar(file, p.matrixKernels, "provenance/matrix_kernels")
     }
 
     private static func writeVolatile(_ v: RunVolatile, _ file: HDF5File) throws {

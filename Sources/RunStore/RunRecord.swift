@@ -61,9 +61,17 @@ public struct RunProvenance: Sendable, Equatable {
     /// The engine's worker threads (results are bit-identical for any count; recorded to show it).
     public var engineThreads: Int
     public var cpuModel: String
+    /// What computed the matrix products: "engine" (the engine's fixed-order kernels, the same bits on
+    /// every x86-64 machine; OpenBLAS core and threads then decide nothing) or "openblas:<core>"
+    /// (`--kernels openblas`, or a file written before the engine had its own kernels).
+    public var matrixKernels: String
+
+    /// True if OpenBLAS computed products, so its core and thread count decide bits.
+    public var usesOpenBLAS: Bool { matrixKernels.hasPrefix("openblas") }
 
     public init(harnessVersion: String, gitCommit: String, gitDirty: Bool, toolchain: String, libraries: [LibraryVersion],
-                openBLASCore: String, openBLASThreads: Int, engineThreads: Int, cpuModel: String) {
+                openBLASCore: String, openBLASThreads: Int, engineThreads: Int, cpuModel: String,
+                matrixKernels: String = "engine") {
         self.harnessVersion = harnessVersion
         self.gitCommit = gitCommit
         self.gitDirty = gitDirty
@@ -73,6 +81,7 @@ public struct RunProvenance: Sendable, Equatable {
         self.openBLASThreads = openBLASThreads
         self.engineThreads = engineThreads
         self.cpuModel = cpuModel
+        self.matrixKernels = matrixKernels
     }
 }
 

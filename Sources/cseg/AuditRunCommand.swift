@@ -7,7 +7,7 @@ import Foundation
 struct AuditRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Check run files: schema and content hash, the split and data files on disk against the recorded SHA-256, and provenance (dirty tree, OpenBLAS core/threads, harness version).",
+        abstract: "Check run files: schema and content hash, the split and data files on disk against the recorded SHA-256, provenance (dirty tree, matrix kernels, OpenBLAS core/threads, harness version), and which files hold the same numbers (results hash).",
         discussion: """
         Exits 1 if a file fails verification or an input no longer has its recorded hash; provenance \
         differences are warnings. The data root defaults to the one recorded in the file (/volatile/data_root).
@@ -29,9 +29,9 @@ struct AuditRun: ParsableCommand {
         let exp = try experiment.map(ExperimentParser.read)
         // Engine threads are never compared (results are bit-identical for any count).
         let current = RunProvenanceProbe.current(engineThreads: 1)
-        let reports = files.map {
+        let reports = RunFileAudit.compareResults(files.map {
             RunFileAudit.audit($0, splitPath: split ?? exp?.data.split, dataRoot: dataRoot ?? exp?.data.root, current: current)
-        }
+        })
         print(reports.map(\.text).joined(separator: "\n\n"))
         let failed = reports.filter(\.hasErrors).count
         if failed > 0 {

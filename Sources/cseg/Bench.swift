@@ -5,7 +5,8 @@ import Foundation
 
 /// `cseg bench`: every row in its own child process (so each row's peak RSS is its own), once with the
 /// environment as it is and once with `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` removed, the kernel a user's
-/// machine picks by itself. The two kernels must agree on the losses to a stated tolerance.
+/// machine picks by itself. With the engine's own matrix kernels (the default) the two must give
+/// bit-identical losses at every step; with `--kernels openblas`, agree to a stated tolerance.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time the engine on the paper's networks (median step time, GFLOP/s, peak RSS).")
@@ -16,12 +17,16 @@ struct Bench: ParsableCommand {
     var json: String?
     @Option(help: "Thread count; default: 1 and 2 (1 only with --quick).")
     var threads: Int?
-    @Option(help: "Comma-separated rows (a, b64, b128, c, e, d); default: all, or b64,a with --quick.")
+    @Option(help: "Comma-separated rows (qh, qf, a, b64, b128, c, e, d); default: all, or b64,a with --quick.")
     var rows: String?
     @Option(help: "Timed steps per row after one warm-up step (at least 5).")
     var steps = 5
     @Flag(help: "Only the kernel the environment selects (skip the autodetected one).")
     var environmentKernelOnly = false
+    @Option(help: "Matrix products: engine (default) or openblas.")
+    var kernels = "engine"
+    @Flag(help: "Time every op and direction in the timed steps (environment kernel, 1 thread unless --threads) and print where each row's step goes.")
+    var profile = false
 
     /// Relative difference allowed between the two kernels' first-step losses (same weights, same batch:
     /// only the summation order inside sgemm differs).
@@ -33,6 +38,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         if steps < 5 { throw ValidationError("--steps must be at least 5 (the median needs them), got \(steps)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if MatrixKernels(rawValue: kernels) == nil { throw ValidationError("--kernels must be engine or openblas, got '\(kernels)'") }
         _ = try selectedRows()
     }
 
@@ -51,6 +57,10 @@ struct Bench: ParsableCommand {
         let threadList = threads.map { [$0] } ?? (quick ? [1] : [1, 2])
         var base = ProcessInfo.processInfo.environment
         base["OPENBLAS_NUM_THREADS"] = "1"
+        if profile {
+            try runProfile(rowList, threads: threads ?? 1, env: base)
+            return
+        }
         var kernels: [(label: String, env: [String: String])] = [("environment", base)]
         if !environmentKernelOnly {
             var auto = base
@@ -96,10 +106,40 @@ struct Bench: ParsableCommand {
         }
     }
 
-    func runChild(row: BenchmarkRow, threads: Int, env: [String: String]) throws -> RowMeasurement {
+    /// Per row: the mean step and each phase's seconds and share, largest first (docs/performance.md).
+    func runProfile(_ rows: [BenchmarkRow], threads: Int, env: [String: String]) throws {
+        var measured: [RowMeasurement] = []
+        for row in rows {
+            let m = try runChild(row: row, threads: threads, env: env, profile: true)
+            measured.append(m)
+            let p = m.profile ?? [:]
+            let step = p["step (mean)"] ?? m.medianSeconds
+            print("\n\(row.rawValue): \(m.title); \(threads) thread(s), kernels \(m.matrixKernels), mean step \(String(format: "%.3f", step)) s")
+            print("| phase | s / step | share |")
+            print("|---|---:|---:|")
+            let labels = Profile.Phase.allCases.map(\.label)
+            let accounted = labels.reduce(0) { $0 + (p[$1] ?? 0) }
+            for label in labels.sorted(by: { (p[$0] ?? 0) > (p[$1] ?? 0) }) {
+                let s = p[label] ?? 0
+                print(String(format: "| %@ | %.4f | %.1f %% |", label, s, 100 * s / step))
+            }
+            print(String(format: "| untimed (tape, loop, rest) | %.4f | %.1f %% |", step - accounted, 100 * (step - accounted) / step))
+            print(String(format: "| of which kernel time (getrusage; page faults: %.0f per step) | %.4f | %.1f %% |",
+                         p["minor page faults"] ?? 0, p["kernel (system) time"] ?? 0, 100 * (p["kernel (system) time"] ?? 0) / step))
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(measured).write(to: URL(fileURLWithPath: json))
+            print("wrote \(json)")
+        }
+    }
+
+    func runChild(row: BenchmarkRow, threads: Int, env: [String: String], profile: Bool = false) throws -> RowMeasurement {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        p.arguments = ["bench-row", "--row", row.rawValue, "--threads", "\(threads)", "--steps", "\(steps)"]
+        p.arguments = ["bench-row", "--row", row.rawValue, "--threads", "\(threads)", "--steps", "\(steps)", "--kernels", kernels]
+            + (profile ? ["--profile"] : [])
         p.environment = env
         let out = Pipe()
         p.standardOutput = out
@@ -123,6 +163,14 @@ struct Bench: ParsableCommand {
                 let same = group.filter { $0.measurement.threads == t }
                 guard same.count == 2 else { continue }
                 let (x, y) = (same[0].measurement, same[1].measurement)
+                if x.matrixKernels == "engine" && y.matrixKernels == "engine" {
+                    // Nothing OpenBLAS computes reaches the numbers: every step's loss must match bit for bit.
+                    let identical = x.losses.map(\.bitPattern) == y.losses.map(\.bitPattern)
+                    let worst = zip(x.losses, y.losses).map { Double(abs($0 - $1)) / max(Double(abs($0)), 1e-12) }.max() ?? 0
+                    checks.append(BenchCheck(row: name, kind: "all \(x.losses.count) losses bit-identical, OpenBLAS cores \(x.kernel) vs \(y.kernel) (engine kernels), \(t) thread(s)",
+                                             value: worst, passed: identical))
+                    continue
+                }
                 for (label, a, b, tol) in [("first-step loss", x.losses.first, y.losses.first, Bench.kernelLossTolerance),
                                            ("last-step loss", x.losses.last, y.losses.last, Bench.kernelFinalLossTolerance)] {
                     guard let a, let b else { continue }
@@ -176,12 +224,16 @@ struct BenchRow: ParsableCommand {
     @Option var row: String
     @Option var threads = 1
     @Option var steps = 5
+    @Option var kernels = "engine"
+    @Flag var profile = false
 
     func run() throws {
         guard let r = BenchmarkRow(rawValue: row) else { throw ValidationError("unknown row '\(row)'") }
+        guard let k = MatrixKernels(rawValue: kernels) else { throw ValidationError("unknown kernels '\(kernels)'") }
+        MatrixKernels.select(k)
         Parallel.setWorkerCount(threads)
         AllocatorPolicy.retainFreedMemory()
-        let m = RowRunner.run(r, steps: steps)
+        let m = RowRunner.run(r, steps: steps, profile: profile)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         FileHandle.standardOutput.write(try encoder.encode(m))

@@ -15,8 +15,15 @@ struct ThreadOptions: ParsableArguments {
     @Option(help: "Worker threads for the engine's kernels (results are bit-identical for any count).")
     var threads: Int = 1
 
+    @Option(help: "Matrix products: 'engine' (fixed-order kernels, the same bits on every x86-64 machine) or 'openblas' (bits depend on the OpenBLAS core; recorded in provenance).")
+    var kernels: String = "engine"
+
     func apply() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard let k = MatrixKernels(rawValue: kernels) else {
+            throw ValidationError("--kernels must be engine or openblas, got '\(kernels)'")
+        }
+        MatrixKernels.select(k)
         Parallel.setWorkerCount(threads)
         AllocatorPolicy.retainFreedMemory()
     }

@@ -16,6 +16,8 @@ struct LocalJobs {
     var harnessVersion: String
     /// Passed on to the children (`cseg run --allow-leaks`).
     var allowLeaks = false
+    /// Passed on to the children (`--kernels`): every run of one invocation uses the same products.
+    var kernels = "engine"
 
     func run() throws -> [ExperimentRunner.Outcome] {
         let e = experiment
@@ -63,7 +65,7 @@ struct LocalJobs {
             p.executableURL = URL(fileURLWithPath: executable)
             p.environment = environment
             // Children report progress every second on their stderr; the parent shows each one's latest line.
-            p.arguments = ["run", experimentPath, "--index", "\(r.index)", "--threads", "\(threadsPerJob)", "--progress-interval", "1"]
+            p.arguments = ["run", experimentPath, "--index", "\(r.index)", "--threads", "\(threadsPerJob)", "--kernels", kernels, "--progress-interval", "1"]
                 + (allowLeaks ? ["--allow-leaks"] : [])
             let stdout = Pipe(), stderr = Pipe()
             p.standardOutput = stdout

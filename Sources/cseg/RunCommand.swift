@@ -70,7 +70,7 @@ struct Run: ParsableCommand {
         if jobs > 1 {
             let outcomes = try LocalJobs(experiment: exp, experimentPath: experiment, selection: selection, jobs: jobs,
                                          threadsPerJob: max(1, threads.threads / jobs), harnessVersion: VersionReport.version,
-                                         allowLeaks: allowLeaks).run()
+                                         allowLeaks: allowLeaks, kernels: threads.kernels).run()
             print(ExperimentRunner.summary(outcomes))
             err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
             return
@@ -103,7 +103,7 @@ enum RunProvenanceProbe {
                         LibraryVersion(name: "libnifti2", version: String(cString: nifti)),
                         LibraryVersion(name: "libpng", version: String(cString: png_get_libpng_ver(nil)))],
             openBLASCore: BLAS.coreName, openBLASThreads: BLAS.threadCount, engineThreads: engineThreads,
-            cpuModel: cpuModel())
+            cpuModel: cpuModel(), matrixKernels: MatrixKernels.provenance)
     }
 
     static let gitCommitVariable = "CSEG_GIT_COMMIT", gitDirtyVariable = "CSEG_GIT_DIRTY"

@@ -21,9 +21,30 @@ struct RunFileAuditTests {
         let c = try AuditFixture.makeCase("audit-clean")
         let report = Self.audit(c)
         #expect(report.lines.allSatisfy { $0.level == .ok }, "\(report.text)")
-        #expect(report.lines.count == 3 && !report.hasErrors)
+        #expect(report.lines.count == 4 && !report.hasErrors)
         #expect(report.lines[0].message.hasPrefix("schema version 1, content hash ") && report.lines[0].message.hasSuffix("verifies (finetune run baseline_tr1_c1_s7)"))
-        #expect(report.lines[2].message == "data: the 8 files of 4 volumes under \(c.data) match the recorded sha256")
+        #expect(report.lines[1].message.hasPrefix("results hash ") && report.lines[1].message.hasSuffix("(weights, curves, metrics, predictions, activations; provenance and timings excluded)"))
+        #expect(report.lines[3].message == "data: the 8 files of 4 volumes under \(c.data) match the recorded sha256")
+    }
+
+    @Test("several files: the same numbers under another commit, host and run key are recognised; a changed weight is not")
+    func sameNumbers() throws {
+        let c = try AuditFixture.makeCase("audit-same-numbers")
+        let original = "runs/baseline_tr1_c1_s7.h5"
+        var moved = try RunFileReader.read("\(c.output)/\(original)")
+        moved.provenance.gitCommit = "1111111111111111111111111111111111111111"
+        moved.volatile.host = "another-host"
+        moved.runKey = "baseline_tr1_c1_s7_copy"
+        try RunFileWriter.write(moved, to: "\(c.output)/runs/copy.h5")
+        var changed = moved
+        changed.finalWeights[0].values[0] = changed.finalWeights[0].values[0].nextUp
+        try RunFileWriter.write(changed, to: "\(c.output)/runs/changed.h5")
+        let reports = RunFileAudit.compareResults([original, "runs/copy.h5", "runs/changed.h5"].map { Self.audit(c, $0) })
+        #expect(reports[0].resultsSHA256 == reports[1].resultsSHA256 && reports[0].resultsSHA256 != reports[2].resultsSHA256)
+        let hash = try #require(reports[0].resultsSHA256)
+        #expect(reports[0].lines.last == RunFileAudit.Line(level: .ok, message: "same numbers as \(c.output)/runs/copy.h5 (results hash \(hash.prefix(16))…)"))
+        #expect(reports[1].lines.last == RunFileAudit.Line(level: .ok, message: "same numbers as \(c.output)/\(original) (results hash \(hash.prefix(16))…)"))
+        #expect(reports[2].lines.last == RunFileAudit.Line(level: .note, message: "no other file of this audit holds the same numbers"))
     }
 
     @Test("the split file changed since the run: an error naming it and both hashes")
@@ -81,11 +102,12 @@ struct RunFileAuditTests {
         var record = try RunFileReader.read(path)
         record.provenance = RunProvenance(harnessVersion: "0.9.0", gitCommit: "abc123", gitDirty: true, toolchain: "test",
                                           libraries: [LibraryVersion(name: "OpenBLAS", version: "0.3.20")], openBLASCore: "Haswell",
-                                          openBLASThreads: 2, engineThreads: 4, cpuModel: "other")
+                                          openBLASThreads: 2, engineThreads: 4, cpuModel: "other", matrixKernels: "openblas:Haswell")
         try RunFileWriter.write(record, to: path)
         var current = AuditFixture.provenance
         current.libraries = [LibraryVersion(name: "OpenBLAS", version: "0.3.21")]
         current.openBLASCore = "SkylakeX"
+        current.matrixKernels = "openblas:SkylakeX"
         let report = Self.audit(c, current: current)
         #expect(!report.hasErrors)
         #expect(Self.messages(report, .warning) == [

@@ -62,4 +62,37 @@ struct TrainingBehaviourTests {
         #expect(a == b)
         #expect(a == c)
     }
+
+    /// `cseg fingerprint` in a child process with the given environment changes; returns the hash.
+    static func fingerprint(_ arguments: [String], environment changes: [String: String?]) throws -> String {
+        let p = Process()
+        p.executableURL = try CSegExecutable.url()
+        p.arguments = ["fingerprint", "--steps", "2", "--size", "64"] + arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in changes { env[k] = v }
+        p.environment = env
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "cseg fingerprint \(arguments) \(changes) exited \(p.terminationStatus)")
+        let words = out.split(separator: " ")
+        return words.count > 1 ? String(words[1]) : out
+    }
+
+    @Test("engine kernels: the same hash with OpenBLAS's Haswell, SkylakeX and autodetected cores and on the AVX2 and portable paths")
+    func sameBitsOnEveryKernel() throws {
+        let haswell = try Self.fingerprint([], environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        #expect(!haswell.isEmpty)
+        #expect(try Self.fingerprint([], environment: ["OPENBLAS_CORETYPE": "SkylakeX"]) == haswell)
+        #expect(try Self.fingerprint([], environment: ["OPENBLAS_CORETYPE": nil]) == haswell)
+        #expect(try Self.fingerprint(["--isa", "avx2"], environment: ["OPENBLAS_CORETYPE": "Haswell"]) == haswell)
+        #expect(try Self.fingerprint(["--isa", "portable"], environment: ["OPENBLAS_CORETYPE": nil]) == haswell)
+        // The check can fail: with OpenBLAS computing the products, its cores give other bits.
+        let blasHaswell = try Self.fingerprint(["--kernels", "openblas"], environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        let blasSkylake = try Self.fingerprint(["--kernels", "openblas"], environment: ["OPENBLAS_CORETYPE": "SkylakeX"])
+        #expect(blasHaswell != blasSkylake)
+        #expect(blasHaswell != haswell)
+    }
 }

@@ -41,16 +41,19 @@ with h5py.File(sys.argv[1], "r") as f:
     out["losses"] = f["curves/train/loss_names"].asstr()[()].tolist()
     out["timings"] = f["volatile/timing_seconds"][()].tolist()
 
-    # The content hash, recomputed from the documented byte stream.
-    h = hashlib.sha256()
-    for name in ["format", "run_key", "schema_version", "stage"]:
-        v = f.attrs[name]
-        v = v.decode() if isinstance(v, bytes) else str(v)
-        h.update(f"attr {name} {v}\n".encode())
-    for name in sorted(datasets):
-        if name == "volatile" or name.startswith("volatile/"):
-            continue
-        d = datasets[name]
+    # The content hash, recomputed from the documented byte stream; then the results hash, the same
+    # stream without attributes over the result groups only.
+    def digest(attributes, include):
+        h = hashlib.sha256()
+        for name in attributes:
+            v = f.attrs[name]
+            v = v.decode() if isinstance(v, bytes) else str(v)
+            h.update(f"attr {name} {v}\n".encode())
+        for name in sorted(datasets):
+            if include(name):
+                stream(h, name, datasets[name])
+        return h.hexdigest()
+    def stream(h, name, d):
         h.update(f"{name}\t{kind(d)}\t{'x'.join(str(s) for s in d.shape)}\n".encode())
         if kind(d) == "string":
             for s in np.asarray(d.asstr()[()], dtype=object).reshape(-1):
@@ -58,7 +61,10 @@ with h5py.File(sys.argv[1], "r") as f:
                 h.update(struct.pack("<Q", len(b)) + b)
         else:
             h.update(np.ascontiguousarray(d[()]).astype(d.dtype.newbyteorder("<")).tobytes())
-    out["python_hash"] = h.hexdigest()
+    out["python_hash"] = digest(["format", "run_key", "schema_version", "stage"],
+                                lambda n: not (n == "volatile" or n.startswith("volatile/")))
+    results = {"weights", "curves", "metrics", "predictions", "activations", "activations_initial"}
+    out["python_results_hash"] = digest([], lambda n: n.split("/")[0] in results)
 print(json.dumps(out))
 """#
 
@@ -93,6 +99,7 @@ print(json.dumps(out))
             "provenance/library_names": "string [2]", "provenance/library_versions": "string [2]",
             "provenance/openblas_core": "string []", "provenance/openblas_threads": "int64 []",
             "provenance/engine_threads": "int64 []", "provenance/cpu_model": "string []",
+            "provenance/matrix_kernels": "string []",
             "volatile/host": "string []", "volatile/started_utc": "string []", "volatile/finished_utc": "string []",
             "volatile/timing_phases": "string [2]", "volatile/timing_seconds": "float64 [2]", "volatile/data_root": "string []",
             "seeds/purposes": "string [2]", "seeds/values": "int64 [2]",
@@ -126,6 +133,8 @@ print(json.dumps(out))
         #expect(attrs["stage"] as? String == "finetune")
         #expect(attrs["content_sha256"] as? String == hash)
         #expect(json["python_hash"] as? String == hash, "Python's recomputation of the documented hash")
+        let results = try #require(attrs["results_sha256"] as? String)
+        #expect(json["python_results_hash"] as? String == results, "Python's recomputation of the documented results hash")
         #expect(json["byte_orders"] as? [String] == ["<"] || json["byte_orders"] as? [String] == ["<", "|"])
 
         #expect(json["config"] as? String == RunFixtures.config)

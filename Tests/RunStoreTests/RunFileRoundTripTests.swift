@@ -11,7 +11,9 @@ import Testing
         let hash = try RunFileWriter.write(record, to: path)
         #expect(try RunFileReader.read(path) == record)
         let header = try RunFileVerifier.verify(path)
-        #expect(header == RunFileHeader(schemaVersion: 1, runKey: "baseline_tr1_c1_s7", stage: "finetune", contentSHA256: hash))
+        #expect(header == RunFileHeader(schemaVersion: 1, runKey: "baseline_tr1_c1_s7", stage: "finetune", contentSHA256: hash,
+                                        resultsSHA256: header.resultsSHA256))
+        #expect(header.resultsSHA256?.count == 64)
         #expect(hash.count == 64)
         // Only the committed file remains: no temporary sibling.
         #expect(try scratch.contents() == ["run.h5"])

@@ -45,4 +45,15 @@ void ck_conv_forward(const float *x, int C, int H, int W, int kh, int kw, int pa
                      int M, const float *packedW, const float *bias, float *y,
                      int sample0, int samples, int row0, int rows, float *scratch);
 
+/* C[m][n] = sum_k A[m][k] * B[n][k] (A rows of lda, B rows of ldb, C rows of ldc; C is overwritten).
+ * Every output is one reduction whose order depends on K only: k in blocks of CK_NT_KB, inside a
+ * block 16 lanes (lane l takes k = k0 + l, k0 + l + 16, ... as one FMA chain), the lanes added in the
+ * tree (l, l+8), (l, l+4), (l, l+2), (0, 1), the block sums added in block order. Bit-identical on
+ * AVX-512, AVX2+FMA and portable C, and for any split of M or N between threads. */
+#define CK_NT_KB 1024
+void ck_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc);
+
+/* dst[c][r] = src[r][c] for r < rows, c < cols. */
+void ck_transpose(int rows, int cols, const float *src, int lds, float *dst, int ldd);
+
 #endif

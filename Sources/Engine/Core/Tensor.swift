@@ -63,6 +63,8 @@ public final class Tensor {
     func accumulateGrad(_ g: consuming [Float]) {
         precondition(g.count == data.count, "gradient of \(g.count) values for shape \(shape)")
         guard requiresGrad else { return }
+        let t0 = Profile.begin()
+        defer { Profile.end(.gradientAccumulation, t0) }
         if grad == nil {
             grad = g
         } else {

@@ -1,7 +1,8 @@
 import CConvKernels
 
 /// Stride-1 2D convolution on `[N, C, H, W]`, cut into shape-fixed chunks: the forward pass by the
-/// panel kernels of CConvKernels, the weight gradient by im2col + sgemm.
+/// panel kernels of CConvKernels, the weight gradient by im2col + a matrix product (`MatrixProduct`:
+/// CConvKernels' fixed-order `ck_gemm_nt` by default, OpenBLAS sgemm on request).
 ///
 /// One forward routine serves both directions: the input gradient of a convolution is itself a
 /// convolution of the output gradient with the flipped, transposed kernel and mirrored padding, so
@@ -34,7 +35,7 @@ struct ConvChunk {
 }
 
 enum ConvPlan {
-    /// Small maps are grouped into chunks of at least this many columns so that sgemm has work to do.
+    /// Small maps are grouped into chunks of at least this many columns so that the matrix product has work to do.
     static let minColumns = 1024
     /// Large maps are cut into bands of at most this many columns so that a chunk's im2col stays in L3.
     static let maxColumns = 16384
@@ -124,6 +125,14 @@ enum Convolution {
     /// L2-sized groups, so the im2col matrix is neither written out nor re-packed as sgemm would.
     static func forward(x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                               y: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+        let t0 = Profile.begin()
+        defer { Profile.end(.convForward, t0) }
+        forwardKernel(x: x, weight: w, bias: bias, y: y, geometry: g)
+    }
+
+    /// `forward` without its profile phase, for `inputGradient`, which has its own.
+    static func forwardKernel(x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                              y: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
         let chunks = ConvPlan.chunks(batch: g.batch, height: g.height, width: g.width)
         let M = g.outChannels, K = g.patch
         let kp = Int(ck_padded(Int32(K)))
@@ -144,7 +153,8 @@ enum Convolution {
 
     /// dW = Σ_chunks dY_chunk · cols_chunkᵀ, partial products summed in chunk order.
     static func weightGradient(x: UnsafePointer<Float>, outputGrad dy: UnsafePointer<Float>,
-                               into dw: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+                               into dw: UnsafeMutablePointer<Float>, geometry g: ConvGeometry,
+                               kernels: MatrixKernels = .current) {
         let chunks = ConvPlan.chunks(batch: g.batch, height: g.height, width: g.width)
         let M = g.outChannels, K = g.patch, plane = g.plane
         let partials = UnsafeMutablePointer<Float>.allocate(capacity: chunks.count * M * K)
@@ -154,11 +164,15 @@ enum Convolution {
             let ncols = chunk.samples * chunk.rows * g.width
             let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * ncols)
             defer { cols.deallocate() }
+            let t0 = Profile.now()
             im2col(x, g, chunk, cols)
             let part = partials + c * M * K
             if chunk.samples == 1 {
+                let t1 = Profile.now()
+                Profile.add(.convWeightPack, t0, t1)
+                defer { Profile.add(.convWeightProduct, t1, Profile.now()) }
                 let a = dy + chunk.sample0 * M * plane + chunk.row0 * g.width
-                BLAS.sgemm(transB: true, m: M, n: K, k: ncols, a: a, lda: plane, b: cols, ldb: ncols,
+                MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: K, k: ncols, a: a, lda: plane, b: cols, ldb: ncols,
                            c: part, ldc: K)
             } else {
                 let tmp = UnsafeMutablePointer<Float>.allocate(capacity: M * ncols)
@@ -169,11 +183,16 @@ enum Convolution {
                                                              count: plane)
                     }
                 }
-                BLAS.sgemm(transB: true, m: M, n: K, k: ncols, a: tmp, lda: ncols, b: cols, ldb: ncols,
+                let t1 = Profile.now()
+                Profile.add(.convWeightPack, t0, t1)
+                defer { Profile.add(.convWeightProduct, t1, Profile.now()) }
+                MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: K, k: ncols, a: tmp, lda: ncols, b: cols, ldb: ncols,
                            c: part, ldc: K)
             }
         }
+        let t0 = Profile.begin()
         reducePartials(partials, count: chunks.count, length: M * K, into: dw)
+        Profile.end(.convWeightReduce, t0)
     }
 
     /// out[i] = Σ_c partials[c][i] in chunk order, split over fixed element blocks.
@@ -194,6 +213,8 @@ enum Convolution {
     /// dX = conv(dY, flip(W)ᵀ) with the padding mirrored: rows above become rows below.
     static func inputGradient(outputGrad dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
                               into dx: UnsafeMutablePointer<Float>, geometry g: ConvGeometry) {
+        let t0 = Profile.begin()
+        defer { Profile.end(.convInputGradient, t0) }
         let kh = g.kernelH, kw = g.kernelW, cin = g.inChannels, cout = g.outChannels
         let flipped = UnsafeMutablePointer<Float>.allocate(capacity: cin * cout * kh * kw)
         defer { flipped.deallocate() }
@@ -210,6 +231,6 @@ enum Convolution {
         let t = ConvGeometry(batch: g.batch, inChannels: cout, outChannels: cin, height: g.height,
                              width: g.width, kernelH: kh, kernelW: kw,
                              padTop: kh - 1 - g.padTop, padLeft: kw - 1 - g.padLeft)
-        forward(x: dy, weight: flipped, bias: nil, y: dx, geometry: t)
+        forwardKernel(x: dy, weight: flipped, bias: nil, y: dx, geometry: t)
     }
 }

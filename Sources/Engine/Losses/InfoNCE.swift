@@ -23,6 +23,8 @@ public struct ContrastiveTerm: Equatable, Sendable {
 /// - normaliser: the constant the original divides by (2B for G^R, 3B for G^D-, 4B for G^D, ...).
 public func infoNCE(embeddings z: Tensor, terms: [ContrastiveTerm], temperature: Float,
                     normaliser: Float) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.loss, profileT0) }
     precondition(z.shape.count == 2, "infoNCE: embeddings must be [M, D], got \(z.shape)")
     precondition(temperature > 0 && normaliser > 0, "infoNCE: temperature and normaliser must be positive")
     let m = z.shape[0], d = z.shape[1]
@@ -34,7 +36,7 @@ public func infoNCE(embeddings z: Tensor, terms: [ContrastiveTerm], temperature:
     var s = [Float](repeating: 0, count: m * m)
     z.data.withUnsafeBufferPointer { zb in
         s.withUnsafeMutableBufferPointer { sb in
-            BLAS.sgemm(transB: true, m: m, n: m, k: d, alpha: 1 / temperature, a: zb.baseAddress!, lda: d,
+            MatrixProduct.gemm(transB: true, m: m, n: m, k: d, alpha: 1 / temperature, a: zb.baseAddress!, lda: d,
                        b: zb.baseAddress!, ldb: d, c: sb.baseAddress!, ldc: m)
         }
     }
@@ -54,6 +56,8 @@ public func infoNCE(embeddings z: Tensor, terms: [ContrastiveTerm], temperature:
     }
     let loss = Float(total / Double(normaliser))
     return Tensor(shape: [], data: [loss], parents: [z]) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.loss, profileT1) }
         // s_ij depends on z_i and z_j: dZ = (dS + dSᵀ) Z / (τ · normaliser) · g
         let g = result.grad![0]
         var sym = [Float](repeating: 0, count: m * m)
@@ -61,7 +65,7 @@ public func infoNCE(embeddings z: Tensor, terms: [ContrastiveTerm], temperature:
         let dz = uninitializedFloats(m * d) { dz in
             z.data.withUnsafeBufferPointer { zb in
                 sym.withUnsafeBufferPointer { sb in
-                    BLAS.sgemm(m: m, n: d, k: m, alpha: g / (temperature * normaliser), a: sb.baseAddress!, lda: m,
+                    MatrixProduct.gemm(m: m, n: d, k: m, alpha: g / (temperature * normaliser), a: sb.baseAddress!, lda: m,
                                b: zb.baseAddress!, ldb: d, c: dz, ldc: d)
                 }
             }

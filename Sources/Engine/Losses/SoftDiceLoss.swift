@@ -8,6 +8,8 @@
 /// - labels: one-hot or soft labels `[N, K, H, W]` (soft after elastic deformation).
 public func softDiceLoss(probabilities p: Tensor, labels y: Tensor, includeBackground: Bool = true,
                          smoothing: Float = 1e-10) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.loss, profileT0) }
     precondition(p.shape.count == 4 && p.shape == y.shape, "softDiceLoss: probabilities \(p.shape) and labels \(y.shape) must be equal [N, K, H, W]")
     let n = p.shape[0], k = p.shape[1], plane = p.shape[2] * p.shape[3]
     let first = includeBackground ? 0 : 1
@@ -36,6 +38,8 @@ public func softDiceLoss(probabilities p: Tensor, labels y: Tensor, includeBackg
     }
     meanDice /= Double(terms)
     return Tensor(shape: [], data: [Float(1 - meanDice)], parents: [p]) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.loss, profileT1) }
         // dL/dp = −(1/T) · (2y/den − 2I/den²)
         let g = Double(result.grad![0])
         var dp = [Float](repeating: 0, count: p.count)

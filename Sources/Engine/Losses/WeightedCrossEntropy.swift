@@ -6,6 +6,8 @@ import Foundation
 ///
 /// - logits: `[N, K, H, W]`; labels: one-hot or soft `[N, K, H, W]`; classWeights: K values.
 public func weightedCrossEntropy(logits z: Tensor, labels y: Tensor, classWeights w: [Float]) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.loss, profileT0) }
     precondition(z.shape.count == 4 && z.shape == y.shape, "weightedCrossEntropy: logits \(z.shape) and labels \(y.shape) must be equal [N, K, H, W]")
     let n = z.shape[0], k = z.shape[1], plane = z.shape[2] * z.shape[3]
     precondition(w.count == k, "weightedCrossEntropy: \(w.count) class weights for \(k) classes")
@@ -32,6 +34,8 @@ public func weightedCrossEntropy(logits z: Tensor, labels y: Tensor, classWeight
         total += rowSum
     }
     return Tensor(shape: [], data: [Float(total / Double(pixels))], parents: [z]) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.loss, profileT1) }
         // d/dz_j of w·CE = w · (p_j Σ_k y_k − y_j) / pixels
         let g = result.grad![0] / Float(pixels)
         var dz = [Float](repeating: 0, count: z.count)

@@ -47,6 +47,8 @@ public final class BatchNormStatistics {
 /// `updateStatistics`) the moving averages advance. Inference mode uses the moving averages.
 public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, statistics: BatchNormStatistics,
                       mode: BatchNormMode, updateStatistics: Bool = true, relu: Bool = false) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.batchNormForward, profileT0) }
     precondition(x.shape.count == 4 || x.shape.count == 2, "batchNorm: input must be [N, C, H, W] or [N, C], got \(x.shape)")
     let n = x.shape[0], c = x.shape[1]
     let plane = x.shape.count == 4 ? x.shape[2] * x.shape[3] : 1
@@ -112,6 +114,8 @@ public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, statistics: Batc
     }
 
     return Tensor(shape: x.shape, data: out, parents: [x, gamma, beta]) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.batchNormBackward, profileT1) }
         var dGamma = [Float](repeating: 0, count: c)
         var dBeta = [Float](repeating: 0, count: c)
         var dxStore: [Float] = x.requiresGrad ? uninitializedFloats(x.count) { _ in } : []

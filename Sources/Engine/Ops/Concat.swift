@@ -1,6 +1,8 @@
 /// Channel concatenation of `[N, C_i, H, W]` tensors → `[N, Σ C_i, H, W]`, in argument order (the
 /// decoder concatenates [upsampled-conv features, encoder skip]).
 public func concatChannels(_ parts: [Tensor]) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.resampling, profileT0) }
     precondition(!parts.isEmpty && parts.allSatisfy { $0.shape.count == 4 }, "concatChannels: needs [N, C, H, W] inputs")
     let (n, h, w) = (parts[0].shape[0], parts[0].shape[2], parts[0].shape[3])
     precondition(parts.allSatisfy { $0.shape[0] == n && $0.shape[2] == h && $0.shape[3] == w },
@@ -15,6 +17,8 @@ public func concatChannels(_ parts: [Tensor]) -> Tensor {
         }
     }
     return Tensor(shape: [n, total, h, w], data: out, parents: parts) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.resampling, profileT1) }
         let g = result.grad!
         var offset = 0
         for (p, cp) in zip(parts, channels) {

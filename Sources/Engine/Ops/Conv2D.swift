@@ -39,7 +39,10 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
                 weight.accumulateGrad(dw)
             }
             if let bias, bias.requiresGrad {
-                bias.accumulateGrad(channelSums(dy, batch: n, channels: cout, plane: h * w))
+                let t0 = Profile.begin()
+                let db = channelSums(dy, batch: n, channels: cout, plane: h * w)
+                Profile.end(.convBias, t0)
+                bias.accumulateGrad(db)
             }
             if x.requiresGrad {
                 let dx = uninitializedFloats(x.count) { dx in

@@ -1,6 +1,8 @@
 /// Fully connected layer: `[N, D_in] · W[D_in, D_out] (+ b[D_out])` → `[N, D_out]`. The kernel is stored
 /// `[in, out]` as TF stores it, so weights can be compared with the original's checkpoints.
 public func dense(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.dense, profileT0) }
     precondition(x.shape.count == 2 && weight.shape.count == 2 && weight.shape[0] == x.shape[1],
                  "dense: input \(x.shape) and weight \(weight.shape) do not chain")
     let (n, din, dout) = (x.shape[0], x.shape[1], weight.shape[1])
@@ -15,6 +17,8 @@ public func dense(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     }
     let parents = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor(shape: [n, dout], data: out, parents: parents) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.dense, profileT1) }
         result.grad!.withUnsafeBufferPointer { gb in
             let g = gb.baseAddress!
             if weight.requiresGrad {
@@ -52,32 +56,32 @@ enum Dense {
     static let block = 256
 
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                        n: Int, din: Int, dout: Int) {
+                        n: Int, din: Int, dout: Int, kernels: MatrixKernels = .current) {
         let blocks = (dout + block - 1) / block
         Parallel.forEach(blocks) { b in
             let j0 = b * block, cols = min(block, dout - j0)
-            BLAS.sgemm(m: n, n: cols, k: din, a: x, lda: din, b: w + j0, ldb: dout, c: y + j0, ldc: dout)
+            MatrixProduct.gemm(kernels: kernels, m: n, n: cols, k: din, a: x, lda: din, b: w + j0, ldb: dout, c: y + j0, ldc: dout)
         }
     }
 
     /// dW[din × dout] = xᵀ · dy, blocks over dout.
     static func weightGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>,
-                               n: Int, din: Int, dout: Int) {
+                               n: Int, din: Int, dout: Int, kernels: MatrixKernels = .current) {
         let blocks = (dout + block - 1) / block
         Parallel.forEach(blocks) { b in
             let j0 = b * block, cols = min(block, dout - j0)
-            BLAS.sgemm(transA: true, m: din, n: cols, k: n, a: x, lda: din, b: dy + j0, ldb: dout,
+            MatrixProduct.gemm(kernels: kernels, transA: true, m: din, n: cols, k: n, a: x, lda: din, b: dy + j0, ldb: dout,
                        c: dw + j0, ldc: dout)
         }
     }
 
     /// dX[n × din] = dy · Wᵀ, blocks over din.
     static func inputGradient(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
-                              n: Int, din: Int, dout: Int) {
+                              n: Int, din: Int, dout: Int, kernels: MatrixKernels = .current) {
         let blocks = (din + block - 1) / block
         Parallel.forEach(blocks) { b in
             let i0 = b * block, rows = min(block, din - i0)
-            BLAS.sgemm(transB: true, m: n, n: rows, k: dout, a: dy, lda: dout, b: w + i0 * dout, ldb: dout,
+            MatrixProduct.gemm(kernels: kernels, transB: true, m: n, n: rows, k: dout, a: dy, lda: dout, b: w + i0 * dout, ldb: dout,
                        c: dx + i0, ldc: din)
         }
     }

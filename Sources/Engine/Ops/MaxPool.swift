@@ -2,6 +2,8 @@
 /// paper's encoder levels are). Ties go to the first maximum in row-major window order, which also
 /// receives the whole gradient.
 public func maxPool2x2(_ x: Tensor) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.resampling, profileT0) }
     precondition(x.shape.count == 4, "maxPool2x2: input must be [N, C, H, W], got \(x.shape)")
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     precondition(h % 2 == 0 && w % 2 == 0, "maxPool2x2: height and width must be even, got \(h)×\(w)")
@@ -30,6 +32,8 @@ public func maxPool2x2(_ x: Tensor) -> Tensor {
         }
     }
     return Tensor(shape: [n, c, oh, ow], data: out, parents: [x]) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.resampling, profileT1) }
         var dx = [Float](repeating: 0, count: x.count)
         let g = result.grad!
         for p in 0..<(n * c) {

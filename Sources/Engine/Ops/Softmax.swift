@@ -3,6 +3,8 @@ import Foundation
 /// Softmax over the channel axis: per pixel of `[N, C, H, W]`, or per row of `[N, C]`.
 /// Computed as exp(x − max) / Σ exp(x − max) so large logits cannot overflow.
 public func softmax(_ x: Tensor) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.activation, profileT0) }
     precondition(x.shape.count == 4 || x.shape.count == 2, "softmax: input must be [N, C, H, W] or [N, C], got \(x.shape)")
     let n = x.shape[0], c = x.shape[1]
     let plane = x.shape.count == 4 ? x.shape[2] * x.shape[3] : 1
@@ -27,6 +29,8 @@ public func softmax(_ x: Tensor) -> Tensor {
         }
     }
     return Tensor(shape: x.shape, data: out, parents: [x]) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.activation, profileT1) }
         // dx_k = y_k (g_k − Σ_j g_j y_j)
         let dx = uninitializedFloats(x.count) { dx in
             result.grad!.withUnsafeBufferPointer { gb in

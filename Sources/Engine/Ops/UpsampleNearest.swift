@@ -1,6 +1,8 @@
 /// Nearest-neighbour ×2 upsampling (pixel replication, TF `resize_images` method 1) on `[N, C, H, W]`
 /// → `[N, C, 2H, 2W]`. The gradient of an input pixel is the sum over its 2×2 copies.
 public func upsampleNearest2x(_ x: Tensor) -> Tensor {
+    let profileT0 = Profile.begin()
+    defer { Profile.end(.resampling, profileT0) }
     precondition(x.shape.count == 4, "upsampleNearest2x: input must be [N, C, H, W], got \(x.shape)")
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let out = uninitializedFloats(n * c * 4 * h * w) { y in
@@ -21,6 +23,8 @@ public func upsampleNearest2x(_ x: Tensor) -> Tensor {
         }
     }
     return Tensor(shape: [n, c, 2 * h, 2 * w], data: out, parents: [x]) { result in
+        let profileT1 = Profile.begin()
+        defer { Profile.end(.resampling, profileT1) }
         let dx = uninitializedFloats(x.count) { dx in
             result.grad!.withUnsafeBufferPointer { gb in
                 let gp = gb.baseAddress!

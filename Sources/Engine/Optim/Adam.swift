@@ -52,6 +52,8 @@ public final class Adam {
 
     /// One update of every trainable parameter that has a gradient; then all gradients are cleared.
     public func update() {
+        let t0 = Profile.begin()
+        defer { Profile.end(.optimizer, t0) }
         step += 1
         let t = Double(step)
         let lrT = Float(Double(learningRate) * (1 - pow(Double(beta2), t)).squareRoot() / (1 - pow(Double(beta1), t)))

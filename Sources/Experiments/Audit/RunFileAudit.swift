@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import HDF5
 import RunStore
 
 /// `cseg audit run FILE.h5…`: can this stored result be trusted and traced (docs/audit.md)?
@@ -20,6 +21,8 @@ public enum RunFileAudit {
     public struct Report: Sendable, Equatable {
         public var path: String
         public var lines: [Line]
+        /// The results hash recomputed from the file (nil if it does not verify).
+        public var resultsSHA256: String? = nil
         public var hasErrors: Bool { lines.contains { $0.level == .error } }
 
         public var text: String {
@@ -34,10 +37,15 @@ public enum RunFileAudit {
         var lines: [Line] = []
         func add(_ level: Level, _ message: String) { lines.append(Line(level: level, message: message)) }
         let record: RunRecord
+        let results: String
         do {
             let header = try RunFileVerifier.verify(path)
             record = try RunFileReader.read(path)
+            let file = try HDF5File.open(path)
+            defer { file.close() }
+            results = try RunResultsHash.compute(file)
             add(.ok, "schema version \(header.schemaVersion), content hash \(header.contentSHA256.prefix(16))… verifies (\(header.stage) run \(header.runKey))")
+            add(.ok, "results hash \(results.prefix(16))… (weights, curves, metrics, predictions, activations; provenance and timings excluded)\(header.resultsSHA256 == nil ? ", computed: the file predates stored results hashes" : "")")
         } catch {
             add(.error, "does not verify: \(error)")
             return Report(path: path, lines: lines)
@@ -49,7 +57,26 @@ public enum RunFileAudit {
         }
         checkProvenance(record.provenance, current, add)
         checkDependencies(record, path, add)
-        return Report(path: path, lines: lines)
+        return Report(path: path, lines: lines, resultsSHA256: results)
+    }
+
+    /// Across the files of one audit: a file whose results hash equals an earlier file's holds the same
+    /// numbers (whatever commit, machine or run key made it); with several files, one that matches none
+    /// is noted. Reports come back in their order with these lines appended.
+    public static func compareResults(_ reports: [Report]) -> [Report] {
+        guard reports.count > 1 else { return reports }
+        return reports.enumerated().map { i, report in
+            guard let hash = report.resultsSHA256 else { return report }
+            var r = report
+            let twins = reports.indices.filter { $0 != i && reports[$0].resultsSHA256 == hash }
+            if let first = twins.first {
+                let more = twins.count > 1 ? " and \(twins.count - 1) more" : ""
+                r.lines.append(Line(level: .ok, message: "same numbers as \(reports[first].path)\(more) (results hash \(hash.prefix(16))…)"))
+            } else {
+                r.lines.append(Line(level: .note, message: "no other file of this audit holds the same numbers"))
+            }
+            return r
+        }
     }
 
     static func checkSplit(_ record: RunRecord, _ splitPath: String?, _ add: (Level, String) -> Void) {
@@ -113,11 +140,16 @@ public enum RunFileAudit {
         if p.harnessVersion != current.harnessVersion {
             add(.warning, "made by cseg \(p.harnessVersion); this is cseg \(current.harnessVersion)")
         }
-        if p.openBLASCore != current.openBLASCore {
-            add(.warning, "made with OpenBLAS core \(p.openBLASCore); this process uses \(current.openBLASCore) (kernels round differently: a rerun here is not bit-identical)")
-        }
-        if p.openBLASThreads != current.openBLASThreads {
-            add(.warning, "made with \(p.openBLASThreads) OpenBLAS thread(s); this process uses \(current.openBLASThreads) (some kernels round differently with another count)")
+        // OpenBLAS's core and thread count decide bits only where OpenBLAS computed the products.
+        if p.usesOpenBLAS && current.usesOpenBLAS {
+            if p.openBLASCore != current.openBLASCore {
+                add(.warning, "made with OpenBLAS core \(p.openBLASCore); this process uses \(current.openBLASCore) (kernels round differently: a rerun here is not bit-identical)")
+            }
+            if p.openBLASThreads != current.openBLASThreads {
+                add(.warning, "made with \(p.openBLASThreads) OpenBLAS thread(s); this process uses \(current.openBLASThreads) (some kernels round differently with another count)")
+            }
+        } else if p.usesOpenBLAS != current.usesOpenBLAS {
+            add(.warning, "made with matrix kernels \(p.matrixKernels); this process uses \(current.matrixKernels) (they round differently: a rerun here is not bit-identical)")
         }
         for lib in p.libraries {
             guard let now = current.libraries.first(where: { $0.name == lib.name }), now.version != lib.version else { continue }

@@ -175,11 +175,15 @@ public struct SeedAudit {
     /// Provenance that explains a difference without excusing it.
     static func notes(_ stored: RunProvenance, _ current: RunProvenance) -> [String] {
         var notes: [String] = []
-        if stored.openBLASCore != current.openBLASCore {
-            notes.append("stored with OpenBLAS core \(stored.openBLASCore), re-executed with \(current.openBLASCore): kernels round differently")
-        }
-        if stored.openBLASThreads != current.openBLASThreads {
-            notes.append("stored with \(stored.openBLASThreads) OpenBLAS thread(s), re-executed with \(current.openBLASThreads)")
+        if stored.usesOpenBLAS && current.usesOpenBLAS {
+            if stored.openBLASCore != current.openBLASCore {
+                notes.append("stored with OpenBLAS core \(stored.openBLASCore), re-executed with \(current.openBLASCore): kernels round differently")
+            }
+            if stored.openBLASThreads != current.openBLASThreads {
+                notes.append("stored with \(stored.openBLASThreads) OpenBLAS thread(s), re-executed with \(current.openBLASThreads)")
+            }
+        } else if stored.usesOpenBLAS != current.usesOpenBLAS {
+            notes.append("stored with matrix kernels \(stored.matrixKernels), re-executed with \(current.matrixKernels): they round differently")
         }
         if stored.gitCommit != current.gitCommit || stored.gitDirty || current.gitDirty {
             notes.append("stored by commit \(stored.gitCommit)\(stored.gitDirty ? " (dirty)" : ""), re-executed by \(current.gitCommit)\(current.gitDirty ? " (dirty)" : "")")
