@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Dependency direction (one way, like the data): C bindings -> Engine -> Networks -> Benchmarks -> cseg;
-// C bindings -> Imaging -> Datasets -> cseg.
-// HDF5 is a thin Swift layer over libhdf5 used by weight files now and run files later.
+// C bindings -> Imaging -> Datasets -> Training -> Experiments -> Reports -> cseg.
+// HDF5 is a thin Swift layer over libhdf5 used by weight files and run files (RunStore).
 let package = Package(
     name: "ContrastiveSeg",
     products: [

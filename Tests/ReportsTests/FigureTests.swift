@@ -124,17 +124,23 @@ struct FigureTests {
         #expect(layout.xTicks.map(\.label) == ["0", "2", "4", "6", "8", "10"])
     }
 
-    @Test("example figures for looking at (written when REPORTS_EXAMPLE_DIR is set)")
+    @Test("example figures render with ink in them (and are written for looking at when REPORTS_EXAMPLE_DIR is set)")
     func examples() throws {
-        guard let dir = ProcessInfo.processInfo.environment["REPORTS_EXAMPLE_DIR"] else { return }
-        try ChartRenderer.render(Self.exampleChart()).writePNG(to: dir + "/example-chart.png")
-        try ChartRenderer.render(Self.exampleBoxes()).writePNG(to: dir + "/example-boxes.png")
+        let chart = ChartRenderer.render(Self.exampleChart()), boxes = ChartRenderer.render(Self.exampleBoxes())
         var t = RGBCanvas(width: 600, height: 120, fill: RGB(255, 255, 255))
         let all = String((32...126).map { Character(Unicode.Scalar($0)!) })
         t.drawText(String(all.prefix(48)), x: 4, y: 4, color: RGB(0, 0, 0), scale: 2)
         t.drawText(String(all.dropFirst(48)), x: 4, y: 28, color: RGB(0, 0, 0), scale: 2)
         t.drawText("Dice 0.812 ± 0.034 (12)  p < 0.001  −1.5×", x: 4, y: 52, color: RGB(0, 0, 0), scale: 2)
         t.drawText("scale 1: The quick brown fox jumps over the lazy dog 0123456789", x: 4, y: 80, color: RGB(0, 0, 0))
+        // Every line of text left black pixels in its own band of rows; both charts drew more than their background.
+        for rows in [4..<20, 28..<44, 52..<68, 80..<90] {
+            #expect(rows.contains { y in (0..<t.width).contains { t[$0, y] == RGB(0, 0, 0) } }, "no text in rows \(rows)")
+        }
+        for canvas in [chart, boxes] { #expect(Set(stride(from: 0, to: canvas.pixels.count, by: 3).map { canvas.pixels[$0] }).count > 2) }
+        guard let dir = ProcessInfo.processInfo.environment["REPORTS_EXAMPLE_DIR"] else { return }
+        try chart.writePNG(to: dir + "/example-chart.png")
+        try boxes.writePNG(to: dir + "/example-boxes.png")
         try t.writePNG(to: dir + "/example-text.png")
     }
 }
