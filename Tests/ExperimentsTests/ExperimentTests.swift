@@ -62,7 +62,7 @@ func planError(_ text: String) -> String {
         #expect(e.output == repoRoot + "/runs/phantom-quick")
         #expect(e.data.phantomVolumes == 40 && e.data.phantomSeed == 1)
         #expect(e.grid.methods.map(\.name) == ["baseline", "self-train", "mixup", "global", "global+local", "benchmark"])
-        #expect(e.settings.finetune.validateEvery == 25)
+        #expect(e.settings.finetune.validateEvery == 100)
         let split = try SplitFileParser.read(e.data.split)
         #expect(try RunPlanner.plan(e, split: split, data: .unavailable).count > 0)
     }
@@ -92,7 +92,7 @@ func planError(_ text: String) -> String {
         #expect(e.settings.scale.channelMultiplier == 0.75)
         #expect(e.settings.pretrainGlobal.iterations == 7 && e.settings.pretrainGlobal.faithful2020)
         #expect(e.settings.pretrainGlobal.learningRate == 1.0)
-        #expect(e.settings.finetune.batchSize == 3 && e.settings.finetune.iterations == 400)
+        #expect(e.settings.finetune.batchSize == 3 && e.settings.finetune.iterations == 3000)
         #expect(e.settings.mixup.alpha == 0.4)
         #expect(e.data.root == "data/none" && e.output == "out")
     }
