@@ -182,7 +182,6 @@ public enum ExperimentParser {
             a.affine = try r.optionalBool("affine", in: t, at: at) ?? a.affine
             a.elastic = try r.optionalBool("elastic", in: t, at: at) ?? a.elastic
             a.elasticSigma = try r.optionalDouble("elastic_sigma", in: t, at: at, positive: true) ?? a.elasticSigma
-            a.intensity = try r.optionalBool("intensity", in: t, at: at) ?? a.intensity
             if t["intensity_draws"] != nil {
                 let names = ["per-image": IntensityAugmentation.Draws.perImage, "per-half": .perHalf]
                 let name = try r.string("intensity_draws", in: t, at: at)
@@ -192,7 +191,7 @@ public enum ExperimentParser {
                 }
                 a.intensityDraws = draws
             }
-            if a.intensity { a.intensityDraws = a.intensityDraws ?? .perImage } else { a.intensityDraws = nil }
+            a.setIntensity(try r.optionalBool("intensity", in: t, at: at) ?? a.intensity)
             s.augmentation = a
         }
         if let (methods, methodsAt) = try r.optionalTable("method", in: root, at: "") {

@@ -85,10 +85,7 @@ public struct Method: Sendable, Hashable, Codable {
     public func augmentation(_ defaults: AugmentationConfig) -> AugmentationConfig {
         guard augmented else { return .none }
         var a = defaults
-        if addition == .intensity {
-            a.intensity = true
-            a.intensityDraws = a.intensityDraws ?? .perImage
-        }
+        if addition == .intensity { a.setIntensity(true) }
         return a
     }
 }

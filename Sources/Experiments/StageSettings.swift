@@ -72,6 +72,13 @@ public struct AugmentationConfig: Sendable, Hashable, Codable {
 
     public var isNone: Bool { !affine && !elastic && !intensity }
 
+    /// Step 3 on or off, keeping `intensityDraws` consistent: the chosen draws (per image unless set) when
+    /// on, nil when off.
+    public mutating func setIntensity(_ on: Bool) {
+        intensity = on
+        intensityDraws = on ? (intensityDraws ?? .perImage) : nil
+    }
+
     /// The Training module's settings for this configuration.
     public var settings: AugmentationSettings {
         AugmentationSettings(affine: affine, elastic: elastic, elasticSigma: elasticSigma, intensity: intensity,

@@ -33,13 +33,15 @@ public struct LabelVolumes: Codable, Sendable, Equatable {
         self.lv = lv
     }
 
+    /// From voxel (or sample) counts by label 0…3 and the volume one count stands for, mL.
+    init(counts: [Int], countML: Double) {
+        self.init(rv: Double(counts[1]) * countML, myo: Double(counts[2]) * countML, lv: Double(counts[3]) * countML)
+    }
+
     public init(_ label: Volume) {
         var counts = [Int](repeating: 0, count: 4)
         for v in label.voxels { let l = Int(v); if l >= 1 && l <= 3 { counts[l] += 1 } }
-        let voxelML = label.spacing.prefix(3).reduce(1, *) / 1000
-        rv = Double(counts[1]) * voxelML
-        myo = Double(counts[2]) * voxelML
-        lv = Double(counts[3]) * voxelML
+        self.init(counts: counts, countML: label.spacing.prefix(3).reduce(1, *) / 1000)
     }
 }
 

@@ -169,9 +169,8 @@ struct PhantomSubject {
                 buffer[k] = hits
             }
         }
-        let ml = step * step * stack.sliceSpacing / Double(levels) / 1000
-        let total = (1...3).map { l in Double(perSlice.reduce(0) { $0 + $1[l] }) * ml }
-        return LabelVolumes(rv: total[0], myo: total[1], lv: total[2])
+        return LabelVolumes(counts: (0..<4).map { l in perSlice.reduce(0) { $0 + $1[l] } },
+                            countML: step * step * stack.sliceSpacing / Double(levels) / 1000)
     }
 
     static func sampleHeart(group: PathologyGroup, lvEDV: Double, rvEDV: Double, maxWall: Double,

@@ -326,9 +326,7 @@ struct SubSampler {
                 buffer[k] = c
             }
         }
-        let ml = a.pixel * a.pixel * a.sliceSpacing / 1000
-        func total(_ l: Int) -> Double { Double(counts.reduce(0) { $0 + $1[l] }) * ml }
-        return LabelVolumes(rv: total(1), myo: total(2), lv: total(3))
+        return LabelVolumes(counts: (0..<4).map { l in counts.reduce(0) { $0 + $1[l] } }, countML: a.pixel * a.pixel * a.sliceSpacing / 1000)
     }
 
     /// The label with the most sub-samples (ties to the lower label).

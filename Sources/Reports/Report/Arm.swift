@@ -23,15 +23,17 @@ public struct Arm: Sendable, Hashable {
     /// when there is no pre-training or no addition.
     public var withoutAddition: Arm? {
         guard method.pretraining != nil, method.addition != nil else { return nil }
-        return Arm(method: Method(pretraining: method.pretraining, addition: nil, benchmark: false, augmented: method.augmented),
-                   globalVariant: globalVariant, localVariant: localVariant)
+        var m = method
+        m.addition = nil
+        return Arm(method: m, globalVariant: globalVariant, localVariant: localVariant)
     }
 
     /// The addition alone from random init ("global-GD+mixup" → "mixup"); nil without pre-training or addition.
     public var additionAlone: Arm? {
-        guard method.pretraining != nil, let a = method.addition else { return nil }
-        return Arm(method: Method(pretraining: nil, addition: a, benchmark: false, augmented: method.augmented),
-                   globalVariant: nil, localVariant: nil)
+        guard method.pretraining != nil, method.addition != nil else { return nil }
+        var m = method
+        m.pretraining = nil
+        return Arm(method: m, globalVariant: nil, localVariant: nil)
     }
 
     /// The same arm trained without augmentation ("global-GD+local-LR" → "global-GD+local-LR-noaug"); nil
@@ -47,8 +49,9 @@ public struct Arm: Sendable, Hashable {
     /// without an addition.
     public var withoutLocal: Arm? {
         guard method.pretraining == .globalLocal, method.addition == nil else { return nil }
-        return Arm(method: Method(pretraining: .global, addition: nil, benchmark: false, augmented: method.augmented), globalVariant: globalVariant,
-                   localVariant: nil)
+        var m = method
+        m.pretraining = .global
+        return Arm(method: m, globalVariant: globalVariant, localVariant: nil)
     }
 
     /// What the arm is, in the paper's words, for the glossary under the main table.
