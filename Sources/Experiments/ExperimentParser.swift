@@ -110,7 +110,7 @@ public enum ExperimentParser {
                         localVariants: try variants("local_variants", [LocalVariant.LR], in: table, at: at))
         // [grid.variants]: method name = [global variants], for pre-training methods of the grid only.
         if let (v, vAt) = try r.optionalTable("variants", in: table, at: at) {
-            let pretraining = methods.filter { $0.pretraining != nil }.map(\.name)
+            let pretraining = methods.filter { $0.pretraining?.isContrastive == true }.map(\.name)
             for key in v.keys.sorted() {
                 guard pretraining.contains(key) else {
                     throw ExperimentError(r.path, keyPath: "\(vAt).\(key)",
@@ -140,7 +140,7 @@ public enum ExperimentParser {
             }
         }
         if let (stages, stagesAt) = try r.optionalTable("stage", in: root, at: "") {
-            try r.allowOnly(["pretrain-global", "pretrain-local", "finetune"], in: stages, at: stagesAt)
+            try r.allowOnly(["pretrain-global", "pretrain-local", "pretrain-pretext", "finetune"], in: stages, at: stagesAt)
             if let (t, at) = try r.optionalTable("pretrain-global", in: stages, at: stagesAt) {
                 try r.allowOnly(["iterations", "batch_size", "learning_rate", "temperature", "partitions", "faithful_2020"], in: t, at: at)
                 var g = s.pretrainGlobal
@@ -165,6 +165,24 @@ public enum ExperimentParser {
                 l.regionSize = try r.optionalInt("region_size", in: t, at: at, range: 0...1) ?? l.regionSize
                 l.faithful2020 = try r.optionalBool("faithful_2020", in: t, at: at) ?? l.faithful2020
                 s.pretrainLocal = l
+            }
+            if let (t, at) = try r.optionalTable("pretrain-pretext", in: stages, at: stagesAt) {
+                try r.allowOnly(["iterations", "batch_size", "learning_rate", "inpainting_placement", "context_swaps"], in: t, at: at)
+                var p = s.pretrainPretext
+                p.iterations = try r.optionalInt("iterations", in: t, at: at, range: 1...Int.max) ?? p.iterations
+                p.batchSize = try r.optionalInt("batch_size", in: t, at: at, range: 1...Int.max) ?? p.batchSize
+                p.learningRate = try r.optionalDouble("learning_rate", in: t, at: at, positive: true) ?? p.learningRate
+                if t["inpainting_placement"] != nil {
+                    let name = try r.string("inpainting_placement", in: t, at: at)
+                    let valid = InpaintingCorruption.Placement.allCases.map(\.rawValue)
+                    guard let v = InpaintingCorruption.Placement(rawValue: name) else {
+                        throw ExperimentError(r.path, keyPath: "\(at).inpainting_placement", "unknown value \"\(name)\" (valid: \(valid.joined(separator: ", ")))",
+                                              suggestion: EditDistance.nearest(to: name, among: valid))
+                    }
+                    p.inpaintingPlacement = v
+                }
+                p.contextSwaps = try r.optionalInt("context_swaps", in: t, at: at, range: 1...1000) ?? p.contextSwaps
+                s.pretrainPretext = p
             }
             if let (t, at) = try r.optionalTable("finetune", in: stages, at: stagesAt) {
                 try r.allowOnly(["iterations", "batch_size", "learning_rate", "validate_every"], in: t, at: at)

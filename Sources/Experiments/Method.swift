@@ -7,13 +7,21 @@ import Datasets
 /// both fine-tuning scripts do by default. Names:
 /// - `baseline`, `benchmark`, `global`, `global+local`: random init, the benchmark set, or fine-tuning
 ///   from a stage-1 encoder or stage-2 encoder + decoder blocks;
+/// - `rotation`, `inpainting`, `context-restoration`: fine-tuning from a pretext pre-training, the other
+///   self-supervised methods the paper compares with (spec §6; no additions);
 /// - an addition after `+`: `intensity` (random contrast and brightness after the deformation: the
 ///   original's intensity step made effective, the harness's "+ augmentation" arm, docs/experiments.md),
 ///   `self-train` or `mixup`; alone (`mixup`) or after a pre-training (`global+local+mixup`);
 /// - the suffix `-noaug` on any of them except `intensity` and `benchmark`: no augmentation at all, the
 ///   original's `--data_aug 0` (`baseline-noaug`, `global+local+mixup-noaug`).
 public struct Method: Sendable, Hashable, Codable {
-    public enum Pretraining: String, Sendable, Codable { case global, globalLocal = "global+local" }
+    public enum Pretraining: String, Sendable, Codable, CaseIterable {
+        case global, globalLocal = "global+local", rotation, inpainting, contextRestoration = "context-restoration"
+
+        /// The paper's proposed stages, as opposed to the pretext baselines it compares them with.
+        public var isContrastive: Bool { self == .global || self == .globalLocal }
+        public static let pretext: [Pretraining] = [.rotation, .inpainting, .contextRestoration]
+    }
     public enum Addition: String, Sendable, Codable, CaseIterable { case intensity, selfTrain = "self-train", mixup }
 
     /// nil: random initialisation.
@@ -31,6 +39,7 @@ public struct Method: Sendable, Hashable, Codable {
     public static let allNames: [String] = {
         var names = ["baseline", "intensity", "self-train", "mixup", "benchmark", "global", "global+local"]
         for p in ["global", "global+local"] { for a in Addition.allCases { names.append("\(p)+\(a.rawValue)") } }
+        names += Pretraining.pretext.map(\.rawValue)
         // No `benchmark-noaug`: the report has one upper bound per grid (an experiment whose `[augmentation]`
         // is all off benchmarks without augmentation), and `intensity` is an augmentation.
         return names + names.filter { !$0.hasSuffix(Addition.intensity.rawValue) && $0 != "benchmark" }.map { $0 + noAugmentationSuffix }
@@ -50,6 +59,10 @@ public struct Method: Sendable, Hashable, Codable {
         let augmented = !rest.hasSuffix(Self.noAugmentationSuffix)
         if !augmented { rest = String(rest.dropLast(Self.noAugmentationSuffix.count)) }
         if rest == "benchmark" { self.init(pretraining: nil, addition: nil, benchmark: true); return }
+        if let p = Pretraining(rawValue: rest), !p.isContrastive {
+            self.init(pretraining: p, addition: nil, benchmark: false, augmented: augmented)
+            return
+        }
         var pretraining: Pretraining?
         if rest.hasPrefix("global+local") {
             pretraining = .globalLocal
@@ -71,11 +84,13 @@ public struct Method: Sendable, Hashable, Codable {
     }
 
     /// The run-key prefix of this method with its pre-training variants: the variants, then the
-    /// addition, or the method's name without pre-training; `-noaug` last ("global-GD+local-LR+mixup",
-    /// "baseline-noaug", "global-GD-noaug").
+    /// addition, or the method's name without pre-training or with a pretext one; `-noaug` last
+    /// ("global-GD+local-LR+mixup", "baseline-noaug", "global-GD-noaug", "rotation").
     public func runKeyPrefix(global: GlobalVariant?, local: LocalVariant?) -> String {
-        let head = [global.map { "global-\($0.rawValue)" }, local.map { "local-\($0.rawValue)" },
-                    addition?.rawValue ?? (pretraining == nil ? Method(pretraining: nil, addition: nil, benchmark: benchmark).name : nil)]
+        let tail: String? = if let addition { addition.rawValue }
+            else if let pretraining { pretraining.isContrastive ? nil : pretraining.rawValue }
+            else { Method(pretraining: nil, addition: nil, benchmark: benchmark).name }
+        let head = [global.map { "global-\($0.rawValue)" }, local.map { "local-\($0.rawValue)" }, tail]
             .compactMap { $0 }.joined(separator: "+")
         return head + (augmented ? "" : Self.noAugmentationSuffix)
     }

@@ -1,4 +1,5 @@
 import Datasets
+import Training
 import Foundation
 
 /// The dataset facts a run depends on (not where the data lives: that is a host fact, /volatile).
@@ -46,6 +47,69 @@ struct LocalPretrainingConfig: Codable {
     var globalIdentity: String
 }
 
+/// A pretext pre-training run's config: the task with its corruption at this experiment's slice size
+/// (the original's 192² geometry scaled), so the stored config says exactly what the network saw.
+struct PretextPretrainingConfig: Codable {
+    var schema = 1
+    var stage = Stage.pretrainPretext
+    /// `rotation`, `inpainting` or `context-restoration`.
+    var task: String
+    var inpainting: InpaintingCorruption?
+    var contextRestoration: ContextRestorationCorruption?
+    var seed: UInt64
+    var dataset: DatasetConfig
+    var scale: ScaleSettings
+    var settings: PretextPretrainingSettings
+    var poolKey: String
+    var pool: [String]
+    /// The test volumes whose slices probe the network before and after training (`/activations`).
+    var probe: [String]
+
+    /// The task the batches are built for.
+    var pretextTask: PretextTask {
+        get throws {
+            switch task {
+            case Method.Pretraining.rotation.rawValue: return .rotation
+            case Method.Pretraining.inpainting.rawValue:
+                guard let inpainting else { throw ConfigShapeError("inpainting without its box") }
+                return .inpainting(inpainting)
+            case Method.Pretraining.contextRestoration.rawValue:
+                guard let contextRestoration else { throw ConfigShapeError("context restoration without its patches") }
+                return .contextRestoration(contextRestoration)
+            default: throw ConfigShapeError("unknown pretext task \(task)")
+            }
+        }
+    }
+
+    init(kind: Method.Pretraining, seed: UInt64, dataset: DatasetConfig, scale: ScaleSettings, settings: PretextPretrainingSettings,
+         poolKey: String, pool: [String], probe: [String]) {
+        task = kind.rawValue
+        let side = scale.inputSize
+        if kind == .inpainting {
+            var c = InpaintingCorruption.original.scaled(toSide: side)
+            c.placement = settings.inpaintingPlacement
+            inpainting = c
+        }
+        if kind == .contextRestoration {
+            var c = ContextRestorationCorruption.original.scaled(toSide: side)
+            c.swaps = settings.contextSwaps
+            contextRestoration = c
+        }
+        self.seed = seed
+        self.dataset = dataset
+        self.scale = scale
+        self.settings = settings
+        self.poolKey = poolKey
+        self.pool = pool
+        self.probe = probe
+    }
+}
+
+struct ConfigShapeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = "run config: \(d)" }
+}
+
 struct SplitSelection: Codable {
     var sha256: String
     var key: String
@@ -76,9 +140,9 @@ struct FinetuneConfig: Codable {
     var initialisedFrom: String?
 }
 
-/// The three kinds of stage a plan contains.
+/// The kinds of stage a plan contains.
 public enum Stage: String, Sendable, Codable {
-    case pretrainGlobal = "pretrain-global", pretrainLocal = "pretrain-local", finetune
+    case pretrainGlobal = "pretrain-global", pretrainLocal = "pretrain-local", pretrainPretext = "pretrain-pretext", finetune
 }
 
 /// Sorted keys, no whitespace, no escaped slashes, snake_case keys: the bytes that are hashed and stored.

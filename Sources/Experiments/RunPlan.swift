@@ -107,10 +107,22 @@ public enum RunPlanner {
                                   configJSON: json, provisional: provisional))
         }
 
+        func pretext(_ kind: Method.Pretraining, _ seed: UInt64) -> PlannedRun {
+            let pool = split.pool!
+            let json = CanonicalJSON.encode(PretextPretrainingConfig(kind: kind, seed: seed, dataset: dataset, scale: s.scale,
+                                                                     settings: s.pretrainPretext, poolKey: pool.key, pool: pool.ids,
+                                                                     probe: split.test))
+            let id = identity(json, pool.ids + split.test, seed)
+            let name = "\(kind.rawValue)_s\(seed)"
+            return add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: .pretrainPretext, method: nil, dependencies: [],
+                                  seed: seed, output: pretrainOutput(name, id), identity: id, configJSON: json,
+                                  provisional: provisional))
+        }
+
         for method in g.methods {
             let variantPairs: [(GlobalVariant?, LocalVariant?)]
             switch method.pretraining {
-            case nil: variantPairs = [(nil, nil)]
+            case nil, .rotation, .inpainting, .contextRestoration: variantPairs = [(nil, nil)]
             case .global: variantPairs = g.globalVariants(for: method).map { ($0, nil) }
             case .globalLocal: variantPairs = g.globalVariants(for: method).flatMap { gv in g.localVariants.map { (gv, $0) } }
             }
@@ -122,6 +134,7 @@ public enum RunPlanner {
                     for seed in g.seeds {
                         var parent: PlannedRun?
                         if let gv { parent = lv.map { local(gv, $0, seed) } ?? global(gv, seed) }
+                        if let p = method.pretraining, !p.isContrastive { parent = pretext(p, seed) }
                         // By role, never by key: the benchmark is its own role, and a budget is always a labelled set.
                         let selected = method.benchmark ? (split.benchmark!.ids, split.benchmark!.validation)
                             : try split.labelledSet(key: budget, combination: comb).pair

@@ -30,6 +30,20 @@ public struct LocalPretrainingSettings: Sendable, Hashable, Codable {
     public var faithful2020: Bool
 }
 
+/// The pretext baselines' pre-training (spec §6; `rotation`, `inpainting`, `context-restoration`). The
+/// original has helpers for their batches but no training script, so the loop is the global stage's
+/// (Adam, the last step kept) and these settings are the harness's choices (docs/experiments.md).
+public struct PretextPretrainingSettings: Sendable, Hashable, Codable {
+    public var iterations: Int
+    /// Images per step (for rotation ⌈B/4⌉ slices, each at the four angles).
+    public var batchSize: Int
+    public var learningRate: Double
+    /// Where the inpainting box goes (`only_center_box` 0, 1, 2 of `create_inpaint_box`).
+    public var inpaintingPlacement: InpaintingCorruption.Placement
+    /// Patch pairs swapped per slice for context restoration (N of `context_restoration`, 10).
+    public var contextSwaps: Int
+}
+
 /// Fine-tuning, the baseline and the benchmark (spec §5.2–5.5).
 public struct FinetuneSettings: Sendable, Hashable, Codable {
     public var iterations: Int
@@ -114,6 +128,7 @@ public struct ExperimentSettings: Sendable, Hashable, Codable {
     public var scale: ScaleSettings
     public var pretrainGlobal: GlobalPretrainingSettings
     public var pretrainLocal: LocalPretrainingSettings
+    public var pretrainPretext: PretextPretrainingSettings
     public var finetune: FinetuneSettings
     public var augmentation: AugmentationConfig
     public var selfTrain: SelfTrainSettings

@@ -63,6 +63,12 @@ public enum WeightSelection {
         }
     }
 
+    /// Every trainable variable of the U-Net but its output layer (restoration pretexts → fine-tuning: the
+    /// one-channel `seg_fin_layer` cannot become the K-class one).
+    public static func allButOutput(_ name: String) -> Bool {
+        !isMovingStatistic(name) && !name.hasPrefix("seg_fin_layer/")
+    }
+
     public static func isMovingStatistic(_ name: String) -> Bool {
         name.hasSuffix("/moving_mean") || name.hasSuffix("/moving_variance")
     }

@@ -84,6 +84,9 @@ func planError(_ text: String) -> String {
             iterations = 7
             faithful_2020 = true
             learning_rate = 1
+            [stage.pretrain-pretext]
+            iterations = 9
+            inpainting_placement = "centre"
             [stage.finetune]
             batch_size = 3
             [method.mixup]
@@ -94,13 +97,22 @@ func planError(_ text: String) -> String {
         #expect(e.settings.pretrainGlobal.learningRate == 1.0)
         #expect(e.settings.finetune.batchSize == 3 && e.settings.finetune.iterations == 3000)
         #expect(e.settings.mixup.alpha == 0.4)
+        #expect(e.settings.pretrainPretext.iterations == 9 && e.settings.pretrainPretext.inpaintingPlacement == .centre)
+        #expect(e.settings.pretrainPretext.batchSize == 12 && quick.pretrainPretext.contextSwaps == 10)
+        #expect(paper.pretrainPretext.iterations == 10001 && paper.pretrainPretext.batchSize == 20)
         #expect(e.data.root == "data/none" && e.output == "out")
     }
 
     @Test func methodNamesRoundTrip() {
         for name in Method.allNames { #expect(Method(name: name)?.name == name) }
-        // 13 methods, and the 9 of them that can drop their augmentation (not intensity, not the benchmark).
-        #expect(Method.allNames.count == 22)
+        // 16 methods (13 + the three pretext baselines), and the 12 of them that can drop their augmentation
+        // (not intensity, not the benchmark).
+        #expect(Method.allNames.count == 28)
+        #expect(Method(name: "rotation") == Method(pretraining: .rotation, addition: nil, benchmark: false))
+        #expect(Method(name: "context-restoration-noaug") == Method(pretraining: .contextRestoration, addition: nil, benchmark: false, augmented: false))
+        #expect(Method(name: "inpainting+mixup") == nil && Method(name: "rotation+local") == nil)
+        #expect(Method(name: "inpainting")!.runKeyPrefix(global: nil, local: nil) == "inpainting")
+        #expect(Method(name: "global")!.runKeyPrefix(global: .GD, local: nil) == "global-GD")
         #expect(Method(name: "global+local+self-train") == Method(pretraining: .globalLocal, addition: .selfTrain, benchmark: false))
         #expect(Method(name: "global+local+mixup-noaug") == Method(pretraining: .globalLocal, addition: .mixup, benchmark: false, augmented: false))
         #expect(Method(name: "baseline-noaug")?.augmented == false && Method(name: "baseline")?.augmented == true)
@@ -119,7 +131,9 @@ func planError(_ text: String) -> String {
         #expect(parseError(experimentText(extra: "[stage.finetune]\niterations = 0")) ==
                 "\(p): stage.finetune.iterations: must be at least 1, got 0")
         #expect(parseError(experimentText(extra: "[stage.fine-tune]\niterations = 5")) ==
-                "\(p): stage.fine-tune: unknown key (valid here: pretrain-global, pretrain-local, finetune); did you mean \"stage.finetune\"?")
+                "\(p): stage.fine-tune: unknown key (valid here: pretrain-global, pretrain-local, pretrain-pretext, finetune); did you mean \"stage.finetune\"?")
+        #expect(parseError(experimentText(extra: "[stage.pretrain-pretext]\ninpainting_placement = \"center\"")) ==
+                "\(p): stage.pretrain-pretext.inpainting_placement: unknown value \"center\" (valid: random, centre, variable); did you mean \"centre\"?")
         #expect(parseError(experimentText(extra: "[augmentation]\nintensity_draws = \"per-imag\"")) ==
                 "\(p): augmentation.intensity_draws: unknown value \"per-imag\" (valid: per-image, per-half); did you mean \"per-image\"?")
         #expect(parseError(experimentText(extra: "[augmentation]\nelastc = false")).contains("did you mean \"augmentation.elastic\"?"))

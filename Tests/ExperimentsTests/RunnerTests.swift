@@ -89,6 +89,10 @@ enum TinyExperiment {
             batch_size = 4
             lr_slices = 2
 
+            [stage.pretrain-pretext]
+            iterations = 2
+            batch_size = 4
+
             [stage.finetune]
             iterations = 3
             batch_size = 4
@@ -129,7 +133,7 @@ struct RunnerTests {
         let plan = try TinyExperiment.plan(e)
         #expect(outcomes.map(\.runKey) == plan.map(\.runKey))
         #expect(outcomes.allSatisfy { !$0.skipped })
-        #expect(Set(plan.map(\.stage)) == [.pretrainGlobal, .pretrainLocal, .finetune])
+        #expect(Set(plan.map(\.stage)) == [.pretrainGlobal, .pretrainLocal, .pretrainPretext, .finetune])
 
         var records: [String: RunRecord] = [:]
         for r in plan {
@@ -176,6 +180,25 @@ struct RunnerTests {
             let selfTrains = r.method.flatMap { Method(name: $0) }?.addition == .selfTrain
             #expect(rec.curves.validationSteps == (selfTrains ? [0, 2, 3, 5] : [0, 2]), "\(r.runKey)")
         }
+        // The pretext baselines: one pre-training run per task, probed like stage 1 (embeddings through its
+        // encoder and the shared fixed-seed g1) and, for the restoration tasks, decoder block l's features;
+        // their fine-tuning runs record the dependency.
+        for task in ["rotation", "inpainting", "context-restoration"] {
+            let pre = try #require(plan.first { $0.runKey == "pretrain-\(task)_s7" }, "no pretext run for \(task)")
+            let rec = records[pre.runKey]!
+            #expect(rec.curves.trainSteps == [0, 1] && rec.curves.losses.map(\.name) == [task] && rec.metrics == nil)
+            let a = try #require(rec.activations), i = try #require(rec.initialActivations)
+            #expect(a.embeddingVolumeIDs.count == testSlices && a.embeddings != i.embeddings)
+            #expect(a.decoderBlock == (task == "rotation" ? 0 : 3), "\(task)")
+            let names = Set(rec.finalWeights.map(\.name))
+            #expect(names.contains("rot_fc1/W") == (task == "rotation") && names.contains("seg_fin_layer/W") == (task != "rotation"), "\(task)")
+            for suffix in ["", "-noaug"] {
+                let ft = try #require(plan.first { $0.method == task + suffix })
+                #expect(ft.runKey == "\(task)\(suffix)_tr1_c1_s7" && ft.dependencies == [pre.runKey])
+                #expect(records[ft.runKey]!.inputs.dependencies.map(\.runKey) == [pre.runKey])
+            }
+        }
+
         // Fine-tuning from stage 2 starts from its encoder and decoder: the dependency is recorded.
         let ft = try #require(plan.first { $0.method == "global+local+mixup" })
         #expect(records[ft.runKey]!.inputs.dependencies.map(\.runKey) == [local.runKey])

@@ -217,6 +217,10 @@ struct ReportFixture {
             initial = try decoderProbe(trained: false)
             activations = try decoderProbe(trained: true)
             curves.losses = [NamedSeries(name: "local", values: (0..<20).map { 2 - 0.05 * Double($0) })]
+        case .pretrainPretext:
+            initial = Self.embeddings(clustered: 0, salt: 3)
+            activations = Self.embeddings(clustered: 0.3, salt: 4)
+            curves.losses = [NamedSeries(name: "rotation", values: (0..<20).map { 1.4 - 0.03 * Double($0) })]
         }
         return RunRecord(runKey: r.runKey, stage: r.stage.rawValue, configJSON: r.configJSON, provenance: Self.provenance,
                          volatile: RunVolatile(host: "fixture", startedUTC: "2026-01-01T00:00:00Z", finishedUTC: "2026-01-01T00:01:00Z",

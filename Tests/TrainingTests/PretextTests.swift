@@ -200,4 +200,18 @@ struct PretextTests {
             #expect(last < first * 2 / 3, "\(task.name): first \(first), last \(last)")
         }
     }
+
+    @Test("restoration pre-training hands on every U-Net variable but the one-channel output layer; moving statistics never move")
+    func restorationTransfer() throws {
+        let source = UNet(config: Self.config.restoration, seed: 1)
+        let target = UNet(config: Self.config, seed: 2)
+        let output = target.output.weight.data
+        let copied = try WeightTransfer.copy(from: source.variables, into: target.variables, where: WeightSelection.allButOutput)
+        let trainable = source.variables.filter { !WeightSelection.isMovingStatistic($0.name!) }
+        #expect(copied.count == trainable.count - 1 && !copied.contains("seg_fin_layer/W"))
+        #expect(copied.contains("seg_c1_b/W") && copied.contains("dec_c1_a/W") && copied.contains("enc_c1_a/W"))
+        let byName = Dictionary(uniqueKeysWithValues: target.variables.map { ($0.name!, $0.data) })
+        for v in trainable where v.name != "seg_fin_layer/W" { #expect(byName[v.name!] == v.data, "\(v.name!)") }
+        #expect(target.output.weight.data == output)
+    }
 }

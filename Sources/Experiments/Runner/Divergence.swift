@@ -153,6 +153,16 @@ enum LayerProbe {
         }
     }
 
+    static func firstNonFinite(_ net: RotationNet, _ x: Tensor) -> (layer: String, finding: String)? {
+        run {
+            try check(x, "input")
+            let (bottom, _) = try encoder(net.encoder, x)
+            let hidden = relu(dense(flatten(bottom), weight: net.head.fc1))
+            try check(hidden, layerName(net.head.fc1.name ?? "rot_fc1"))
+            try check(dense(hidden, weight: net.head.fc2), layerName(net.head.fc2.name ?? "rot_fc2"))
+        }
+    }
+
     static func firstNonFinite(_ net: LocalContrastiveNet, _ x: Tensor) -> (layer: String, finding: String)? {
         run {
             try check(x, "input")

@@ -201,6 +201,7 @@ public struct ExperimentRunner {
         switch r.stage {
         case .pretrainGlobal: try PretrainingRun.global(r, c)
         case .pretrainLocal: try PretrainingRun.local(r, c)
+        case .pretrainPretext: try PretrainingRun.pretext(r, c)
         case .finetune: try FinetuneRun.run(r, c)
         }
     }

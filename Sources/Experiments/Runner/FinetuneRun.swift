@@ -24,7 +24,8 @@ enum FinetuneRun {
         let ancestry = try Ancestry(run, c)
         if let parent = ancestry.parent {
             let stored = try RunFileReader.read(parent.output)
-            let select: (String) -> Bool = ancestry.decoderBlocks.map { WeightSelection.encoderAndDecoder(blocks: $0) } ?? WeightSelection.encoder
+            let select: (String) -> Bool = ancestry.transfersAllButOutput ? WeightSelection.allButOutput
+                : ancestry.decoderBlocks.map { WeightSelection.encoderAndDecoder(blocks: $0) } ?? WeightSelection.encoder
             let fresh = UNet(config: netConfig, seed: initSeed)
             try fresh.variables.load(from: stored.finalWeights, where: select, source: parent.output)
             initial = fresh.variables.named
@@ -136,13 +137,16 @@ enum FinetuneRun {
     }
 }
 
-/// A fine-tuning run's pre-training ancestors: the run it starts from (global or local), the global run
-/// whose g1 the probe embeddings use, and l when the decoder was pre-trained.
+/// A fine-tuning run's pre-training ancestors: the run it starts from (global, local or pretext), the
+/// global run whose g1 the probe embeddings use, and l when the decoder was pre-trained.
 struct Ancestry {
     var parent: PlannedRun?
     var global: PlannedRun?
     var decoderBlocks: Int?
     var partitions: Int?
+    /// Inpainting and context restoration trained the whole U-Net but its one-channel output layer: all of
+    /// it moves on (rotation, like the global stage, hands on the encoder only).
+    var transfersAllButOutput = false
 
     init(_ run: PlannedRun, _ c: RunContext) throws {
         guard let key = run.dependencies.first else { return }
@@ -154,6 +158,8 @@ struct Ancestry {
         case .pretrainLocal:
             decoderBlocks = try ConfigDecoding.decode(LocalPretrainingConfig.self, p).settings.decoderBlocks
             global = try p.dependencies.first.map { try c.run($0) }
+        case .pretrainPretext:
+            transfersAllButOutput = try ConfigDecoding.decode(PretextPretrainingConfig.self, p).task != Method.Pretraining.rotation.rawValue
         case .finetune:
             throw RunnerError(run.output, "depends on another fine-tuning run (\(key))")
         }

@@ -26,7 +26,7 @@ public struct SlurmSubmission: Sendable {
         public var runKeys: [String]
     }
 
-    public static let stageOrder: [Stage] = [.pretrainGlobal, .pretrainLocal, .finetune]
+    public static let stageOrder: [Stage] = [.pretrainGlobal, .pretrainLocal, .pretrainPretext, .finetune]
 
     public var experiment: Experiment
     public var options: SlurmJobOptions

@@ -62,6 +62,12 @@ public struct Arm: Sendable, Hashable {
             init_ = "the encoder pre-trained with \(Self.globalName(g))"
             if let l = localVariant { init_ += ", then the decoder blocks with \(Self.localName(l))" }
         }
+        switch method.pretraining {
+        case .rotation: init_ = "the encoder pre-trained by rotation prediction (0/90/180/270°, spec §6)"
+        case .inpainting: init_ = "the U-Net pre-trained by inpainting a zeroed box (spec §6), all but its output layer"
+        case .contextRestoration: init_ = "the U-Net pre-trained by context restoration (swapped patches, spec §6), all but its output layer"
+        default: break
+        }
         var training = method.augmented ? "Dice loss, the original's affine + elastic augmentation" : "Dice loss, no augmentation (-noaug)"
         switch method.addition {
         case nil: break

@@ -115,7 +115,8 @@ enum HeaderSection {
             return (rs.reduce(0.0) { $0 + $1.volatile.timings.reduce(0) { $0 + $1.seconds } }, rs.count)
         }
         let (all, n) = total(nil)
-        let parts = [(Stage.pretrainGlobal, "global pre-training"), (.pretrainLocal, "local pre-training"), (.finetune, "fine-tuning")]
+        let parts = [(Stage.pretrainGlobal, "global pre-training"), (.pretrainLocal, "local pre-training"),
+                     (.pretrainPretext, "pretext pre-training"), (.finetune, "fine-tuning")]
             .compactMap { s, name -> String? in
                 let (t, k) = total(s)
                 return k == 0 ? nil : "\(name) \(Duration.text(t)) over \(k) run\(k == 1 ? "" : "s")"
