@@ -87,7 +87,7 @@ struct ReportFixture {
         split = "split.toml"
 
         [grid]
-        methods = ["baseline", "intensity", "global", "global+local", "global+local+intensity", "benchmark"]
+        methods = ["baseline", "intensity", "rotation", "global", "global+local", "global+local+intensity", "benchmark"]
         budgets = ["tr1", "tr2"]
         combinations = ["c1", "c2"]
         seeds = [7]
@@ -147,6 +147,7 @@ struct ReportFixture {
             "baseline": ["tr1": 0, "tr2": 0],
             "intensity": ["tr1": 0.04, "tr2": 0.03],
             "global-GR": ["tr1": 0.02, "tr2": 0.015],
+            "rotation": ["tr1": 0.01, "tr2": 0.012],
             "global-GD": ["tr1": 0.08, "tr2": 0.05],
             "global-GD+local-LR": ["tr1": 0.12, "tr2": 0.07],
             "global-GD+local-LR+intensity": ["tr1": 0.17, "tr2": 0.11],

@@ -31,10 +31,11 @@ struct ReportTests {
                            "## 5. What the pre-training learned", "### Global features: PCA of the g1 embeddings",
                            "### Local features: similarity to a query pixel", "### Pre-training losses",
                            "## 6. The paper's four claims on this data", "## Appendix: run files"]
-    static let arms = ["baseline", "intensity", "global-GR", "global-GD", "global-GD+local-LR", "global-GD+local-LR+intensity", "benchmark"]
+    static let arms = ["baseline", "intensity", "rotation", "global-GR", "global-GD", "global-GD+local-LR", "global-GD+local-LR+intensity", "benchmark"]
     static let figures: [String: (Int, Int)] = [
         "dice-vs-budget.png": (1100, 560), "curves-tr1.png": (1520, 480), "curves-tr2.png": (1520, 480),
-        "per-volume-dice.png": (1200, 560), "embeddings-pca.png": (3 * 520, 460), "pretraining-losses.png": (3 * 640, 420),
+        "per-volume-dice.png": (1200, 560), // random init, G^R, G^D, rotation; the losses of G^R, G^D, L^R and rotation.
+        "embeddings-pca.png": (4 * 520, 460), "pretraining-losses.png": (4 * 640, 420),
     ]
 
     @Test("every section, every method and every figure is there; PNGs read back through libpng at their sizes")

@@ -5,31 +5,38 @@ import RunStore
 
 /// Section 5: what the pre-training learned, from the probes the pre-training run files store before and
 /// after training: a 2-D PCA of the g1 embeddings of the test slices coloured by partition (random init,
-/// then each global variant), and the local features' cosine similarity to a query pixel.
+/// then each global variant and each pretext baseline), and the local features' cosine similarity to a
+/// query pixel.
 enum PretrainingSection {
     static func render(_ c: ReportContext, _ doc: inout MarkdownDocument, figures: inout [ReportFigure]) throws {
         doc.heading("5. What the pre-training learned", level: 2)
         let global = c.entries(stage: .pretrainGlobal), local = c.entries(stage: .pretrainLocal)
-        guard !(global + local).isEmpty else {
+        let pretext = c.entries(stage: .pretrainPretext)
+        guard !(global + local + pretext).isEmpty else {
             doc.paragraph("This experiment has no pre-training stage.")
             return
         }
-        doc.paragraph(c.commandLine(only: "pretrain-*") + "\n\n" + c.sourceLine(global + local, what: "pre-training",
-                                                                                reads: "`/activations_initial`, `/activations` and `/curves`"))
+        doc.paragraph(c.commandLine(only: "pretrain-*") + "\n\n" + c.sourceLine(global + local + pretext, what: "pre-training",
+                                                                                          reads: "`/activations_initial`, `/activations` and `/curves`"))
         let seed = c.experiment.grid.seeds.first
         let globals = global.compactMap(PretrainingRun.init).filter { $0.seed == seed }
             .sorted { variantOrder($0.variant) < variantOrder($1.variant) }
         let locals = local.compactMap(PretrainingRun.init).filter { $0.seed == seed }
-        if globals.isEmpty && locals.isEmpty {
+        let pretexts = pretext.compactMap(PretrainingRun.init).filter { $0.seed == seed }
+            .sorted { variantOrder($0.variant) < variantOrder($1.variant) }
+        if globals.isEmpty && locals.isEmpty && pretexts.isEmpty {
             doc.paragraph("No pre-training run file of seed \(seed.map(String.init) ?? "—") is present: nothing to show.")
             return
         }
-        try embeddings(c, globals, &doc, &figures)
+        try embeddings(c, globals, pretexts, &doc, &figures)
         try similarity(c, locals, &doc, &figures)
-        curves(globals + locals, &doc, &figures)
+        curves(globals + locals + pretexts, &doc, &figures)
     }
 
-    static func variantOrder(_ v: String) -> Int { GlobalVariant.allCases.firstIndex { $0.rawValue == v } ?? 99 }
+    static func variantOrder(_ v: String) -> Int {
+        GlobalVariant.allCases.firstIndex { $0.rawValue == v }
+            ?? Method.Pretraining.pretext.firstIndex { $0.rawValue == v }.map { 10 + $0 } ?? 99
+    }
 
     static func variantTitle(_ v: String) -> String {
         switch v {
@@ -38,6 +45,7 @@ enum PretrainingSection {
         case "GD": "G^D"
         case "LR": "L^R"
         case "LD": "L^D"
+        case "context-restoration": "context restoration"
         default: v
         }
     }
@@ -50,17 +58,18 @@ enum PretrainingSection {
         let activations: RunActivations
     }
 
-    static func embeddings(_ c: ReportContext, _ globals: [PretrainingRun], _ doc: inout MarkdownDocument,
+    static func embeddings(_ c: ReportContext, _ globals: [PretrainingRun], _ pretexts: [PretrainingRun], _ doc: inout MarkdownDocument,
                            _ figures: inout [ReportFigure]) throws {
         doc.heading("Global features: PCA of the g1 embeddings", level: 3)
         var panels: [EmbeddingPanel] = []
-        if let first = globals.first(where: { $0.record.initialActivations != nil }), let initial = first.record.initialActivations {
+        // Random init from a global run where there is one (its g1 is the one G^R/G^D start from).
+        if let first = (globals + pretexts).first(where: { $0.record.initialActivations != nil }), let initial = first.record.initialActivations {
             panels.append(EmbeddingPanel(title: "random init", runKey: first.record.runKey, activations: initial))
         }
-        for g in globals {
+        for g in globals + pretexts {
             if let a = g.record.activations { panels.append(EmbeddingPanel(title: variantTitle(g.variant), runKey: g.record.runKey, activations: a)) }
         }
-        let lacking = globals.filter { $0.record.initialActivations == nil || $0.record.activations == nil }.map(\.record.runKey)
+        let lacking = (globals + pretexts).filter { $0.record.initialActivations == nil || $0.record.activations == nil }.map(\.record.runKey)
         panels = panels.filter { $0.activations.embeddingSize > 0 && $0.activations.embeddingVolumeIDs.count >= 2 }
         guard !panels.isEmpty else {
             doc.paragraph("No global pre-training run file holds embedding probes"
@@ -105,7 +114,9 @@ enum PretrainingSection {
             partition collapses to a point; 0: partition means coincide): G^D is trained to pull same-partition slices of \
             different volumes together, so its η² should rise above random init; G^R is not told partitions. PC percentages are \
             each component's share of the total variance.
-            """ + (lacking.isEmpty ? "" : " Not shown: \(lacking.joined(separator: ", ")) (no `/activations_initial` or `/activations`)."))
+            """ + (pretexts.isEmpty ? "" : " The pretext baselines (rotation, inpainting, context restoration) train no g1: "
+                + "their panels project their trained encoder through the fixed-seed g1 that every run without a global ancestor "
+                + "is projected with, so they show what the encoder learned, through an untrained head.") + (lacking.isEmpty ? "" : " Not shown: \(lacking.joined(separator: ", ")) (no `/activations_initial` or `/activations`)."))
     }
 
     static let partitionColours: [RGB] = [RGB(0, 114, 178), RGB(230, 159, 0), RGB(0, 158, 115), RGB(204, 121, 167),
