@@ -39,13 +39,33 @@ public struct DataSource: Sendable, Equatable {
 public struct Grid: Sendable, Equatable {
     public var methods: [Method]
     public var budgets: [String]
+    /// The combinations every budget runs, unless `allCombinations`.
     public var combinations: [String]
+    /// `combinations = "all"`: each budget runs every combination the split file lists for it.
+    public var allCombinations: Bool = false
     public var seeds: [UInt64]
     public var globalVariants: [GlobalVariant]
     public var localVariants: [LocalVariant]
     /// Methods that expand over other global variants than `globalVariants` (`[grid.variants]`), e.g. G^R
     /// and G^D for `global` alone, without multiplying every combination method.
     public var methodGlobalVariants: [MethodGlobalVariants] = []
+
+    public init(methods: [Method], budgets: [String], combinations: [String], allCombinations: Bool = false, seeds: [UInt64],
+                globalVariants: [GlobalVariant], localVariants: [LocalVariant], methodGlobalVariants: [MethodGlobalVariants] = []) {
+        self.methods = methods
+        self.budgets = budgets
+        self.combinations = combinations
+        self.allCombinations = allCombinations
+        self.seeds = seeds
+        self.globalVariants = globalVariants
+        self.localVariants = localVariants
+        self.methodGlobalVariants = methodGlobalVariants
+    }
+
+    /// The combinations `budget` runs: the grid's list, or with `allCombinations` the split file's, in its order.
+    public func combinations(for budget: String, in split: SplitFile) -> [String] {
+        allCombinations ? split.labelled.filter { $0.key == budget }.map(\.combination) : combinations
+    }
 
     /// The global variants `method` expands over.
     public func globalVariants(for method: Method) -> [GlobalVariant] {

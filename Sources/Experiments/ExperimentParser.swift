@@ -87,7 +87,13 @@ public enum ExperimentParser {
         for (i, b) in budgets.enumerated() where splitKeyCount(b) == nil {
             throw ExperimentError(r.path, keyPath: "grid.budgets[\(i)]", "\"\(b)\" is not a label budget (tr1, tr2, tr8 …)")
         }
-        let combinations = try r.strings("combinations", in: table, at: at, unique: true)
+        // `combinations = "all"`: every combination the split file lists for each budget (the original's grids
+        // run 5, 5 and 3 combinations at tr1, tr2 and tr8), resolved against the split when the grid is planned.
+        let allCombinations = table["combinations"]?.string != nil
+        if allCombinations, try r.string("combinations", in: table, at: at) != "all" {
+            throw ExperimentError(r.path, keyPath: "grid.combinations", "must be a list of combination keys or \"all\"")
+        }
+        let combinations = allCombinations ? [] : try r.strings("combinations", in: table, at: at, unique: true)
         let seedValues = try r.ints("seeds", in: table, at: at)
         for (i, s) in seedValues.enumerated() where s < 0 {
             throw ExperimentError(r.path, keyPath: "grid.seeds[\(i)]", "seeds are non-negative integers, got \(s)")
@@ -105,7 +111,8 @@ public enum ExperimentParser {
                 return v
             }
         }
-        var grid = Grid(methods: methods, budgets: budgets, combinations: combinations, seeds: seedValues.map { UInt64($0) },
+        var grid = Grid(methods: methods, budgets: budgets, combinations: combinations, allCombinations: allCombinations,
+                        seeds: seedValues.map { UInt64($0) },
                         globalVariants: try variants("global_variants", [GlobalVariant.GD], in: table, at: at),
                         localVariants: try variants("local_variants", [LocalVariant.LR], in: table, at: at))
         // [grid.variants]: method name = [global variants], for pre-training methods of the grid only.

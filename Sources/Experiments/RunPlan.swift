@@ -129,7 +129,7 @@ public enum RunPlanner {
             for (gv, lv) in variantPairs {
                 let cells: [(String, String)] = method.benchmark
                     ? [(split.benchmark!.key, "c0")]
-                    : g.budgets.flatMap { b in g.combinations.map { (b, $0) } }
+                    : g.budgets.flatMap { b in g.combinations(for: b, in: split).map { (b, $0) } }
                 for (budget, comb) in cells {
                     for seed in g.seeds {
                         var parent: PlannedRun?
@@ -178,7 +178,7 @@ public enum RunPlanner {
             }
             for b in g.budgets {
                 let combs = split.labelled.filter { $0.key == b }.map(\.combination)
-                for (i, c) in g.combinations.enumerated() where !combs.contains(c) {
+                for (i, c) in g.combinations(for: b, in: split).enumerated() where !combs.contains(c) {
                     throw ExperimentError(e.path, keyPath: "grid.combinations[\(i)]",
                                           "\"\(c)\" is not a combination of \(b) in \(split.path) (combinations: \(combs.joined(separator: ", ")))",
                                           suggestion: EditDistance.nearest(to: c, among: combs))

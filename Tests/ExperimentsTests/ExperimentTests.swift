@@ -67,6 +67,26 @@ func planError(_ text: String) -> String {
         #expect(try RunPlanner.plan(e, split: split, data: .unavailable).count > 0)
     }
 
+    @Test("every experiments/paper grid plans without data; combinations = \"all\" runs each budget over the split's own combinations")
+    func thePaperGridsPlan() throws {
+        let dir = repoRoot + "/experiments/paper"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }.sorted()
+        #expect(files.count == 6)
+        for f in files {
+            let e = try ExperimentParser.read("\(dir)/\(f)")
+            #expect(e.preset == .paper && e.grid.allCombinations, "\(f)")
+            let split = try SplitFileParser.read(e.data.split)
+            let plan = try RunPlanner.plan(e, split: split, data: .unavailable)
+            let baselines = plan.filter { $0.method == "baseline" }.map(\.runKey)
+            let expected = e.grid.budgets.flatMap { b in split.labelled.filter { $0.key == b }.map { "baseline_\(b)_\($0.combination)_s1" } }
+            #expect(baselines == expected, "\(f)")
+            // The original's combinations: 5, 5 and 3 (MM-WHS has no tr2 c5).
+            #expect(baselines.count == (f.hasPrefix("mmwhs") ? 12 : 13), "\(f)")
+        }
+        #expect(parseError(experimentText(grid: "methods = [\"baseline\"]\nbudgets = [\"tr1\"]\ncombinations = \"some\"\nseeds = [1]")) ==
+                "/x/e.toml: grid.combinations: must be a list of combination keys or \"all\"")
+    }
+
     @Test func presetsAndOverrides() throws {
         let paper = Preset.paper.settings(for: .acdc)
         #expect(paper.scale == ScaleSettings(inputSize: 192, targetSpacing: [1.36719, 1.36719], channelMultiplier: 1))

@@ -53,7 +53,7 @@ public enum SplitGate {
         let methods = e.grid.methods
         if methods.contains(where: { !$0.benchmark }) {
             for b in e.grid.budgets {
-                for c in e.grid.combinations { used.formUnion(["labelled.\(b).\(c).ids", "labelled.\(b).\(c).validation"]) }
+                for c in e.grid.combinations(for: b, in: split) { used.formUnion(["labelled.\(b).\(c).ids", "labelled.\(b).\(c).validation"]) }
             }
         }
         if methods.contains(where: \.benchmark) { used.formUnion(["benchmark.ids", "benchmark.validation"]) }

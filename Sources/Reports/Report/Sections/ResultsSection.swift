@@ -77,15 +77,23 @@ enum ResultsSection {
     static func whatTheCellsAre(_ c: ReportContext) -> String {
         let g = c.grid, e = c.experiment
         let volumes = c.split.test.count
-        let combos = e.grid.combinations.count, seeds = e.grid.seeds.count
+        let seeds = e.grid.seeds.count
+        let perBudget = e.grid.budgets.map { ($0, e.grid.combinations(for: $0, in: c.split)) }
+        let combos = Set(perBudget.map(\.1.count)).count == 1 ? perBudget.first?.1.count ?? 0 : nil
         let empty = g.allCells.map { g.summary($0.arm, $0.budget.key) }
         let left = empty.reduce(0) { $0 + $1.bothEmptyClassScores }, all = empty.reduce(0) { $0 + $1.classScores }
         let undefined = empty.reduce(0) { $0 + $1.undefinedVolumes }
+        let combinationText = if let combos, !e.grid.allCombinations {
+            "\(combos) combination\(combos == 1 ? "" : "s") (\(e.grid.combinations.joined(separator: ", ")))"
+        } else {
+            "every combination the split file lists (" + perBudget.map { "\($0.0): \($0.1.joined(separator: ", "))" }.joined(separator: "; ") + ")"
+        }
+        let complete = combos.map { "\(volumes * $0 * seeds)" } ?? perBudget.map { "\(volumes * $0.1.count * seeds) at \($0.0)" }.joined(separator: ", ")
         var text = "Each cell: mean ± std (n) of the per-volume score, the mean Dice over the foreground classes "
             + "(\(g.classNames.joined(separator: ", "))) of one test volume at native resolution (spec §5.6), over all "
-            + "(test volume, combination, seed) triples of the cell: \(volumes) test volumes × \(combos) combination\(combos == 1 ? "" : "s") "
-            + "(\(e.grid.combinations.joined(separator: ", "))) × \(seeds) seed\(seeds == 1 ? "" : "s") (\(e.grid.seeds.map(String.init).joined(separator: ", "))) "
-            + "= \(volumes * combos * seeds) for a complete cell (the benchmark has one combination: \(volumes * seeds)). "
+            + "(test volume, combination, seed) triples of the cell: \(volumes) test volumes × \(combinationText) "
+            + "× \(seeds) seed\(seeds == 1 ? "" : "s") (\(e.grid.seeds.map(String.init).joined(separator: ", "))) "
+            + "= \(complete) for a complete cell (the benchmark has one combination: \(volumes * seeds)). "
             + "The std is the sample standard deviation (n − 1) of those scores, so it mixes the spread over test volumes, "
             + "training sets and seeds; it is not a standard error. "
             + "Classes empty in both reference and prediction are left out of a volume's mean: \(left) of \(all) class scores."
