@@ -20,6 +20,21 @@ struct Plan: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(help: "Also print the cost: per stage the steps and CPU-hours, measured by a short timed probe of each stage kind on this machine, and the wall time for --jobs and for Slurm arrays of --array-size.")
+    var estimate = false
+
+    @Option(help: "With --estimate: runs at once, as `cseg run --jobs` (each with threads/jobs engine threads).")
+    var jobs: Int = 2
+
+    @Option(help: "With --estimate: Slurm array tasks at once (sbatch --array=…%K).")
+    var arraySize: Int = 32
+
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        guard jobs >= 1, arraySize >= 1 else { throw ValidationError("--jobs and --array-size must be at least 1") }
+    }
+
     func run() throws {
         let exp = try ExperimentParser.read(experiment)
         let split = try SplitFileParser.read(exp.data.split)
@@ -51,6 +66,16 @@ struct Plan: ParsableCommand {
             let deps = r.dependencies.isEmpty ? "" : "  [\(r.dependencies.joined(separator: ", "))]"
             print(pad("\(r.index)", 5) + pad(r.runKey, keyWidth + 2) + pad(r.stage.rawValue, stageWidth + 2)
                   + pad("\(r.seed)", 6) + r.output + deps)
+        }
+        if estimate {
+            let perJob = max(1, threads.threads / jobs)
+            var t = threads
+            t.threads = perJob
+            try t.apply()
+            let pending = RunPlanner.pending(runs)
+            let e = try PlanEstimate.measure(exp, split: split, runs: pending, threads: perJob)
+            print("")
+            print(e.text(jobs: jobs, arraySize: arraySize, of: runs.count))
         }
     }
 }

@@ -42,6 +42,9 @@ struct Submit: ParsableCommand {
     @Flag(help: "Print the scripts and the sbatch calls; write and submit nothing.")
     var dryRun = false
 
+    @Flag(help: "Do not time the stages before queuing (by default the cost estimate of `cseg plan --estimate` is printed first).")
+    var noEstimate = false
+
     @Option(help: "Worker threads for generating a phantom here before submitting (default 1, polite on a login node; the data is bit-identical for any count).")
     var threads: Int = 1
 
@@ -93,6 +96,15 @@ struct Submit: ParsableCommand {
             let ids = active.split(whereSeparator: \.isNewline).joined(separator: " ")
             throw SubmitError(submission.recordPath, "the previous submission is still queued or running (\(ids)): "
                               + "wait for it, or scancel \(previous.joined(separator: " ")), then submit again")
+        }
+        if !noEstimate {
+            // The tasks' own thread count, on this (login) node: a node of the cluster may be faster or slower.
+            Parallel.setWorkerCount(cpus)
+            let pending = RunPlanner.pending(plan)
+            let estimate = try PlanEstimate.measure(exp, split: split, runs: pending, threads: cpus)
+            print(estimate.text(jobs: 1, arraySize: arrayLimit ?? max(1, submission.jobs.map(\.entries.count).max() ?? 1), of: plan.count))
+            print("(measured on this node; the cluster's nodes may differ)")
+            Parallel.setWorkerCount(threads)
         }
         submission.stageLines.forEach { print($0) }
         _ = try ExperimentData(exp)  // creates the preprocessing cache directory before tasks share it

@@ -29,11 +29,7 @@ public struct RunContext {
     }
 
     /// The U-Net of this experiment's scale.
-    var networkConfig: UNetConfig {
-        let s = experiment.settings.scale
-        return UNetConfig(inputSize: s.inputSize, numClasses: experiment.classes(split).count)
-            .scaled(by: s.channelMultiplier)
-    }
+    var networkConfig: UNetConfig { UNetConfigFor.experiment(experiment, split) }
 }
 
 /// Every random stream of a run comes from (run seed, run key, purpose); the purposes used are recorded.
