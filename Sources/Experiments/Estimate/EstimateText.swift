@@ -12,7 +12,8 @@ extension PlanEstimate {
     /// The table `cseg plan --estimate` and `cseg submit` print: per stage, then the totals.
     public func text(jobs: Int, arraySize: Int?, of total: Int) -> String {
         var lines = ["estimate for the \(costs.count) of \(total) runs not yet complete, from a probe on this machine "
-                     + "(\(threads) engine thread\(threads == 1 ? "" : "s") per run; one untimed and 3 timed steps per stage kind):"]
+                     + "(\(threads) engine thread\(threads == 1 ? "" : "s") per run; one untimed and 3 timed steps per stage kind; "
+                     + (threads == 1 ? "CPU time, so other load on the machine does not inflate it" : "wall time") + "):"]
         func pad(_ s: String, _ n: Int, right: Bool = false) -> String {
             s.count >= n ? s : (right ? String(repeating: " ", count: n - s.count) + s : s + String(repeating: " ", count: n - s.count))
         }

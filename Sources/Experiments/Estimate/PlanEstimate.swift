@@ -51,7 +51,7 @@ public struct PlanEstimate: Sendable {
     public static func measure(_ experiment: Experiment, split: SplitFile, runs: [PlannedRun], threads: Int) throws -> PlanEstimate {
         let s = experiment.settings
         let network = UNetConfigFor.experiment(experiment, split)
-        let probe = StageProbe(network: network, scale: s.scale)
+        let probe = StageProbe(network: network, scale: s.scale, threads: threads)
         let sliceCount = try SliceCounts(experiment, ids: split.dataset.ids)
         var measured: [String: Double] = [:], order: [String] = []
         func cached(_ kind: String, _ measure: () throws -> Double) rethrows -> Double {

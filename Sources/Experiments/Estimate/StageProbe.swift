@@ -13,16 +13,31 @@ struct StageProbe {
     let scale: ScaleSettings
     var steps = 3
 
-    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+    /// Engine threads per run: with one, the probe's CPU time is what a step costs on a core of its own,
+    /// whatever else the machine is doing; with more, wall time (CPU time would hide idle workers).
+    var threads = 1
+
+    func seconds(_ body: () throws -> Void) rethrows -> Double {
+        if threads == 1 {
+            let start = Self.processCPUSeconds()
+            try body()
+            return Self.processCPUSeconds() - start
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     /// Untimed warm-up step, then the mean of `steps` timed ones.
     func perStep(_ train: (Int) throws -> Void) rethrows -> Double {
         try train(1)
-        return try Self.seconds { try train(steps) } / Double(steps)
+        return try seconds { try train(steps) } / Double(steps)
     }
 
     var side: Int { scale.inputSize }
