@@ -27,14 +27,16 @@ let package = Package(
                                  .linkedLibrary("z"), .linkedLibrary("m")]),
 
         .target(name: "CAllocator"),
+        // The one atomic, durable file write (temporary sibling, fsync, rename) every writer uses.
+        .target(name: "AtomicWrite"),
         // The convolution micro-kernels: AVX-512 / AVX2 chosen at run time, so no -march flag is needed.
         .target(name: "CConvKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         .target(name: "Engine", dependencies: ["CBLAS", "CAllocator", "CConvKernels"]),
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "AtomicWrite"]),
         // Volumes, NIfTI I/O, preprocessing, PNG: everything between a file and a normalised slice.
         .target(name: "Imaging", dependencies: [
-            "CNIfTI", "CPNG", .product(name: "Crypto", package: "swift-crypto"),
+            "CNIfTI", "CPNG", "AtomicWrite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Dice, HD95 and ASSD on the native grid (method-spec §5.6, §11).
         .target(name: "Evaluation", dependencies: ["Imaging"]),
@@ -49,17 +51,17 @@ let package = Package(
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
         // Experiment files, grid expansion and the stage graph (docs/experiments.md).
         .target(name: "Experiments", dependencies: [
-            "Datasets", "RunStore", "HDF5", "Training", "Networks", "Engine", "Evaluation", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Datasets", "RunStore", "HDF5", "Training", "Networks", "Engine", "Evaluation", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
         .target(name: "RunStore", dependencies: ["HDF5", .product(name: "Crypto", package: "swift-crypto")]),
         // `cseg report` and its building blocks: statistics, Markdown/CSV, bitmap font, charts (issue 5).
         .target(name: "Reports", dependencies: [
-            "Imaging", "Datasets", "Experiments", "RunStore", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Imaging", "Datasets", "Experiments", "RunStore", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks", "Training"]),
         .executableTarget(name: "cseg", dependencies: [
-            "Engine", "CConvKernels", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets", "Experiments", "RunStore", "Reports",
+            "Engine", "CConvKernels", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets", "Experiments", "RunStore", "Reports", "AtomicWrite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -67,6 +69,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CConvKernels", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Networks", "Imaging", "TestSupport"]),

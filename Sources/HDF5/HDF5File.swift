@@ -1,3 +1,4 @@
+import AtomicWrite
 import CHDF5
 import Foundation
 
@@ -45,8 +46,8 @@ public final class HDF5File {
     /// Starts a new file that replaces `path` only on `commit()`.
     public static func create(_ path: String) throws -> HDF5File {
         silenceErrorPrinting()
-        // pid + random suffix: concurrent writers of the same path never share a temp file.
-        let temp = "\(path).tmp-\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 36))"
+        // Only the in-memory file's name: commit() writes the image through AtomicFile.
+        let temp = AtomicFile.temporaryPath(for: path)
         // No creation times anywhere, so identical content gives byte-identical files.
         let fcpl = H5Pcreate(h5_P_FILE_CREATE())
         defer { H5Pclose(fcpl) }
@@ -100,37 +101,11 @@ public final class HDF5File {
         let detail = got < 0 ? libraryErrorDetail() ?? "flush failed" : nil
         H5Fclose(fileID)
         if let detail { throw fail(nil, "commit failed: \(detail)") }
-        if let problem = Self.writeDurably(image, to: temp) {
-            unlink(temp)
-            throw fail(nil, "commit failed: cannot write \(temp): \(problem)")
+        do {
+            try AtomicFile.write(Data(image), to: path)
+        } catch let e as AtomicFileError {
+            throw fail(nil, "commit failed: \(e.detail)")
         }
-        guard rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
-            throw fail(nil, "commit failed: cannot rename \(temp) to \(path): \(reason)")
-        }
-        _ = Self.fsync(URL(fileURLWithPath: path).deletingLastPathComponent().path)  // persist the rename
-    }
-
-    /// Creates `path` (which must not exist), writes `bytes` and fsyncs (else a power loss can leave the
-    /// renamed file empty); returns the reason on failure (a full disk: "No space left on device").
-    private static func writeDurably(_ bytes: [UInt8], to path: String) -> String? {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        var written = 0
-        let problem: String? = bytes.withUnsafeBytes { buf in
-            while written < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + written, buf.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                written += n
-            }
-            return Glibc.fsync(fd) == 0 ? nil : String(cString: strerror(errno))
-        }
-        let closed = Glibc.close(fd) == 0 ? nil : String(cString: strerror(errno))
-        return problem ?? closed
     }
 
     /// Closes the handle; an uncommitted created file is discarded. Safe to call more than once.
@@ -145,13 +120,6 @@ public final class HDF5File {
             break
         }
         state = .closed
-    }
-
-    private static func fsync(_ path: String) -> Bool {
-        let fd = Glibc.open(path, O_RDONLY)
-        guard fd >= 0 else { return false }
-        defer { Glibc.close(fd) }
-        return Glibc.fsync(fd) == 0
     }
 
     // MARK: Datasets

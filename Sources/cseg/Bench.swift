@@ -1,3 +1,4 @@
+import AtomicWrite
 import ArgumentParser
 import Benchmarks
 import Engine
@@ -94,11 +95,7 @@ struct Bench: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let data = try encoder.encode(report)
-            let tmp = json + ".tmp"
-            try data.write(to: URL(fileURLWithPath: tmp))
-            guard rename(tmp, json) == 0 else {
-                throw ValidationError("\(json): cannot move the finished results into place (errno \(errno))")
-            }
+            try AtomicFile.write(data, to: json)
             print("wrote \(json)")
         }
         if checks.contains(where: { !$0.passed }) {

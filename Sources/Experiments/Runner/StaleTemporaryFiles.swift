@@ -1,20 +1,14 @@
+import AtomicWrite
 import Foundation
 
-/// Temporary files a killed writer left behind. Every writer of the output tree writes `<name>.tmp-<pid>…`
-/// (run files: `<path>.tmp-<pid>-<random>`, preprocessing cache entries: `<path>.tmp-<pid>`) and renames
-/// it over `<name>` only when complete, so after a kill -9 the real file is intact and the temporary one
+/// Temporary files a killed writer left behind. Every writer of the output tree writes through
+/// `AtomicFile` (`<path>.tmp-<pid>-<random>`, or with the suffix kept for NIfTI) and renames it over
+/// `<name>` only when complete, so after a kill -9 the real file is intact and the temporary one
 /// is garbage. The runner removes such files when it holds the lock covering them and their writer
 /// process no longer exists.
 enum StaleTemporaryFiles {
     /// The PID in a temporary file's name, nil for any other file.
-    static func writerPID(_ name: String) -> Int32? {
-        guard let r = name.range(of: ".tmp-", options: .backwards) else { return nil }
-        let digits = name[r.upperBound...].prefix { $0.isNumber }
-        guard !digits.isEmpty else { return nil }
-        let rest = name[r.upperBound...].dropFirst(digits.count)
-        guard rest.isEmpty || rest.hasPrefix("-") else { return nil }
-        return Int32(digits)
-    }
+    static func writerPID(_ name: String) -> Int32? { AtomicFile.writerPID(name) }
 
     static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 

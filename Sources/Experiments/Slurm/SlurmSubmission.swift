@@ -1,3 +1,4 @@
+import AtomicWrite
 import Datasets
 import Foundation
 
@@ -207,17 +208,13 @@ public struct SlurmSubmission: Sendable {
     public static func absolutePath(_ path: String, in directory: String) -> String { resolve(path, against: directory) }
 }
 
-/// Whole-file text writes: a temporary sibling, then rename, so a reader sees the old file or the new one.
+/// Whole-file text writes through the one atomic write, failures as submission errors.
 enum AtomicText {
     static func write(_ text: String, to path: String) throws {
-        let temp = "\(path).tmp-\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 36))"
-        guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8)) else {
-            throw SlurmSubmissionError(path, "cannot write (directory missing or not writable?)")
-        }
-        guard rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temp)
-            throw SlurmSubmissionError(path, "cannot move the finished file into place: \(reason)")
+        do {
+            try AtomicFile.write(Data(text.utf8), to: path)
+        } catch let e as AtomicFileError {
+            throw SlurmSubmissionError(path, e.detail)
         }
     }
 }

@@ -1,3 +1,4 @@
+import AtomicWrite
 import CNIfTI
 import Foundation
 
@@ -137,24 +138,24 @@ public enum NIfTI {
         let bytesPerVoxel = datatype.bytesPerVoxel
         var raw = [UInt8](repeating: 0, count: volume.voxels.count * bytesPerVoxel)
         raw.withUnsafeMutableBytes { fill($0.baseAddress!, datatype: datatype, from: volume.voxels) }
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(getpid())-\(url.lastPathComponent)").path
         let text = String(decoding: Array(description.utf8.prefix(79)), as: UTF8.self)
-        let status = raw.withUnsafeBytes {
-            cnifti_write_like(template, tmp, $0.baseAddress, Int64($0.count), Int32(datatype.rawValue), Int32(8 * bytesPerVoxel), text)
-        }
-        switch status {
-        case 0: break
-        case -4:
+        struct NoQuaternionFormat: Error {}
+        do {
+            try atomically(path) { tmp in
+                let status = raw.withUnsafeBytes {
+                    cnifti_write_like(template, tmp, $0.baseAddress, Int64($0.count), Int32(datatype.rawValue), Int32(8 * bytesPerVoxel), text)
+                }
+                switch status {
+                case 0: try checkReadsBack(tmp, path)
+                case -4: throw NoQuaternionFormat()
+                case -1: throw NIfTIError(path: path, kind: .writeFailed, detail: "cannot read the header of \(template)")
+                default: throw NIfTIError(path: path, kind: .writeFailed, detail: "writing failed (disk full or not writable?)")
+                }
+            }
+        } catch is NoQuaternionFormat {
             // ANALYZE 7.5 has no qform/sform to keep: the affine-based writer loses nothing.
             try write(volume, to: path, as: datatype, description: description)
-            return
-        case -1: throw NIfTIError(path: path, kind: .writeFailed, detail: "cannot read the header of \(template)")
-        default:
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw NIfTIError(path: path, kind: .writeFailed, detail: "writing failed (disk full or not writable?)")
         }
-        try moveIntoPlace(tmp, path)
     }
 
     static func checkWritable(_ volume: Volume, to path: String, as datatype: NIfTIDatatype) throws {
@@ -169,33 +170,35 @@ public enum NIfTI {
         }
     }
 
-    /// Writes `nim` under a temporary name beside `path`, checks it reads back, renames it into place.
+    /// Writes `nim` under a temporary name beside `path` (keeping `.nii.gz` or `.nii`, which libnifti
+    /// reads to decide compression), checks it reads back, renames it into place.
     static func commit(_ nim: UnsafeMutablePointer<nifti_image>, to path: String, description: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".tmp-\(getpid())-\(url.lastPathComponent)").path
         setTuple(&nim.pointee.descrip, String(decoding: Array(description.utf8.prefix(79)), as: UTF8.self))
-        guard nifti_set_filenames(nim, tmp, 0, 1) == 0 else {
-            throw NIfTIError(path: path, kind: .writeFailed, detail: "libnifti rejected the file name")
+        try atomically(path) { tmp in
+            guard nifti_set_filenames(nim, tmp, 0, 1) == 0 else {
+                throw NIfTIError(path: path, kind: .writeFailed, detail: "libnifti rejected the file name")
+            }
+            nifti_set_debug_level(0)
+            nifti_image_write(nim)
+            try checkReadsBack(tmp, path)
         }
-        nifti_set_debug_level(0)
-        nifti_image_write(nim)
-        try moveIntoPlace(tmp, path)
     }
 
-    /// Checks the finished temporary file reads back as NIfTI, then renames it over `path`.
-    static func moveIntoPlace(_ tmp: String, _ path: String) throws {
-        // nifti_image_write returns nothing: read the header back to know the file is complete.
+    /// The harness's one atomic write with the NIfTI suffix kept on the temporary name; its failures as NIfTI errors.
+    static func atomically(_ path: String, _ produce: (String) throws -> Void) throws {
+        do {
+            try AtomicFile.write(to: path, keepingSuffix: path.hasSuffix(".nii.gz") ? ".nii.gz" : ".nii", produce)
+        } catch let e as AtomicFileError {
+            throw NIfTIError(path: path, kind: .writeFailed, detail: e.detail)
+        }
+    }
+
+    /// nifti_image_write returns nothing: read the header back to know the file is complete.
+    static func checkReadsBack(_ tmp: String, _ path: String) throws {
         guard let check = nifti_image_read(tmp, 0) else {
-            try? FileManager.default.removeItem(atPath: tmp)
             throw NIfTIError(path: path, kind: .writeFailed, detail: "writing failed (disk full or not writable?)")
         }
         nifti_image_free(check)
-        guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw NIfTIError(path: path, kind: .writeFailed, detail: "cannot move the finished file into place: \(reason)")
-        }
     }
 
     // MARK: - Internals

@@ -1,3 +1,4 @@
+import AtomicWrite
 import CPNG
 import Foundation
 
@@ -27,26 +28,22 @@ public enum PNGFile {
         guard pixels.count == width * height * channels.rawValue else {
             throw PNGError(path, "\(pixels.count) bytes for a \(width)×\(height) image with \(channels.rawValue) channel(s)")
         }
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(getpid())-\(url.lastPathComponent)").path
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        image.width = UInt32(width)
-        image.height = UInt32(height)
-        image.format = channels.format
-        let ok = pixels.withUnsafeBytes { buffer in
-            png_image_write_to_file(&image, tmp, 0, buffer.baseAddress, Int32(width * channels.rawValue), nil)
-        }
-        let message = messageText(&image)
-        png_image_free(&image)
-        guard ok != 0 else {
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw PNGError(path, "libpng could not write the file: \(message)")
-        }
-        guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw PNGError(path, "cannot move the finished file into place: \(reason)")
+        do {
+            try AtomicFile.write(to: path) { tmp in
+                var image = png_image()
+                image.version = UInt32(PNG_IMAGE_VERSION)
+                image.width = UInt32(width)
+                image.height = UInt32(height)
+                image.format = channels.format
+                let ok = pixels.withUnsafeBytes { buffer in
+                    png_image_write_to_file(&image, tmp, 0, buffer.baseAddress, Int32(width * channels.rawValue), nil)
+                }
+                let message = messageText(&image)
+                png_image_free(&image)
+                guard ok != 0 else { throw PNGError(path, "libpng could not write the file: \(message)") }
+            }
+        } catch let e as AtomicFileError {
+            throw PNGError(path, e.detail)
         }
     }
 

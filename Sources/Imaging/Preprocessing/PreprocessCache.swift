@@ -1,3 +1,4 @@
+import AtomicWrite
 import Foundation
 
 /// The whole per-volume preprocessing of method-spec §1.1: optional N4 (step 1), then the slice
@@ -100,15 +101,10 @@ public struct PreprocessCache: Sendable {
         data.append(try encoder.encode(header))
         data.append(0x0A)
         data.append(payload)
-        // pid alone could collide between two nodes sharing the cache over a network file system; the
-        // random part is only a name, never stored content.
-        let tmp = file + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        guard FileManager.default.createFile(atPath: tmp, contents: data) else {
-            throw PreprocessingError.cache(path: file, problem: "cannot write the entry (disk full or not writable?)")
-        }
-        guard rename(tmp, file) == 0 else {
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw PreprocessingError.cache(path: file, problem: "cannot move the finished entry into place")
+        do {
+            try AtomicFile.write(data, to: file)
+        } catch let e as AtomicFileError {
+            throw PreprocessingError.cache(path: file, problem: e.detail)
         }
     }
 

@@ -1,3 +1,4 @@
+import AtomicWrite
 import Foundation
 
 /// A problem writing a report file; names the file and the problem.
@@ -42,23 +43,17 @@ public struct CSVTable: Sendable, Equatable {
     /// Writes the table; the file appears only when complete (temporary name in the same directory, then
     /// rename), so an interrupted report never leaves half a table.
     public func write(to path: String) throws {
-        try AtomicFile.write(Data(render().utf8), to: path)
+        try ReportText.write(Data(render().utf8), to: path)
     }
 }
 
-enum AtomicFile {
+/// Text written through the harness's one atomic write, failures as report errors.
+enum ReportText {
     static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(getpid())-\(url.lastPathComponent)")
         do {
-            try data.write(to: tmp)
-        } catch {
-            throw ReportFileError(path, "cannot write: \(error.localizedDescription)")
-        }
-        guard rename(tmp.path, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            throw ReportFileError(path, "cannot move the finished file into place: \(reason)")
+            try AtomicFile.write(data, to: path)
+        } catch let e as AtomicFileError {
+            throw ReportFileError(path, e.detail)
         }
     }
 }

@@ -46,7 +46,7 @@ public struct MarkdownDocument: Sendable, Equatable {
 
     /// Writes the rendered document atomically (temporary file in the same directory, then rename).
     public func write(to path: String) throws {
-        try AtomicFile.write(Data(render().utf8), to: path)
+        try ReportText.write(Data(render().utf8), to: path)
     }
 
     static func oneLine(_ s: String) -> String {

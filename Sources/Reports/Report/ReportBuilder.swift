@@ -17,10 +17,10 @@ public struct RenderedReport: Sendable {
         } catch {
             throw ReportError(directory, "cannot create the report directory: \(error.localizedDescription)")
         }
-        for f in files { try AtomicFile.write(f.bytes, to: "\(directory)/\(f.name)") }
+        for f in files { try ReportText.write(f.bytes, to: "\(directory)/\(f.name)") }
         for f in figures { try f.canvas.writePNG(to: "\(directory)/\(f.name)") }
         let readme = "\(directory)/README.md"
-        try AtomicFile.write(Data(self.readme.utf8), to: readme)
+        try ReportText.write(Data(self.readme.utf8), to: readme)
         return readme
     }
 }
