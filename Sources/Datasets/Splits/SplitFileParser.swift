@@ -30,7 +30,7 @@ public enum SplitFileParser {
             throw SplitFileError(path, "line \(error.source.begin.line), column \(error.source.begin.column): "
                                  + "not valid TOML: \(error.description)")
         }
-        let reader = Reader(path: path)
+        let reader = TOMLReader(path: path)
         try reader.allowOnly(["format", "dataset", "source", "test", "pool", "benchmark", "labelled", "subjects"], in: root, at: "")
 
         let format = try reader.int("format", in: root, at: "")
@@ -74,71 +74,12 @@ public enum SplitFileParser {
     }
 }
 
-/// Typed access to a TOML table with errors that carry the file and key path.
-private struct Reader {
-    let path: String
-
-    func join(_ parent: String, _ key: String) -> String { parent.isEmpty ? key : "\(parent).\(key)" }
-
-    func allowOnly(_ allowed: [String], in table: TOMLTable, at parent: String) throws {
-        for key in table.keys.sorted() where !allowed.contains(key) {
-            let near = EditDistance.nearest(to: key, among: allowed).map { join(parent, $0) }
-            throw SplitFileError(path, keyPath: join(parent, key),
-                                 "unknown key (valid here: \(allowed.joined(separator: ", ")))", suggestion: near)
-        }
-    }
-
-    func value(_ key: String, in table: TOMLTable, at parent: String) throws -> TOMLValueConvertible {
-        guard let v = table[key] else { throw SplitFileError(path, keyPath: join(parent, key), "missing required key") }
-        return v
-    }
-
-    func wrongType(_ keyPath: String, expected: String, found: TOMLType) -> SplitFileError {
-        SplitFileError(path, keyPath: keyPath, "must be \(expected), found \(article(found)) \(found)")
-    }
-
-    func article(_ t: TOMLType) -> String { [.array, .int].contains(t) ? "an" : "a" }
-
-    func table(_ key: String, in table: TOMLTable, at parent: String) throws -> (TOMLTable, String) {
-        let v = try value(key, in: table, at: parent)
-        guard let t = v.table else { throw wrongType(join(parent, key), expected: "a table", found: v.type) }
-        return (t, join(parent, key))
-    }
-
-    func optionalTable(_ key: String, in table: TOMLTable, at parent: String) throws -> (TOMLTable, String)? {
-        guard table[key] != nil else { return nil }
-        return try self.table(key, in: table, at: parent)
-    }
-
-    func int(_ key: String, in table: TOMLTable, at parent: String) throws -> Int {
-        let v = try value(key, in: table, at: parent)
-        guard let i = v.int else { throw wrongType(join(parent, key), expected: "an integer", found: v.type) }
-        return i
-    }
-
-    func string(_ key: String, in table: TOMLTable, at parent: String) throws -> String {
-        let v = try value(key, in: table, at: parent)
-        guard let s = v.string else { throw wrongType(join(parent, key), expected: "a string", found: v.type) }
-        return s
-    }
-
-    func optionalString(_ key: String, in table: TOMLTable, at parent: String) throws -> String? {
-        table[key] == nil ? nil : try string(key, in: table, at: parent)
-    }
-
-    /// `nonEmpty`: the list is one a run reads (trains, selects or tests on), so an empty one is an
-    /// error here, naming the list, rather than a failure deep inside a run.
-    func strings(_ key: String, in table: TOMLTable, at parent: String, nonEmpty: Bool = false) throws -> [String] {
-        let keyPath = join(parent, key)
-        let v = try value(key, in: table, at: parent)
-        guard let array = v.array else { throw wrongType(keyPath, expected: "an array of strings", found: v.type) }
-        if nonEmpty && array.isEmpty { throw SplitFileError(path, keyPath: keyPath, "is empty; a run needs at least one id here") }
-        return try array.enumerated().map { i, element in
-            guard let s = element.string else {
-                throw wrongType("\(keyPath)[\(i)]", expected: "a string (ids are quoted: \"002\")", found: element.type)
-            }
-            return s
-        }
+/// The split file's sections, read through the shared `TOMLReader`.
+private extension TOMLReader {
+    /// Id lists (and class names): an empty list only where a run reads it (`nonEmpty`), named then.
+    func ids(_ key: String, in table: TOMLTable, at parent: String, nonEmpty: Bool = false) throws -> [String] {
+        try strings(key, in: table, at: parent, ifEmpty: nonEmpty ? "is empty; a run needs at least one id here" : nil,
+                    element: "a string (ids are quoted: \"002\")")
     }
 
     func dataset(_ t: (TOMLTable, String)) throws -> SplitDataset {
@@ -154,7 +95,7 @@ private struct Reader {
         let digits = try int("id_digits", in: table, at: at)
         guard digits >= 1 else { throw SplitFileError(path, keyPath: join(at, "id_digits"), "must be at least 1, got \(digits)") }
         return SplitDataset(name: try string("name", in: table, at: at), layout: layout, idDigits: digits,
-                            ids: try strings("ids", in: table, at: at, nonEmpty: true),
+                            ids: try ids("ids", in: table, at: at, nonEmpty: true),
                             declaredClasses: try classes(table, at: at))
     }
 
@@ -167,7 +108,7 @@ private struct Reader {
             }
             return nil
         }
-        let names = try strings("class_names", in: table, at: at)
+        let names = try ids("class_names", in: table, at: at)
         guard names.count >= 2 else {
             throw SplitFileError(path, keyPath: join(at, "class_names"), "needs background and at least one class, found \(names.count)")
         }
@@ -201,13 +142,13 @@ private struct Reader {
         return SplitSource(repository: try optionalString("repository", in: table, at: at),
                            path: try optionalString("path", in: table, at: at),
                            commit: try optionalString("commit", in: table, at: at),
-                           notes: table["notes"] == nil ? [] : try strings("notes", in: table, at: at))
+                           notes: table["notes"] == nil ? [] : try ids("notes", in: table, at: at))
     }
 
     func testSet(_ t: (TOMLTable, String)) throws -> [String] {
         let (table, at) = t
         try allowOnly(["ids"], in: table, at: at)
-        return try strings("ids", in: table, at: at, nonEmpty: true)
+        return try ids("ids", in: table, at: at, nonEmpty: true)
     }
 
     /// `[subjects]`: `name = ["003", "004"]`, each group at least two ids (a group of one says nothing).
@@ -215,18 +156,18 @@ private struct Reader {
         let (table, at) = t
         var owner: [String: String] = [:]
         return try table.keys.sorted().map { name in
-            let ids = try strings(name, in: table, at: at, nonEmpty: true)
-            guard Set(ids).count >= 2 else {
-                throw SplitFileError(path, keyPath: join(at, name), "a subject group needs at least two different ids, found \(ids.count == 1 ? "one" : "one id repeated")")
+            let members = try self.ids(name, in: table, at: at, nonEmpty: true)
+            guard Set(members).count >= 2 else {
+                throw SplitFileError(path, keyPath: join(at, name), "a subject group needs at least two different ids, found \(members.count == 1 ? "one" : "one id repeated")")
             }
             // A volume is cut from one subject: an id in two groups means the groups are one subject.
-            for id in ids {
+            for id in members {
                 if let other = owner[id], other != name {
                     throw SplitFileError(path, keyPath: join(at, name), "\(id) is also in \(join(at, other)); a volume belongs to one subject (merge the groups)")
                 }
                 owner[id] = name
             }
-            return SubjectGroup(name: name, ids: ids)
+            return SubjectGroup(name: name, ids: members)
         }
     }
 
@@ -243,8 +184,8 @@ private struct Reader {
         }
         // The pool's own validation list is read by no run (pre-training selects nothing), so it may be
         // empty; the benchmark's selects its checkpoint.
-        return KeyedSplit(key: key, ids: try strings("ids", in: table, at: at, nonEmpty: true),
-                          validation: try strings("validation", in: table, at: at, nonEmpty: role == "benchmark"))
+        return KeyedSplit(key: key, ids: try ids("ids", in: table, at: at, nonEmpty: true),
+                          validation: try ids("validation", in: table, at: at, nonEmpty: role == "benchmark"))
     }
 
     /// `[labelled.trN.cK]` tables, returned sorted by N then K (TOML table order is not meaningful).
@@ -270,8 +211,8 @@ private struct Reader {
                 }
                 let (setTable, setAt) = try self.table(comb, in: combTable, at: combAt)
                 try allowOnly(["ids", "validation"], in: setTable, at: setAt)
-                sets.append(LabelledSplit(key: key, combination: comb, ids: try strings("ids", in: setTable, at: setAt, nonEmpty: true),
-                                          validation: try strings("validation", in: setTable, at: setAt, nonEmpty: true)))
+                sets.append(LabelledSplit(key: key, combination: comb, ids: try ids("ids", in: setTable, at: setAt, nonEmpty: true),
+                                          validation: try ids("validation", in: setTable, at: setAt, nonEmpty: true)))
             }
             if combTable.isEmpty { throw SplitFileError(path, keyPath: keyPath, "has no combinations (c1 …)") }
         }

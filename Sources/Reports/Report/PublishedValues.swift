@@ -63,27 +63,23 @@ public struct PublishedValues: Sendable, Equatable {
     }
 
     private static func allowOnly(_ keys: [String], _ t: TOMLTable, _ at: String, _ path: String) throws {
-        for key in t.keys.sorted() where !keys.contains(key) {
-            let full = at.isEmpty ? key : "\(at).\(key)"
-            throw ConfigFileError(path, keyPath: full, "unknown key (valid here: \(keys.joined(separator: ", ")))",
-                                  suggestion: EditDistance.nearest(to: key, among: keys).map { at.isEmpty ? $0 : "\(at).\($0)" })
-        }
+        try TOMLReader(path: path).allowOnly(keys, in: t, at: at)
     }
 
+    /// A required string with something in it (a source or a checker named by blanks says nothing).
     private static func string(_ key: String, _ t: TOMLTable, _ at: String, _ path: String) throws -> String {
-        let full = at.isEmpty ? key : "\(at).\(key)"
-        guard let v = t[key] else { throw ConfigFileError(path, keyPath: full, "missing required key") }
-        guard let s = v.string, !s.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ConfigFileError(path, keyPath: full, "must be a non-empty string")
+        let r = TOMLReader(path: path)
+        let s = try r.string(key, in: t, at: at)
+        guard !s.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ConfigFileError(path, keyPath: r.join(at, key), "must be a non-empty string")
         }
         return s
     }
 
     private static func number(_ key: String, _ t: TOMLTable, _ at: String, _ path: String) throws -> Double {
-        let full = at.isEmpty ? key : "\(at).\(key)"
-        guard let v = t[key] else { throw ConfigFileError(path, keyPath: full, "missing required key") }
-        if let d = v.double, d.isFinite { return d }
-        if let i = v.int { return Double(i) }
-        throw ConfigFileError(path, keyPath: full, "must be a number")
+        let r = TOMLReader(path: path)
+        let d = try r.number(try r.value(key, in: t, at: at), r.join(at, key))
+        guard d.isFinite else { throw ConfigFileError(path, keyPath: r.join(at, key), "must be a finite number") }
+        return d
     }
 }
