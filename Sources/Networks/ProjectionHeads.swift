@@ -1,25 +1,31 @@
 import Engine
 
-/// g1 (spec §2.4): flatten the encoder output, dense to `g1Hidden` + ReLU, dense to `embeddingSize`.
-/// No biases; Glorot-uniform kernels `reg_fc1/W` `[in, hidden]` and `reg_fc2/W` `[hidden, out]`.
-/// The flatten order is (C, H, W) of our `[N, C, H, W]` maps.
-public final class GlobalHead {
+/// Two dense layers on the flattened encoder output: dense to `hidden` + ReLU, dense to `output`, no
+/// biases, Glorot-uniform kernels `<prefix>_fc1/W` `[in, hidden]` and `<prefix>_fc2/W` `[hidden, output]`,
+/// each from its own stream. The flatten order is (C, H, W) of our `[N, C, H, W]` maps.
+/// - g1 (spec §2.4, `reg_*`): `g1Hidden` then `embeddingSize`, `DenseHead(g1: config, seed:)`;
+/// - the rotation pretext's classifier (`rot_*`): g1's shape with the 4 angles as output.
+public final class DenseHead {
     public let fc1: Tensor
     public let fc2: Tensor
 
-    public init(config: UNetConfig, seed: UInt64) {
-        let (din, hid, out) = (config.encoderOutputLength, config.g1Hidden, config.embeddingSize)
-        var s1 = RandomStream(seed: seed, purpose: "init/reg_fc1/W")
-        var s2 = RandomStream(seed: seed, purpose: "init/reg_fc2/W")
-        fc1 = Tensor(shape: [din, hid], data: Initializer.glorotUniform([din, hid], fanIn: din, fanOut: hid, stream: &s1),
-                     requiresGrad: true, name: "reg_fc1/W")
-        fc2 = Tensor(shape: [hid, out], data: Initializer.glorotUniform([hid, out], fanIn: hid, fanOut: out, stream: &s2),
-                     requiresGrad: true, name: "reg_fc2/W")
+    public init(prefix: String, input din: Int, hidden: Int, output: Int, seed: UInt64) {
+        var s1 = RandomStream(seed: seed, purpose: "init/\(prefix)_fc1/W")
+        var s2 = RandomStream(seed: seed, purpose: "init/\(prefix)_fc2/W")
+        fc1 = Tensor(shape: [din, hidden], data: Initializer.glorotUniform([din, hidden], fanIn: din, fanOut: hidden, stream: &s1),
+                     requiresGrad: true, name: "\(prefix)_fc1/W")
+        fc2 = Tensor(shape: [hidden, output], data: Initializer.glorotUniform([hidden, output], fanIn: hidden, fanOut: output, stream: &s2),
+                     requiresGrad: true, name: "\(prefix)_fc2/W")
+    }
+
+    /// g1 of `config`'s network.
+    public convenience init(g1 config: UNetConfig, seed: UInt64) {
+        self.init(prefix: "reg", input: config.encoderOutputLength, hidden: config.g1Hidden, output: config.embeddingSize, seed: seed)
     }
 
     public var parameters: [Tensor] { [fc1, fc2] }
 
-    /// `[N, C, h, w]` → z `[N, embeddingSize]` (not normalised).
+    /// `[N, C, h, w]` → `[N, output]` (for g1 the embedding z, not normalised).
     public func callAsFunction(_ encoderOutput: Tensor) -> Tensor {
         dense(relu(dense(flatten(encoderOutput), weight: fc1)), weight: fc2)
     }
@@ -63,12 +69,13 @@ public final class LocalHead {
 public final class GlobalContrastiveNet {
     public let config: UNetConfig
     public let encoder: Encoder
-    public let head: GlobalHead
+    /// g1.
+    public let head: DenseHead
 
     public init(config: UNetConfig, seed: UInt64) {
         self.config = config
         encoder = Encoder(config: config, seed: seed)
-        head = GlobalHead(config: config, seed: seed)
+        head = DenseHead(g1: config, seed: seed)
     }
 
     public var variables: [Tensor] { encoder.units.flatMap(\.variables) + head.parameters }

@@ -142,24 +142,23 @@ enum LayerProbe {
     }
 
     static func firstNonFinite(_ net: GlobalContrastiveNet, _ x: Tensor) -> (layer: String, finding: String)? {
-        run {
-            try check(x, "input")
-            let (bottom, _) = try encoder(net.encoder, x)
-            let hidden = relu(dense(flatten(bottom), weight: net.head.fc1))
-            try check(hidden, layerName(net.head.fc1.name ?? "reg_fc1"))
-            let z = dense(hidden, weight: net.head.fc2)
-            try check(z, layerName(net.head.fc2.name ?? "reg_fc2"))
-            try check(l2Normalize(z), "l2-normalisation")
-        }
+        firstNonFinite(net.encoder, net.head, x, thenNormalised: true)
     }
 
     static func firstNonFinite(_ net: RotationNet, _ x: Tensor) -> (layer: String, finding: String)? {
+        firstNonFinite(net.encoder, net.head, x, thenNormalised: false)
+    }
+
+    /// Encoder, then a dense head (g1 or the rotation classifier), then for g1 the L2 normalisation.
+    static func firstNonFinite(_ encoder: Encoder, _ head: DenseHead, _ x: Tensor, thenNormalised: Bool) -> (layer: String, finding: String)? {
         run {
             try check(x, "input")
-            let (bottom, _) = try encoder(net.encoder, x)
-            let hidden = relu(dense(flatten(bottom), weight: net.head.fc1))
-            try check(hidden, layerName(net.head.fc1.name ?? "rot_fc1"))
-            try check(dense(hidden, weight: net.head.fc2), layerName(net.head.fc2.name ?? "rot_fc2"))
+            let (bottom, _) = try self.encoder(encoder, x)
+            let hidden = relu(dense(flatten(bottom), weight: head.fc1))
+            try check(hidden, layerName(head.fc1.name ?? "fc1"))
+            let z = dense(hidden, weight: head.fc2)
+            try check(z, layerName(head.fc2.name ?? "fc2"))
+            if thenNormalised { try check(l2Normalize(z), "l2-normalisation") }
         }
     }
 
