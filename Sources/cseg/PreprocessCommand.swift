@@ -76,17 +76,20 @@ struct Preprocess: ParsableCommand {
 
     func run() throws {
         let kind: DatasetLayoutKind, root: String, targetSpacing: [Double], sliceSize: Int
+        // An experiment's split may declare the classes (issue 15): its label values are then the valid ones.
+        var classes: ClassSet?
         if let experiment {
             let e = try ExperimentParser.read(experiment)
             try ExperimentData.ensurePhantom(e, harnessVersion: VersionReport.version) { print($0) }
             (kind, root, targetSpacing, sliceSize) = (e.data.layout, e.data.root, e.settings.scale.targetSpacing, e.settings.scale.inputSize)
+            classes = e.classes(try SplitFileParser.read(e.data.split))
         } else {
             kind = DatasetLayoutKind(rawValue: layout!)!
             root = self.root!
             targetSpacing = try spacing.map(Self.parseSpacing) ?? kind.constants.targetSpacing
             sliceSize = size ?? kind.constants.sliceSize
         }
-        let dataset = try Dataset(kind: kind, root: root)
+        let dataset = try Dataset(kind: kind, root: root, classes: classes)
         let pipeline = VolumePreprocessing(n4: n4 ? N4BiasCorrection() : nil,
                                            slices: SlicePreprocessor(targetSpacing: targetSpacing, size: sliceSize))
         let store = try PreprocessCache(directory: cache ?? "\(out)/.cache")

@@ -41,6 +41,20 @@ struct DeclaredClassesTests {
             let values = Set(try NIfTI.read(path).volume.voxels)
             #expect(values.isSubset(of: [0, 4]) && values.contains(4), "\(path): \(values.sorted())")
         }
+
+        // The report of a 2-class dataset renders, with the declared class and none of the layout's.
+        let out = "\(c.path)/report"
+        let r = try CSegProcess.run(["report", c.experimentPath, "--out", out], in: c.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let readme = try String(contentsOfFile: "\(out)/README.md", encoding: .utf8)
+        #expect(readme.contains("brain"))
+        for layoutClass in ["| RV", "| Myo", "| LV", "dice_RV"] { #expect(!readme.contains(layoutClass), "\(layoutClass) in a 2-class report") }
+        let csv = try String(contentsOfFile: "\(out)/per-volume.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").first?.contains("dice_brain") == true && !csv.contains("dice_RV"))
+
+        // `cseg preprocess --experiment` reads the labels with the split's classes too (label 4 is valid here).
+        let pre = try CSegProcess.run(["preprocess", "--experiment", "experiment.toml", "--out", "pre", "--ids", "005"], in: c.path)
+        #expect(pre.status == 0, "\(pre.stderr)")
     }
 
     @Test("a declared class that no training label contains is an error naming the split file and the class")

@@ -51,7 +51,7 @@ public struct ReportContext: Sendable {
         grid = try ScoreGrid(inventory: inventory)
         published = try options.publishedValuesPath.map(PublishedValues.read)
         dataset = FileManager.default.fileExists(atPath: experiment.data.root)
-            ? try? Dataset(kind: experiment.data.layout, root: experiment.data.root) : nil
+            ? try? Dataset(kind: experiment.data.layout, root: experiment.data.root, classes: experiment.classes(split)) : nil
     }
 
     /// The command that regenerates the run files.
