@@ -119,4 +119,44 @@ public struct TOMLReader: Sendable {
             return n
         }
     }
+
+    // MARK: sections shared by several files
+
+    /// `class_names` (background first) and optionally `class_labels` (their values in the label files;
+    /// default 0, 1, …). Labels without names is an error: a class needs a name in every report.
+    public func classes(_ table: TOMLTable, at: String) throws -> ClassSet? {
+        guard table["class_names"] != nil else {
+            if table["class_labels"] != nil {
+                throw ConfigFileError(path, keyPath: join(at, "class_labels"), "needs class_names beside it (one name per label, background first)")
+            }
+            return nil
+        }
+        let names = try strings("class_names", in: table, at: at, ifEmpty: nil)
+        guard names.count >= 2 else {
+            throw ConfigFileError(path, keyPath: join(at, "class_names"), "needs background and at least one class, found \(names.count)")
+        }
+        if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+            throw ConfigFileError(path, keyPath: join(at, "class_names"), "\"\(dup)\" is named twice")
+        }
+        var labels = Array(0..<names.count)
+        if let v = table["class_labels"] {
+            let keyPath = join(at, "class_labels")
+            guard let array = v.array else { throw wrongType(keyPath, expected: "an array of integers", found: v.type) }
+            labels = try array.enumerated().map { i, element in
+                guard let n = element.int else { throw wrongType("\(keyPath)[\(i)]", expected: "an integer", found: element.type) }
+                guard n >= 0 && n <= 65535 else {
+                    throw ConfigFileError(path, keyPath: "\(keyPath)[\(i)]", "\(n) is not a label value (0 … 65535)")
+                }
+                return n
+            }
+            guard labels.count == names.count else {
+                throw ConfigFileError(path, keyPath: keyPath, "has \(labels.count) values for the \(names.count) class_names")
+            }
+            if let dup = labels.first(where: { n in labels.filter { $0 == n }.count > 1 }) {
+                throw ConfigFileError(path, keyPath: keyPath, "label \(dup) is given twice")
+            }
+        }
+        return ClassSet(names: names, labels: labels)
+    }
+
 }

@@ -25,6 +25,9 @@ public struct DataSource: Sendable, Equatable {
     /// For `phantom`: the generator's recipe (the runner generates the data root on first use).
     public var phantomVolumes: Int?
     public var phantomSeed: UInt64?
+    /// `class_names` / `class_labels` in `[data]`: the classes, when the experiment declares them rather
+    /// than the split file (one of the two may; see `Experiment.classes`).
+    public var declaredClasses: ClassSet?
 
     public var layout: DatasetLayoutKind {
         switch kind {

@@ -46,7 +46,7 @@ public enum ExperimentParser {
 
     static func dataSource(_ r: TOMLReader, _ t: (TOMLTable, String), _ dir: String) throws -> DataSource {
         let (table, at) = t
-        try r.allowOnly(["kind", "root", "split", "phantom_volumes", "phantom_seed"], in: table, at: at)
+        try r.allowOnly(["kind", "root", "split", "phantom_volumes", "phantom_seed", "class_names", "class_labels"], in: table, at: at)
         let kindName = try r.string("kind", in: table, at: at)
         let kinds = DataSource.Kind.allCases.map(\.rawValue)
         guard let kind = DataSource.Kind(rawValue: kindName) else {
@@ -58,6 +58,7 @@ public enum ExperimentParser {
         for key in ["phantom_volumes", "phantom_seed"] where table[key] != nil && kind != .phantom {
             throw ExperimentError(r.path, keyPath: "data.\(key)", "applies only to kind = \"phantom\", not \"\(kindName)\"")
         }
+        source.declaredClasses = try r.classes(table, at: at)
         if kind == .phantom {
             source.phantomVolumes = try r.optionalInt("phantom_volumes", in: table, at: at, range: 1...999) ?? 40
             source.phantomSeed = UInt64(try r.optionalInt("phantom_seed", in: table, at: at, range: 0...Int.max) ?? 1)

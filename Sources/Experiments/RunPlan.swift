@@ -63,7 +63,7 @@ public enum RunPlanner {
         let e = experiment, g = experiment.grid, s = experiment.settings
         try check(e, split)
         let dataset = DatasetConfig(kind: e.data.kind, layout: e.data.layout, classNames: e.classes(split).names,
-                                    classLabels: split.dataset.declaredClasses?.labels,
+                                    classLabels: e.declaredClasses(split)?.classes.labels,
                                     phantomVolumes: e.data.phantomVolumes, phantomSeed: e.data.phantomSeed)
         let provisional = data.byID == nil
         var runs: [PlannedRun] = []
@@ -167,6 +167,7 @@ public enum RunPlanner {
     /// The grid against the split file: every budget and combination exists, the pool and benchmark exist
     /// when a method needs them.
     static func check(_ e: Experiment, _ split: SplitFile) throws {
+        try e.checkClassDeclarations(split)
         let g = e.grid
         let needsLabelled = g.methods.contains { !$0.benchmark }
         if needsLabelled {

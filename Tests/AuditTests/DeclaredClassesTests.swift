@@ -57,6 +57,26 @@ struct DeclaredClassesTests {
         #expect(pre.status == 0, "\(pre.stderr)")
     }
 
+    @Test("classes declared in the experiment's [data] instead of the split: the same 2-output run; both files disagreeing is an error")
+    func declaredInExperiment() throws {
+        let c = try brainCase("classes-in-experiment", classes: "")
+        let experiment = try String(contentsOfFile: c.experimentPath, encoding: .utf8)
+        let declared = experiment.replacingOccurrences(of: "split = \"split.toml\"\n",
+                                                       with: "split = \"split.toml\"\nclass_names = [\"background\", \"brain\"]\nclass_labels = [0, 4]\n")
+        #expect(declared != experiment)
+        try declared.write(toFile: c.experimentPath, atomically: true, encoding: .utf8)
+        #expect(try c.runner().run().count == 1)
+        let record = try RunFileReader.read("\(c.output)/runs/baseline_tr1_c1_s7.h5")
+        #expect(record.metrics?.classNames == ["brain"])
+        #expect(record.finalWeights.first { $0.name == "seg_fin_layer/W" }?.shape.first == 2)
+
+        // The split now declares other labels: which declaration a run follows would be a guess.
+        try c.editSplit(Self.declaration, Self.declaration + "class_names = [\"background\", \"brain\"]\nclass_labels = [0, 5]\n")
+        let e = try ExperimentParser.read(c.experimentPath)
+        let error = #expect(throws: ConfigFileError.self) { _ = try RunPlanner.plan(e, split: try SplitFileParser.read(e.data.split), data: .unavailable) }
+        #expect(error?.description == "\(c.experimentPath): data.class_names: declares 0 background, 4 brain but \(c.splitPath) declares 0 background, 5 brain; declare the classes in one file")
+    }
+
     @Test("a declared class that no training label contains is an error naming the split file and the class")
     func classAbsentFromTraining() throws {
         let c = try brainCase("classes-absent", classes: "class_names = [\"background\", \"brain\", \"tumour\"]\nclass_labels = [0, 4, 5]\n")

@@ -19,7 +19,7 @@ extension ExperimentData {
         }
         // Which classes each volume's label contains, for the declared-class check below.
         var present: [String: Set<Int>] = [:]
-        let declared = try SplitFileParser.read(experiment.data.split).dataset.declaredClasses
+        let declared = experiment.declaredClasses(try SplitFileParser.read(experiment.data.split))
         for id in ids.sorted() {
             let loaded = try dataset.load(id)
             if declared != nil { present[id] = Set(loaded.label.voxels.map { Int($0) }) }
@@ -36,12 +36,14 @@ extension ExperimentData {
     /// A declared class that no training label of a fine-tuning run contains is an error: the network
     /// would have an output it is never shown, scored as an empty class (issue 15 item 2). Only for
     /// declared classes: a layout's constants are the paper's, whatever a small budget happens to hold.
-    func checkDeclaredClasses(_ classes: ClassSet, _ runs: [PlannedRun], _ present: [String: Set<Int>]) throws {
+    func checkDeclaredClasses(_ declared: (classes: ClassSet, file: String, key: String), _ runs: [PlannedRun],
+                              _ present: [String: Set<Int>]) throws {
+        let classes = declared.classes
         for r in runs {
             guard let split = try ConfigIDs.decode(r).split, r.stage == .finetune else { continue }
             let seen = split.train.reduce(into: Set<Int>()) { $0.formUnion(present[$1] ?? []) }
             for k in 1..<classes.count where !seen.contains(k) {
-                throw ConfigFileError(experiment.data.split, keyPath: "dataset.class_names[\(k)]",
+                throw ConfigFileError(declared.file, keyPath: "\(declared.key)[\(k)]",
                                       "class \"\(classes.names[k])\" (label \(classes.labels[k])) occurs in no training label of \(r.runKey) "
                                       + "(\(split.train.joined(separator: ", "))): the network could never learn it; drop the class or train on a volume that has it")
             }
