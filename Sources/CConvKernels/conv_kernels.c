@@ -312,6 +312,13 @@ size_t ck_forward_scratch_floats(int C, int kh, int kw) {
 void ck_conv_forward(const float *x, int C, int H, int W, int kh, int kw, int padTop, int padLeft,
                      int M, const float *packedW, const float *bias, float *y,
                      int sample0, int samples, int row0, int rows, float *scratch) {
+    ck_conv_forward_panels(x, C, H, W, kh, kw, padTop, padLeft, M, packedW, bias, y, sample0, samples, row0, rows,
+                           0, ck_panel_count(samples * rows * W), scratch);
+}
+
+void ck_conv_forward_panels(const float *x, int C, int H, int W, int kh, int kw, int padTop, int padLeft,
+                            int M, const float *packedW, const float *bias, float *y,
+                            int sample0, int samples, int row0, int rows, int panel0, int panel1, float *scratch) {
     const int isa = ck_isa();
     const ck_strided_tile_fn tileFn = ck_strided_tile(isa);
     const int Kp = ck_padded(C * kh * kw), plane = H * W;
@@ -320,12 +327,26 @@ void ck_conv_forward(const float *x, int C, int H, int W, int kh, int kw, int pa
     Segment seg[NR];
     const int avx512 = isa == CK_ISA_AVX512;
     const int group = forward_group(Kp);
-    for (int p = 0; p < np; p++) {
+    if (avx512 && W % NR == 0 && kw <= 16) {
+        /* Every panel is a run of one row of one sample: the micro-kernel reads the input directly. */
+        const int per = rows * W;
+        for (int p = panel0; p < imin(np, panel1); p++) {
+            const int j0 = p * NR, n = j0 / per, off = j0 - n * per;
+            const float *xs = x + (size_t)(sample0 + n) * C * plane;
+            for (int b = 0; b < mb; b++) {
+                ck_implicit_tile_avx512(xs, C, H, W, kh, kw, padTop, padLeft, row0 + off / W, off % W, Kp,
+                                        packedW + (size_t)b * Kp * MR, tile);
+                scatter_tile_avx512(tile, b, M, bias, y, plane, sample0, row0, rows, W, j0, NR);
+            }
+        }
+        return;
+    }
+    for (int p = panel0; p < imin(np, panel1); p++) {
         /* A group of panels is unrolled into L2 and each panel used by every row block at once. */
-        if (p % group == 0)
-            im2col_panels(x, C, H, W, kh, kw, padTop, padLeft, sample0, samples, row0, rows, p, imin(np, p + group),
+        if ((p - panel0) % group == 0)
+            im2col_panels(x, C, H, W, kh, kw, padTop, padLeft, sample0, samples, row0, rows, p, imin(imin(np, panel1), p + group),
                           scratch);
-        const float *panel = scratch + (size_t)(p % group) * Kp * NR;
+        const float *panel = scratch + (size_t)((p - panel0) % group) * Kp * NR;
         const int j0 = p * NR, count = imin(NR, ncols - j0);
         const int ns = avx512 ? 0 : panel_segments(j0, count, rows, W, seg);
         for (int b = 0; b < mb; b++) {
