@@ -20,6 +20,8 @@ struct ConvolutionReferenceTests {
         (3, 16, 16, 16, 16, 3),  // the network's first-level shape, smaller
         (2, 5, 6, 4, 96, 3),     // width a multiple of 48: AVX-512 reads panels from the input directly
         (3, 3, 5, 5, 48, 2),     // the same with TF's 2×2 padding (none above or left)
+        (2, 3, 4, 32, 48, 3),    // one sample per chunk, width a multiple of 48
+        (2, 4, 3, 33, 32, 2),    // one sample per chunk, 2×2
     ]
 
     /// y[n,m,r,c] = b[m] + Σ w[m,ci,a,b'] x[n,ci,r+a−pt,c+b'−pl] in double.
@@ -56,7 +58,7 @@ struct ConvolutionReferenceTests {
         #expect(worst <= bound, "max |error| \(worst) over \(ref.count) outputs")
     }
 
-    @Test("input and weight gradients match the direct sums", arguments: [1, 2, 3, 4, 7, 8])
+    @Test("input and weight gradients match the direct sums", arguments: [1, 2, 3, 4, 7, 8, 9, 10])
     func gradients(index: Int) {
         let (n, cin, cout, h, w, k) = Self.shapes[index]
         let x = randomTensor([n, cin, h, w], seed: 8, purpose: "x\(index)")
@@ -87,8 +89,10 @@ struct ConvolutionReferenceTests {
     /// (N, C_in, C_out, H, W, k): a map of odd width (panels across rows and samples), and maps of width
     /// 48 and 96, whose panels AVX-512 reads straight from the input (implicit_gemm.c) while the other
     /// levels unroll them: 3×3 with padding on every side and the decoder's 2×2.
+    /// The last two have one sample per chunk (the panels of the first also read straight from the input).
     static let isaShapes: [(Int, Int, Int, Int, Int, Int)] = [(3, 5, 6, 9, 13, 3), (2, 6, 9, 5, 48, 3),
-                                                               (2, 4, 5, 3, 96, 2)]
+                                                               (2, 4, 5, 3, 96, 2), (2, 3, 5, 32, 48, 3),
+                                                               (2, 4, 3, 33, 32, 2)]
 
     @Test("AVX-512, AVX2 and portable kernels give the same bits (forward, dX, dW)", arguments: 0..<isaShapes.count)
     func instructionSetsAgree(index: Int) {

@@ -8,8 +8,10 @@ import TestSupport
 @Suite("Work splits for small maps", .serialized)
 struct WorkSplitTests {
     /// (N, C_in, C_out, H = W): the deeper U-Net levels at the quick preset's batch (one or two chunks),
-    /// plus a map that is cut into bands (many chunks, no split).
-    static let shapes: [(Int, Int, Int, Int)] = [(10, 16, 64, 6), (10, 64, 32, 3), (10, 8, 12, 12), (1, 4, 8, 130)]
+    /// a map that is cut into bands (two chunks), and two one-sample chunks of width 48 (panels read
+    /// from the input; dW cut into column ranges).
+    static let shapes: [(Int, Int, Int, Int)] = [(10, 16, 64, 6), (10, 64, 32, 3), (10, 8, 12, 12), (1, 4, 8, 130),
+                                                 (2, 8, 8, 48)]
 
     @Test("the forward's items cover every panel of every chunk exactly once, and split when there are few chunks")
     func forwardItemsPartition() {

@@ -58,14 +58,6 @@ void ck_conv_forward_panels(const float *x, int C, int H, int W, int kh, int kw,
 #define CK_NT_KB 1024
 void ck_gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc);
 
-/* The weight gradient of a one-sample chunk without its im2col matrix (implicit_weight_gradient.c):
- * columns [nBegin, nEnd) of dw [M][C·kh·kw] (rows ldw apart) = dY · im2col(x)ᵀ over output rows
- * [row0, row0 + rows); x the sample's [C, H, W], dy its [M, H, W]. Bit-identical to ck_gemm_nt on the
- * unrolled matrix; only where ck_implicit_weight_gradient_applies (AVX-512, width a multiple of 16). */
-int ck_implicit_weight_gradient_applies(int W);
-void ck_implicit_weight_gradient(const float *x, const float *dy, int C, int H, int W, int kh, int kw, int padTop,
-                                 int padLeft, int M, int row0, int rows, int nBegin, int nEnd, float *dw, int ldw);
-
 /* dst[c][r] = src[r][c] for r < rows, c < cols. */
 void ck_transpose(int rows, int cols, const float *src, int lds, float *dst, int ldd);
 

@@ -190,23 +190,7 @@ enum Convolution {
         defer { partials.deallocate() }
         let splits = kernels == .engine
             ? weightGradientColumnSplits(chunks: chunks.count, patch: K, workers: Parallel.workerCount) : 1
-        if kernels == .engine && ck_implicit_weight_gradient_applies(Int32(g.width)) == 1
-            && chunks.allSatisfy({ $0.samples == 1 }) {
-            // One sample per chunk and rows a multiple of 16 wide: the product reads its cols rows from
-            // the input itself (same bits as unrolling them), so there is no packing phase.
-            let C = g.inChannels, plane = g.plane
-            Parallel.forEach(chunks.count * splits) { i in
-                let c = i / splits, chunk = chunks[c]
-                let per = (K + splits - 1) / splits, n0 = (i % splits) * per, n1 = min(K, n0 + per)
-                guard n0 < n1 else { return }
-                let t0 = Profile.now()
-                defer { Profile.add(.convWeightProduct, t0, Profile.now()) }
-                ck_implicit_weight_gradient(x + chunk.sample0 * C * plane, dy + chunk.sample0 * M * plane, Int32(C),
-                                            Int32(g.height), Int32(g.width), Int32(g.kernelH), Int32(g.kernelW),
-                                            Int32(g.padTop), Int32(g.padLeft), Int32(M), Int32(chunk.row0),
-                                            Int32(chunk.rows), Int32(n0), Int32(n1), partials + c * M * K, Int32(K))
-            }
-        } else if splits == 1 {
+        if splits == 1 {
             Parallel.forEach(chunks.count) { c in
                 let t0 = Profile.now()
                 let packed = packWeightGradientChunk(x: x, outputGrad: dy, geometry: g, chunk: chunks[c])
