@@ -54,6 +54,32 @@ static inline unsigned long long lane_range(int lane0, int len) {
     return (len >= 64 ? ~0ULL : ((1ULL << len) - 1)) << lane0;
 }
 
+/* tapMask[ky·kw + kx]: the lanes of panel columns [j0, j0 + count) whose input pixel for that tap
+ * lies inside the map. A run of lanes within one output row is either all inside for a kernel row or
+ * all outside, and inside for a kernel column over one sub-run, so the masks are built per run rather
+ * than per lane. */
+static void panel_tap_masks(int j0, int count, int H, int W, int kh, int kw, int padTop, int padLeft, int row0,
+                            int rows, unsigned long long *tapMask) {
+    unsigned long long rowOk[16] = {0}, colOk[16] = {0};
+    Segment seg[NR];
+    const int ns = panel_segments(j0, count, rows, W, seg);
+    for (int q = 0; q < ns; q++) {
+        const Segment sg = seg[q];
+        const int r = row0 + sg.r;
+        for (int ky = 0; ky < kh; ky++) {
+            const int iy = r + ky - padTop;
+            if (iy >= 0 && iy < H) rowOk[ky] |= lane_range(sg.lane0, sg.len);
+        }
+        for (int kx = 0; kx < kw; kx++) {
+            /* columns c in [c0, c0 + len) with 0 <= c + kx - padLeft < W */
+            const int lo = imax(sg.c0, padLeft - kx), hi = imin(sg.c0 + sg.len, W + padLeft - kx);
+            if (lo < hi) colOk[kx] |= lane_range(sg.lane0 + lo - sg.c0, hi - lo);
+        }
+    }
+    for (int ky = 0; ky < kh; ky++)
+        for (int kx = 0; kx < kw; kx++) tapMask[ky * kw + kx] = rowOk[ky] & colOk[kx];
+}
+
 #define GROUP_MAX 16
 
 /* Panels [p0, p0 + count) of a chunk, out[p - p0][Kp][NR]. The tap loop is outermost so that each
@@ -71,27 +97,7 @@ static void im2col_group_avx512(const float *x, int C, int H, int W, int kh, int
         const int j0 = (p0 + g) * NR, count = imin(NR, ncols - j0);
         nparts[g] = panel_parts(j0, count, per, part[g]);
         for (int q = 0; q < nparts[g]; q++) partMask[g][q] = lane_range(part[g][q].lane0, part[g][q].len);
-        /* The lanes whose input pixel lies inside the map, per kernel row and column: a run of lanes
-         * within one output row is either all inside for a kernel row or all outside, and inside for
-         * a kernel column over one sub-run, so the masks are built per run rather than per lane. */
-        unsigned long long rowOk[16] = {0}, colOk[16] = {0};
-        Segment seg[NR];
-        const int ns = panel_segments(j0, count, rows, W, seg);
-        for (int q = 0; q < ns; q++) {
-            const Segment sg = seg[q];
-            const int r = row0 + sg.r;
-            for (int ky = 0; ky < kh; ky++) {
-                const int iy = r + ky - padTop;
-                if (iy >= 0 && iy < H) rowOk[ky] |= lane_range(sg.lane0, sg.len);
-            }
-            for (int kx = 0; kx < kw; kx++) {
-                /* columns c in [c0, c0 + len) with 0 <= c + kx - padLeft < W */
-                const int lo = imax(sg.c0, padLeft - kx), hi = imin(sg.c0 + sg.len, W + padLeft - kx);
-                if (lo < hi) colOk[kx] |= lane_range(sg.lane0 + lo - sg.c0, hi - lo);
-            }
-        }
-        for (int ky = 0; ky < kh; ky++)
-            for (int kx = 0; kx < kw; kx++) tapMask[g][ky * kw + kx] = rowOk[ky] & colOk[kx];
+        panel_tap_masks(j0, count, H, W, kh, kw, padTop, padLeft, row0, rows, tapMask[g]);
         memset(out + ((size_t)g * Kp + K) * NR, 0, sizeof(float) * (size_t)(Kp - K) * NR);
     }
     int k = 0;
@@ -327,14 +333,17 @@ void ck_conv_forward_panels(const float *x, int C, int H, int W, int kh, int kw,
     Segment seg[NR];
     const int avx512 = isa == CK_ISA_AVX512;
     const int group = forward_group(Kp);
-    if (avx512 && W % NR == 0 && kw <= 16) {
-        /* Every panel is a run of one row of one sample: the micro-kernel reads the input directly. */
+    if (avx512 && (rows * W) % NR == 0 && kh <= 16 && kw <= 16) {
+        /* Every panel is a run of consecutive pixels of one sample, so for each tap it is one shifted
+         * run of an input plane: the micro-kernel reads the input directly, under the tap's lane mask. */
         const int per = rows * W;
+        unsigned long long tapMask[256];
         for (int p = panel0; p < imin(np, panel1); p++) {
             const int j0 = p * NR, n = j0 / per, off = j0 - n * per;
-            const float *xs = x + (size_t)(sample0 + n) * C * plane;
+            panel_tap_masks(j0, NR, H, W, kh, kw, padTop, padLeft, row0, rows, tapMask);
+            const float *src = x + (size_t)(sample0 + n) * C * plane + (size_t)row0 * W + off;
             for (int b = 0; b < mb; b++) {
-                ck_implicit_tile_avx512(xs, C, H, W, kh, kw, padTop, padLeft, row0 + off / W, off % W, Kp,
+                ck_implicit_tile_avx512(src, C, plane, W, kh, kw, padTop, padLeft, tapMask, Kp,
                                         packedW + (size_t)b * Kp * MR, tile);
                 scatter_tile_avx512(tile, b, M, bias, y, plane, sample0, row0, rows, W, j0, NR);
             }

@@ -7,10 +7,10 @@
 typedef void (*ck_strided_tile_fn)(int K, const float *a, const float *b, int ldb, float *tile);
 ck_strided_tile_fn ck_strided_tile(int isa);
 
-/* The AVX-512 micro-kernel on one panel read from the input itself (implicit_gemm.c): output row r
- * (of the map), columns [c0, c0 + CK_NR) of the sample whose input starts at xs; bit-identical to
- * im2col + the strided tile. */
-void ck_implicit_tile_avx512(const float *xs, int C, int H, int W, int kh, int kw, int padTop, int padLeft,
-                             int r, int c0, int Kp, const float *a, float *tile);
+/* The AVX-512 micro-kernel on one panel read from the input itself (implicit_gemm.c): src0 is the
+ * sample's input at the panel's first pixel, tapMask[ky·kw + kx] the lanes inside the map for each
+ * tap (48 bits); bit-identical to im2col + the strided tile. */
+void ck_implicit_tile_avx512(const float *src0, int C, int plane, int W, int kh, int kw, int padTop, int padLeft,
+                             const unsigned long long *tapMask, int Kp, const float *a, float *tile);
 
 #endif

@@ -22,6 +22,7 @@ struct ConvolutionReferenceTests {
         (3, 3, 5, 5, 48, 2),     // the same with TF's 2×2 padding (none above or left)
         (2, 3, 4, 32, 48, 3),    // one sample per chunk, width a multiple of 48
         (2, 4, 3, 33, 32, 2),    // one sample per chunk, 2×2
+        (3, 6, 5, 8, 24, 3),     // panels of two rows (and chunks of several samples) read from the input
     ]
 
     /// y[n,m,r,c] = b[m] + Σ w[m,ci,a,b'] x[n,ci,r+a−pt,c+b'−pl] in double.
@@ -58,7 +59,7 @@ struct ConvolutionReferenceTests {
         #expect(worst <= bound, "max |error| \(worst) over \(ref.count) outputs")
     }
 
-    @Test("input and weight gradients match the direct sums", arguments: [1, 2, 3, 4, 7, 8, 9, 10])
+    @Test("input and weight gradients match the direct sums", arguments: [1, 2, 3, 4, 7, 8, 9, 10, 11])
     func gradients(index: Int) {
         let (n, cin, cout, h, w, k) = Self.shapes[index]
         let x = randomTensor([n, cin, h, w], seed: 8, purpose: "x\(index)")
@@ -86,13 +87,14 @@ struct ConvolutionReferenceTests {
         #expect(dwErr <= 1.2e-7 * Double(n * h * w), "dw error \(dwErr)")
     }
 
-    /// (N, C_in, C_out, H, W, k): a map of odd width (panels across rows and samples), and maps of width
-    /// 48 and 96, whose panels AVX-512 reads straight from the input (implicit_gemm.c) while the other
-    /// levels unroll them: 3×3 with padding on every side and the decoder's 2×2.
-    /// The last two have one sample per chunk (the panels of the first also read straight from the input).
+    /// (N, C_in, C_out, H, W, k): a map of odd width (panels across rows and samples), and maps whose
+    /// chunks are whole panels (widths 48, 96, 24 and 12: panels of one row, of two and of four rows),
+    /// which AVX-512 reads straight from the input (implicit_gemm.c) while the other levels unroll
+    /// them: 3×3 with padding on every side and the decoder's 2×2.
     static let isaShapes: [(Int, Int, Int, Int, Int, Int)] = [(3, 5, 6, 9, 13, 3), (2, 6, 9, 5, 48, 3),
                                                                (2, 4, 5, 3, 96, 2), (2, 3, 5, 32, 48, 3),
-                                                               (2, 4, 3, 33, 32, 2)]
+                                                               (2, 4, 3, 33, 32, 2), (3, 6, 5, 8, 24, 3),
+                                                               (4, 4, 7, 12, 12, 3)]
 
     @Test("AVX-512, AVX2 and portable kernels give the same bits (forward, dX, dW)", arguments: 0..<isaShapes.count)
     func instructionSetsAgree(index: Int) {
