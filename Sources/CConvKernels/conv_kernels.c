@@ -1,4 +1,5 @@
 #include "CConvKernels.h"
+#include "tiles.h"
 #include <immintrin.h>
 #include <math.h>
 #include <string.h>
@@ -53,6 +54,32 @@ static inline unsigned long long lane_range(int lane0, int len) {
     return (len >= 64 ? ~0ULL : ((1ULL << len) - 1)) << lane0;
 }
 
+/* tapMask[ky·kw + kx]: the lanes of panel columns [j0, j0 + count) whose input pixel for that tap
+ * lies inside the map. A run of lanes within one output row is either all inside for a kernel row or
+ * all outside, and inside for a kernel column over one sub-run, so the masks are built per run rather
+ * than per lane. */
+static void panel_tap_masks(int j0, int count, int H, int W, int kh, int kw, int padTop, int padLeft, int row0,
+                            int rows, unsigned long long *tapMask) {
+    unsigned long long rowOk[16] = {0}, colOk[16] = {0};
+    Segment seg[NR];
+    const int ns = panel_segments(j0, count, rows, W, seg);
+    for (int q = 0; q < ns; q++) {
+        const Segment sg = seg[q];
+        const int r = row0 + sg.r;
+        for (int ky = 0; ky < kh; ky++) {
+            const int iy = r + ky - padTop;
+            if (iy >= 0 && iy < H) rowOk[ky] |= lane_range(sg.lane0, sg.len);
+        }
+        for (int kx = 0; kx < kw; kx++) {
+            /* columns c in [c0, c0 + len) with 0 <= c + kx - padLeft < W */
+            const int lo = imax(sg.c0, padLeft - kx), hi = imin(sg.c0 + sg.len, W + padLeft - kx);
+            if (lo < hi) colOk[kx] |= lane_range(sg.lane0 + lo - sg.c0, hi - lo);
+        }
+    }
+    for (int ky = 0; ky < kh; ky++)
+        for (int kx = 0; kx < kw; kx++) tapMask[ky * kw + kx] = rowOk[ky] & colOk[kx];
+}
+
 #define GROUP_MAX 16
 
 /* Panels [p0, p0 + count) of a chunk, out[p - p0][Kp][NR]. The tap loop is outermost so that each
@@ -70,16 +97,7 @@ static void im2col_group_avx512(const float *x, int C, int H, int W, int kh, int
         const int j0 = (p0 + g) * NR, count = imin(NR, ncols - j0);
         nparts[g] = panel_parts(j0, count, per, part[g]);
         for (int q = 0; q < nparts[g]; q++) partMask[g][q] = lane_range(part[g][q].lane0, part[g][q].len);
-        /* The lanes whose input pixel lies inside the map, per kernel row and column. */
-        unsigned long long rowOk[16] = {0}, colOk[16] = {0};
-        int off = j0 % per, r = row0 + off / W, c = off % W;
-        for (int l = 0; l < count; l++) {
-            for (int ky = 0; ky < kh; ky++) { const int iy = r + ky - padTop; if (iy >= 0 && iy < H) rowOk[ky] |= 1ULL << l; }
-            for (int kx = 0; kx < kw; kx++) { const int ix = c + kx - padLeft; if (ix >= 0 && ix < W) colOk[kx] |= 1ULL << l; }
-            if (++c == W) { c = 0; if (++r == row0 + rows) r = row0; }
-        }
-        for (int ky = 0; ky < kh; ky++)
-            for (int kx = 0; kx < kw; kx++) tapMask[g][ky * kw + kx] = rowOk[ky] & colOk[kx];
+        panel_tap_masks(j0, count, H, W, kh, kw, padTop, padLeft, row0, rows, tapMask[g]);
         memset(out + ((size_t)g * Kp + K) * NR, 0, sizeof(float) * (size_t)(Kp - K) * NR);
     }
     int k = 0;
@@ -214,12 +232,13 @@ void ck_pack_weights(const float *w, int M, int K, float *packed) {
             }
 }
 
-/* tile[i][l] = sum_k a[k][i] * b[k][l], one FMA chain per (i, l) in k order. */
+/* tile[i][l] = sum_k a[k][i] * b[k][l], one FMA chain per (i, l) in k order; rows of b are ldb apart
+ * (NR in a panel, the row length of Winograd's transformed input). */
 __attribute__((target("avx512f")))
-static void gemm_tile_avx512(int K, const float *a, const float *b, float *tile) {
+static void gemm_tile_avx512(int K, const float *a, const float *b, int ldb, float *tile) {
     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
     __m512 c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
-    for (int k = 0; k < K; k++, a += MR, b += NR) {
+    for (int k = 0; k < K; k++, a += MR, b += ldb) {
         const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32);
         __m512 s = _mm512_set1_ps(a[0]);
         c00 = _mm512_fmadd_ps(s, b0, c00); c01 = _mm512_fmadd_ps(s, b1, c01); c02 = _mm512_fmadd_ps(s, b2, c02);
@@ -238,12 +257,12 @@ static void gemm_tile_avx512(int K, const float *a, const float *b, float *tile)
 
 /* The same arithmetic on AVX2 (two passes of 24 lanes to stay within 16 registers). */
 __attribute__((target("avx2,fma")))
-static void gemm_tile_avx2(int K, const float *a0, const float *b0p, float *tile) {
+static void gemm_tile_avx2(int K, const float *a0, const float *b0p, int ldb, float *tile) {
     for (int half = 0; half < 2; half++) {
         const float *a = a0, *b = b0p + half * 24;
         __m256 c[MR][3];
         for (int i = 0; i < MR; i++) for (int v = 0; v < 3; v++) c[i][v] = _mm256_setzero_ps();
-        for (int k = 0; k < K; k++, a += MR, b += NR) {
+        for (int k = 0; k < K; k++, a += MR, b += ldb) {
             const __m256 x0 = _mm256_loadu_ps(b), x1 = _mm256_loadu_ps(b + 8), x2 = _mm256_loadu_ps(b + 16);
             for (int i = 0; i < MR; i++) {
                 const __m256 s = _mm256_set1_ps(a[i]);
@@ -258,15 +277,14 @@ static void gemm_tile_avx2(int K, const float *a0, const float *b0p, float *tile
 }
 
 /* Portable reference: the same FMA chains with fmaf. */
-static void gemm_tile_scalar(int K, const float *a, const float *b, float *tile) {
+static void gemm_tile_scalar(int K, const float *a, const float *b, int ldb, float *tile) {
     for (int i = 0; i < MR * NR; i++) tile[i] = 0.0f;
-    for (int k = 0; k < K; k++, a += MR, b += NR)
+    for (int k = 0; k < K; k++, a += MR, b += ldb)
         for (int i = 0; i < MR; i++)
             for (int l = 0; l < NR; l++) tile[i * NR + l] = fmaf(a[i], b[l], tile[i * NR + l]);
 }
 
-typedef void (*TileFn)(int, const float *, const float *, float *);
-static TileFn gemm_tile(int isa) {
+ck_strided_tile_fn ck_strided_tile(int isa) {
     return isa == CK_ISA_AVX512 ? gemm_tile_avx512 : isa == CK_ISA_AVX2 ? gemm_tile_avx2 : gemm_tile_scalar;
 }
 
@@ -300,24 +318,48 @@ size_t ck_forward_scratch_floats(int C, int kh, int kw) {
 void ck_conv_forward(const float *x, int C, int H, int W, int kh, int kw, int padTop, int padLeft,
                      int M, const float *packedW, const float *bias, float *y,
                      int sample0, int samples, int row0, int rows, float *scratch) {
+    ck_conv_forward_panels(x, C, H, W, kh, kw, padTop, padLeft, M, packedW, bias, y, sample0, samples, row0, rows,
+                           0, ck_panel_count(samples * rows * W), scratch);
+}
+
+void ck_conv_forward_panels(const float *x, int C, int H, int W, int kh, int kw, int padTop, int padLeft,
+                            int M, const float *packedW, const float *bias, float *y,
+                            int sample0, int samples, int row0, int rows, int panel0, int panel1, float *scratch) {
     const int isa = ck_isa();
-    const TileFn tileFn = gemm_tile(isa);
+    const ck_strided_tile_fn tileFn = ck_strided_tile(isa);
     const int Kp = ck_padded(C * kh * kw), plane = H * W;
     const int ncols = samples * rows * W, np = ck_panel_count(ncols), mb = (M + MR - 1) / MR;
     float tile[MR * NR] __attribute__((aligned(64)));
     Segment seg[NR];
     const int avx512 = isa == CK_ISA_AVX512;
     const int group = forward_group(Kp);
-    for (int p = 0; p < np; p++) {
+    if (avx512 && (rows * W) % NR == 0 && kh <= 16 && kw <= 16) {
+        /* Every panel is a run of consecutive pixels of one sample, so for each tap it is one shifted
+         * run of an input plane: the micro-kernel reads the input directly, under the tap's lane mask. */
+        const int per = rows * W;
+        unsigned long long tapMask[256];
+        for (int p = panel0; p < imin(np, panel1); p++) {
+            const int j0 = p * NR, n = j0 / per, off = j0 - n * per;
+            panel_tap_masks(j0, NR, H, W, kh, kw, padTop, padLeft, row0, rows, tapMask);
+            const float *src = x + (size_t)(sample0 + n) * C * plane + (size_t)row0 * W + off;
+            for (int b = 0; b < mb; b++) {
+                ck_implicit_tile_avx512(src, C, plane, W, kh, kw, padTop, padLeft, tapMask, Kp,
+                                        packedW + (size_t)b * Kp * MR, tile);
+                scatter_tile_avx512(tile, b, M, bias, y, plane, sample0, row0, rows, W, j0, NR);
+            }
+        }
+        return;
+    }
+    for (int p = panel0; p < imin(np, panel1); p++) {
         /* A group of panels is unrolled into L2 and each panel used by every row block at once. */
-        if (p % group == 0)
-            im2col_panels(x, C, H, W, kh, kw, padTop, padLeft, sample0, samples, row0, rows, p, imin(np, p + group),
+        if ((p - panel0) % group == 0)
+            im2col_panels(x, C, H, W, kh, kw, padTop, padLeft, sample0, samples, row0, rows, p, imin(imin(np, panel1), p + group),
                           scratch);
-        const float *panel = scratch + (size_t)(p % group) * Kp * NR;
+        const float *panel = scratch + (size_t)((p - panel0) % group) * Kp * NR;
         const int j0 = p * NR, count = imin(NR, ncols - j0);
         const int ns = avx512 ? 0 : panel_segments(j0, count, rows, W, seg);
         for (int b = 0; b < mb; b++) {
-            tileFn(Kp, packedW + (size_t)b * Kp * MR, panel, tile);
+            tileFn(Kp, packedW + (size_t)b * Kp * MR, panel, NR, tile);
             if (avx512) scatter_tile_avx512(tile, b, M, bias, y, plane, sample0, row0, rows, W, j0, count);
             else scatter_tile(tile, b, M, bias, y, plane, sample0, row0, W, seg, ns);
         }

@@ -18,6 +18,11 @@ struct ConvolutionReferenceTests {
         (2, 3, 7, 6, 11, 5),     // 5×5
         (2, 6, 3, 6, 6, 1),      // 1×1
         (3, 16, 16, 16, 16, 3),  // the network's first-level shape, smaller
+        (2, 5, 6, 4, 96, 3),     // width a multiple of 48: AVX-512 reads panels from the input directly
+        (3, 3, 5, 5, 48, 2),     // the same with TF's 2×2 padding (none above or left)
+        (2, 3, 4, 32, 48, 3),    // one sample per chunk, width a multiple of 48
+        (2, 4, 3, 33, 32, 2),    // one sample per chunk, 2×2
+        (3, 6, 5, 8, 24, 3),     // panels of two rows (and chunks of several samples) read from the input
     ]
 
     /// y[n,m,r,c] = b[m] + Σ w[m,ci,a,b'] x[n,ci,r+a−pt,c+b'−pl] in double.
@@ -54,7 +59,7 @@ struct ConvolutionReferenceTests {
         #expect(worst <= bound, "max |error| \(worst) over \(ref.count) outputs")
     }
 
-    @Test("input and weight gradients match the direct sums", arguments: [1, 2, 3, 4])
+    @Test("input and weight gradients match the direct sums", arguments: [1, 2, 3, 4, 7, 8, 9, 10, 11])
     func gradients(index: Int) {
         let (n, cin, cout, h, w, k) = Self.shapes[index]
         let x = randomTensor([n, cin, h, w], seed: 8, purpose: "x\(index)")
@@ -82,16 +87,31 @@ struct ConvolutionReferenceTests {
         #expect(dwErr <= 1.2e-7 * Double(n * h * w), "dw error \(dwErr)")
     }
 
-    @Test("AVX-512, AVX2 and portable kernels give the same bits")
-    func instructionSetsAgree() {
-        let x = randomTensor([3, 5, 9, 13], seed: 9, purpose: "x", requiresGrad: false)
-        let wt = randomTensor([6, 5, 3, 3], seed: 9, purpose: "w", requiresGrad: false)
-        let b = randomTensor([6], seed: 9, purpose: "b", requiresGrad: false)
+    /// (N, C_in, C_out, H, W, k): a map of odd width (panels across rows and samples), and maps whose
+    /// chunks are whole panels (widths 48, 96, 24 and 12: panels of one row, of two and of four rows),
+    /// which AVX-512 reads straight from the input (implicit_gemm.c) while the other levels unroll
+    /// them: 3×3 with padding on every side and the decoder's 2×2.
+    static let isaShapes: [(Int, Int, Int, Int, Int, Int)] = [(3, 5, 6, 9, 13, 3), (2, 6, 9, 5, 48, 3),
+                                                               (2, 4, 5, 3, 96, 2), (2, 3, 5, 32, 48, 3),
+                                                               (2, 4, 3, 33, 32, 2), (3, 6, 5, 8, 24, 3),
+                                                               (4, 4, 7, 12, 12, 3)]
+
+    @Test("AVX-512, AVX2 and portable kernels give the same bits (forward, dX, dW)", arguments: 0..<isaShapes.count)
+    func instructionSetsAgree(index: Int) {
+        let (n, cin, cout, h, w, k) = Self.isaShapes[index]
+        let x0 = randomTensor([n, cin, h, w], seed: 9, purpose: "x", requiresGrad: false)
+        let wt0 = randomTensor([cout, cin, k, k], seed: 9, purpose: "w", requiresGrad: false)
+        let b = randomTensor([cout], seed: 9, purpose: "b", requiresGrad: false)
+        let r = randomTensor([n, cout, h, w], seed: 9, purpose: "r", requiresGrad: false)
         defer { _ = ck_force_isa(CK_ISA_AUTO) }
         let levels = [CK_ISA_PORTABLE, CK_ISA_AVX2, CK_ISA_AVX512].filter { ck_force_isa($0) == 1 }
         let outputs = levels.map { level -> [Float] in
             _ = ck_force_isa(level)
-            return conv2d(x, weight: wt, bias: b).data
+            let x = Tensor(shape: x0.shape, data: x0.data, requiresGrad: true)
+            let wt = Tensor(shape: wt0.shape, data: wt0.data, requiresGrad: true)
+            let y = conv2d(x, weight: wt, bias: b)
+            weightedSum(y, r).backward()
+            return y.data + x.grad! + wt.grad!
         }
         #expect(levels.count >= 2, "this CPU offers fewer than two kernel levels: \(levels)")
         for (level, out) in zip(levels, outputs).dropFirst() {

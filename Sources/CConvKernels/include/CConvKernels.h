@@ -44,6 +44,11 @@ size_t ck_forward_scratch_floats(int C, int kh, int kw);
 void ck_conv_forward(const float *x, int C, int H, int W, int kh, int kw, int padTop, int padLeft,
                      int M, const float *packedW, const float *bias, float *y,
                      int sample0, int samples, int row0, int rows, float *scratch);
+/* The same on the chunk's panels [panel0, panel1) only (of ck_panel_count(samples · rows · W)): every
+ * output column is computed whole by the call that owns its panel, so any split gives the same bits. */
+void ck_conv_forward_panels(const float *x, int C, int H, int W, int kh, int kw, int padTop, int padLeft,
+                            int M, const float *packedW, const float *bias, float *y,
+                            int sample0, int samples, int row0, int rows, int panel0, int panel1, float *scratch);
 
 /* C[m][n] = sum_k A[m][k] * B[n][k] (A rows of lda, B rows of ldb, C rows of ldc; C is overwritten).
  * Every output is one reduction whose order depends on K only: k in blocks of CK_NT_KB, inside a

@@ -5,7 +5,9 @@ import Synchronization
 ///
 /// Determinism rule: work is always cut into chunks whose boundaries depend only on tensor shapes, each
 /// chunk writes its own output (or its own partial sum, reduced afterwards in chunk order), and threads
-/// merely pick chunks. The worker count therefore changes speed, never bits. OpenBLAS itself is pinned to
+/// merely pick chunks. The worker count therefore changes speed, never bits. A cut may follow the worker
+/// count only where each output is computed whole inside one item, so that no sum crosses items
+/// (`Convolution.forwardItems`, `Convolution.weightGradientColumnSplits`). OpenBLAS itself is pinned to
 /// one thread (see `BLAS`), because its own threading changes bits with the thread count on some kernels.
 public enum Parallel {
     private static let workers = Atomic<Int>(1)

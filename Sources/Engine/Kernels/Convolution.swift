@@ -140,15 +140,44 @@ enum Convolution {
         defer { packed.deallocate() }
         ck_pack_weights(w, Int32(M), Int32(K), packed)
         let scratchCount = ck_forward_scratch_floats(Int32(g.inChannels), Int32(g.kernelH), Int32(g.kernelW))
-        Parallel.forEach(chunks.count) { c in
-            let chunk = chunks[c]
+        let items = forwardItems(chunks, width: g.width, workers: Parallel.workerCount)
+        Parallel.forEach(items.count) { i in
+            let item = items[i], chunk = chunks[item.chunk]
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
             defer { scratch.deallocate() }
-            ck_conv_forward(x, Int32(g.inChannels), Int32(g.height), Int32(g.width), Int32(g.kernelH),
-                            Int32(g.kernelW), Int32(g.padTop), Int32(g.padLeft), Int32(M), packed, bias, y,
-                            Int32(chunk.sample0), Int32(chunk.samples), Int32(chunk.row0), Int32(chunk.rows),
-                            scratch)
+            ck_conv_forward_panels(x, Int32(g.inChannels), Int32(g.height), Int32(g.width), Int32(g.kernelH),
+                                   Int32(g.kernelW), Int32(g.padTop), Int32(g.padLeft), Int32(M), packed, bias, y,
+                                   Int32(chunk.sample0), Int32(chunk.samples), Int32(chunk.row0), Int32(chunk.rows),
+                                   Int32(item.panels.lowerBound), Int32(item.panels.upperBound), scratch)
         }
+    }
+
+    /// A forward work item: a range of one chunk's output panels.
+    struct ForwardItem: Equatable {
+        let chunk: Int
+        let panels: Range<Int>
+    }
+
+    /// The forward's work items. Its outputs are computed whole by whichever item owns their panel, so the
+    /// cut may follow the worker count without changing a bit (unlike the weight gradient's chunks,
+    /// which fix its summation order): one item per chunk on one thread; with more threads, chunks are
+    /// cut into panel ranges until there are about four items per worker, so that the small maps of the
+    /// deeper levels (a single chunk of a few panels) do not leave all but one thread idle.
+    static func forwardItems(_ chunks: [ConvChunk], width: Int, workers: Int) -> [ForwardItem] {
+        let panels = chunks.map { Int(ck_panel_count(Int32($0.samples * $0.rows * width))) }
+        let wanted = 4 * workers
+        let splits = workers <= 1 || chunks.count >= wanted ? 1 : (wanted + chunks.count - 1) / chunks.count
+        var items: [ForwardItem] = []
+        for (c, np) in panels.enumerated() {
+            let parts = max(1, min(splits, np))
+            var p = 0
+            for k in 0..<parts {
+                let size = (np - p + (parts - k) - 1) / (parts - k)
+                items.append(ForwardItem(chunk: c, panels: p..<(p + size)))
+                p += size
+            }
+        }
+        return items
     }
 
     /// dW = Σ_chunks dY_chunk · cols_chunkᵀ, partial products summed in chunk order.
@@ -156,43 +185,96 @@ enum Convolution {
                                into dw: UnsafeMutablePointer<Float>, geometry g: ConvGeometry,
                                kernels: MatrixKernels = .current) {
         let chunks = ConvPlan.chunks(batch: g.batch, height: g.height, width: g.width)
-        let M = g.outChannels, K = g.patch, plane = g.plane
+        let M = g.outChannels, K = g.patch
         let partials = UnsafeMutablePointer<Float>.allocate(capacity: chunks.count * M * K)
         defer { partials.deallocate() }
-        Parallel.forEach(chunks.count) { c in
-            let chunk = chunks[c]
-            let ncols = chunk.samples * chunk.rows * g.width
-            let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * ncols)
-            defer { cols.deallocate() }
-            let t0 = Profile.now()
-            im2col(x, g, chunk, cols)
-            let part = partials + c * M * K
-            if chunk.samples == 1 {
+        let splits = kernels == .engine
+            ? weightGradientColumnSplits(chunks: chunks.count, patch: K, workers: Parallel.workerCount) : 1
+        if splits == 1 {
+            Parallel.forEach(chunks.count) { c in
+                let t0 = Profile.now()
+                let packed = packWeightGradientChunk(x: x, outputGrad: dy, geometry: g, chunk: chunks[c])
+                defer { packed.release() }
                 let t1 = Profile.now()
                 Profile.add(.convWeightPack, t0, t1)
                 defer { Profile.add(.convWeightProduct, t1, Profile.now()) }
-                let a = dy + chunk.sample0 * M * plane + chunk.row0 * g.width
-                MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: K, k: ncols, a: a, lda: plane, b: cols, ldb: ncols,
-                           c: part, ldc: K)
-            } else {
-                let tmp = UnsafeMutablePointer<Float>.allocate(capacity: M * ncols)
-                defer { tmp.deallocate() }
-                for j in 0..<chunk.samples {
-                    for m in 0..<M {
-                        (tmp + m * ncols + j * plane).update(from: dy + ((chunk.sample0 + j) * M + m) * plane,
-                                                             count: plane)
-                    }
+                MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: K, k: packed.columns, a: packed.a,
+                                   lda: packed.lda, b: packed.cols, ldb: packed.columns, c: partials + c * M * K, ldc: K)
+            }
+        } else {
+            // Few chunks (small maps) and several workers: pack every chunk first, then cut each product
+            // into ranges of dW columns (rows of cols). ck_gemm_nt computes every output on its own, so
+            // the cut changes no bit; OpenBLAS, whose blocking could depend on the shape, never gets here.
+            var packs = [PackedChunk?](repeating: nil, count: chunks.count)
+            packs.withUnsafeMutableBufferPointer { pb in
+                let pp = pb.baseAddress!
+                Parallel.forEach(chunks.count) { c in
+                    let t0 = Profile.now()
+                    pp[c] = packWeightGradientChunk(x: x, outputGrad: dy, geometry: g, chunk: chunks[c])
+                    Profile.add(.convWeightPack, t0, Profile.now())
                 }
-                let t1 = Profile.now()
-                Profile.add(.convWeightPack, t0, t1)
-                defer { Profile.add(.convWeightProduct, t1, Profile.now()) }
-                MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: K, k: ncols, a: tmp, lda: ncols, b: cols, ldb: ncols,
-                           c: part, ldc: K)
+            }
+            defer { for p in packs { p!.release() } }
+            let per = (K + splits - 1) / splits
+            packs.withUnsafeBufferPointer { pb in
+                let pp = pb.baseAddress!
+                Parallel.forEach(chunks.count * splits) { i in
+                    let c = i / splits, n0 = (i % splits) * per, n1 = min(K, n0 + per)
+                    guard n0 < n1 else { return }
+                    let packed = pp[c]!
+                    let t1 = Profile.now()
+                    defer { Profile.add(.convWeightProduct, t1, Profile.now()) }
+                    MatrixProduct.gemm(kernels: kernels, transB: true, m: M, n: n1 - n0, k: packed.columns, a: packed.a,
+                                       lda: packed.lda, b: packed.cols + n0 * packed.columns, ldb: packed.columns,
+                                       c: partials + c * M * K + n0, ldc: K)
+                }
             }
         }
         let t0 = Profile.begin()
         reducePartials(partials, count: chunks.count, length: M * K, into: dw)
         Profile.end(.convWeightReduce, t0)
+    }
+
+    /// Ranges of dW columns each chunk's product is cut into: 1 on one worker or when there are at
+    /// least four chunks per worker; else enough for about four items per worker, each at least one
+    /// 6-column tile of the product wide.
+    static func weightGradientColumnSplits(chunks: Int, patch K: Int, workers: Int) -> Int {
+        guard workers > 1, chunks < 4 * workers else { return 1 }
+        return max(1, min(K / 6, (4 * workers + chunks - 1) / chunks))
+    }
+
+    /// One chunk's operands of the weight-gradient product: its im2col matrix and its dY rows.
+    struct PackedChunk {
+        let cols: UnsafeMutablePointer<Float>
+        let columns: Int
+        /// dY of the chunk as M rows of `columns`, `lda` apart: in place for one sample, else gathered.
+        let a: UnsafePointer<Float>
+        let lda: Int
+        let gathered: UnsafeMutablePointer<Float>?
+
+        func release() {
+            cols.deallocate()
+            gathered?.deallocate()
+        }
+    }
+
+    static func packWeightGradientChunk(x: UnsafePointer<Float>, outputGrad dy: UnsafePointer<Float>,
+                                        geometry g: ConvGeometry, chunk: ConvChunk) -> PackedChunk {
+        let M = g.outChannels, K = g.patch, plane = g.plane
+        let ncols = chunk.samples * chunk.rows * g.width
+        let cols = UnsafeMutablePointer<Float>.allocate(capacity: K * ncols)
+        im2col(x, g, chunk, cols)
+        if chunk.samples == 1 {
+            return PackedChunk(cols: cols, columns: ncols, a: dy + chunk.sample0 * M * plane + chunk.row0 * g.width,
+                               lda: plane, gathered: nil)
+        }
+        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: M * ncols)
+        for j in 0..<chunk.samples {
+            for m in 0..<M {
+                (tmp + m * ncols + j * plane).update(from: dy + ((chunk.sample0 + j) * M + m) * plane, count: plane)
+            }
+        }
+        return PackedChunk(cols: cols, columns: ncols, a: UnsafePointer(tmp), lda: ncols, gathered: tmp)
     }
 
     /// out[i] = Σ_c partials[c][i] in chunk order, split over fixed element blocks.

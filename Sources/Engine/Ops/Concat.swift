@@ -10,10 +10,17 @@ public func concatChannels(_ parts: [Tensor]) -> Tensor {
     let channels = parts.map { $0.shape[1] }
     let total = channels.reduce(0, +)
     let plane = h * w
-    var out = [Float](); out.reserveCapacity(n * total * plane)
-    for i in 0..<n {
-        for (p, cp) in zip(parts, channels) {
-            out.append(contentsOf: p.data[(i * cp * plane)..<((i + 1) * cp * plane)])
+    var offsets: [Int] = []
+    var acc = 0
+    for cp in channels { offsets.append(acc); acc += cp }
+    // Copies per (sample, part), spread over the workers: at the decoder's shapes one thread alone
+    // would leave the other idle for a whole memory-bound pass.
+    let out = uninitializedFloats(n * total * plane) { y in
+        Parallel.forEach(n * parts.count) { t in
+            let i = t / parts.count, k = t % parts.count, cp = channels[k]
+            parts[k].data.withUnsafeBufferPointer { src in
+                (y + (i * total + offsets[k]) * plane).update(from: src.baseAddress! + i * cp * plane, count: cp * plane)
+            }
         }
     }
     return Tensor(shape: [n, total, h, w], data: out, parents: parts) { result in
@@ -23,10 +30,14 @@ public func concatChannels(_ parts: [Tensor]) -> Tensor {
         var offset = 0
         for (p, cp) in zip(parts, channels) {
             if p.requiresGrad {
-                var d = [Float](); d.reserveCapacity(p.count)
-                for i in 0..<n {
-                    let start = (i * total + offset) * plane
-                    d.append(contentsOf: g[start..<(start + cp * plane)])
+                let off = offset
+                let d = uninitializedFloats(p.count) { d in
+                    g.withUnsafeBufferPointer { gb in
+                        let gp = gb.baseAddress!
+                        Parallel.forEach(n) { i in
+                            (d + i * cp * plane).update(from: gp + (i * total + off) * plane, count: cp * plane)
+                        }
+                    }
                 }
                 p.accumulateGrad(d)
             }

@@ -34,11 +34,18 @@ public func maxPool2x2(_ x: Tensor) -> Tensor {
     return Tensor(shape: [n, c, oh, ow], data: out, parents: [x]) { result in
         let profileT1 = Profile.begin()
         defer { Profile.end(.resampling, profileT1) }
-        var dx = [Float](repeating: 0, count: x.count)
-        let g = result.grad!
-        for p in 0..<(n * c) {
-            let base = p * h * w, obase = p * oh * ow
-            for o in 0..<(oh * ow) { dx[base + Int(argmax[obase + o])] += g[obase + o] }
+        // Each plane's windows are disjoint, so planes are independent tasks.
+        let dx = uninitializedFloats(x.count) { dx in
+            result.grad!.withUnsafeBufferPointer { gb in
+                argmax.withUnsafeBufferPointer { ab in
+                    let gp = gb.baseAddress!, ap = ab.baseAddress!
+                    Parallel.forEach(n * c) { p in
+                        let base = p * h * w, obase = p * oh * ow
+                        (dx + base).update(repeating: 0, count: h * w)
+                        for o in 0..<(oh * ow) { dx[base + Int(ap[obase + o])] += gp[obase + o] }
+                    }
+                }
+            }
         }
         x.accumulateGrad(dx)
     }
