@@ -39,6 +39,9 @@ struct Submit: ParsableCommand {
     @Option(help: "The cseg binary the tasks run (default: this executable).")
     var cseg: String?
 
+    @Option(help: "Matrix products each task uses: 'engine' (the same bits on every x86-64 node) or 'openblas' (bits depend on each node's OpenBLAS core; recorded in provenance).")
+    var kernels: String = "engine"
+
     @Flag(help: "Print the scripts and the sbatch calls; write and submit nothing.")
     var dryRun = false
 
@@ -56,7 +59,7 @@ struct Submit: ParsableCommand {
 
     func options(cwd: String) -> SlurmJobOptions {
         SlurmJobOptions(partition: partition, time: time, cpusPerTask: cpus, arrayLimit: arrayLimit,
-                        cseg: cseg.map { SlurmSubmission.absolutePath($0, in: cwd) } ?? Self.runningExecutable(cwd: cwd))
+                        cseg: cseg.map { SlurmSubmission.absolutePath($0, in: cwd) } ?? Self.runningExecutable(cwd: cwd), kernels: kernels)
     }
 
     func run() throws {

@@ -68,7 +68,7 @@ struct SlurmSubmissionTests {
               exit 2
             fi
             echo "cseg slurm task: plan entry ${INDICES[$TASK]} (${RUN_KEYS[$TASK]}), stage finetune, array task $TASK"
-            exec '/opt/cseg/bin/cseg' run "$EXPERIMENT" --index "${INDICES[$TASK]}" --threads 2
+            exec '/opt/cseg/bin/cseg' run "$EXPERIMENT" --index "${INDICES[$TASK]}" --threads 2 --kernels engine
 
             """)
         // The other stages differ only where they must.
@@ -163,6 +163,10 @@ struct SlurmSubmissionTests {
         #expect(o.problem?.hasPrefix("--partition") == true)
         o = base; o.cseg = ".build/debug/cseg"
         #expect(o.problem?.hasPrefix("--cseg") == true)
+        o = base; o.kernels = "mkl"
+        #expect(o.problem == "--kernels must be engine or openblas, got 'mkl'")
+        o = base; o.kernels = "openblas"
+        #expect(o.problem == nil)
 
         let (e, split, plan) = try SlurmFixture.experiment("slurm-options")
         o = base; o.time = "soon"

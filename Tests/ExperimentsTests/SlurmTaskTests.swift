@@ -47,7 +47,7 @@ struct SlurmTaskTests {
             let (status, out, _) = try Self.bash(finetune, ["SLURM_ARRAY_TASK_ID": "\(task)"])
             #expect(status == 0)
             #expect(out.contains("plan entry \(index) (\(plan[index - 1].runKey)), stage finetune, array task \(task)"))
-            #expect(try String(contentsOfFile: calls, encoding: .utf8) == "run\n\(e.path)\n--index\n\(index)\n--threads\n2\n")
+            #expect(try String(contentsOfFile: calls, encoding: .utf8) == "run\n\(e.path)\n--index\n\(index)\n--threads\n2\n--kernels\nengine\n")
         }
         try? FileManager.default.removeItem(atPath: calls)
         let (outOfRange, _, rangeError) = try Self.bash(finetune, ["SLURM_ARRAY_TASK_ID": "3"])
