@@ -83,16 +83,18 @@ public enum RunPlanner {
         }
         func pretrainOutput(_ name: String, _ id: String) -> String { "\(e.output)/pretrain/\(name)-\(id.prefix(16)).h5" }
 
+        /// A pre-training run named `name` (key `pretrain-<name>`): it reads the pool and probes the test set.
+        func pretraining(_ name: String, _ stage: Stage, _ json: String, _ seed: UInt64, after parents: [String] = []) -> PlannedRun {
+            let id = identity(json, split.pool!.ids + split.test, seed)
+            return add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: stage, method: nil, dependencies: parents, seed: seed,
+                                  output: pretrainOutput(name, id), identity: id, configJSON: json, provisional: provisional))
+        }
         func global(_ v: GlobalVariant, _ seed: UInt64) -> PlannedRun {
             let pool = split.pool!
             let json = CanonicalJSON.encode(GlobalPretrainingConfig(variant: v, seed: seed, dataset: dataset, scale: s.scale,
                                                                     settings: s.pretrainGlobal, poolKey: pool.key, pool: pool.ids,
                                                                     probe: split.test))
-            let id = identity(json, pool.ids + split.test, seed)
-            let key = "pretrain-global-\(v.rawValue)_s\(seed)"
-            return add(PlannedRun(index: 0, runKey: key, stage: .pretrainGlobal, method: nil, dependencies: [], seed: seed,
-                                  output: pretrainOutput("global-\(v.rawValue)_s\(seed)", id), identity: id, configJSON: json,
-                                  provisional: provisional))
+            return pretraining("global-\(v.rawValue)_s\(seed)", .pretrainGlobal, json, seed)
         }
         func local(_ gv: GlobalVariant, _ lv: LocalVariant, _ seed: UInt64) -> PlannedRun {
             let parent = global(gv, seed)
@@ -100,23 +102,14 @@ public enum RunPlanner {
             let json = CanonicalJSON.encode(LocalPretrainingConfig(variant: lv, seed: seed, dataset: dataset, scale: s.scale,
                                                                    settings: s.pretrainLocal, poolKey: pool.key, pool: pool.ids,
                                                                    probe: split.test, globalIdentity: parent.identity))
-            let id = identity(json, pool.ids + split.test, seed)
-            let name = "local-\(gv.rawValue)-\(lv.rawValue)_s\(seed)"
-            return add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: .pretrainLocal, method: nil,
-                                  dependencies: [parent.runKey], seed: seed, output: pretrainOutput(name, id), identity: id,
-                                  configJSON: json, provisional: provisional))
+            return pretraining("local-\(gv.rawValue)-\(lv.rawValue)_s\(seed)", .pretrainLocal, json, seed, after: [parent.runKey])
         }
-
         func pretext(_ kind: Method.Pretraining, _ seed: UInt64) -> PlannedRun {
             let pool = split.pool!
             let json = CanonicalJSON.encode(PretextPretrainingConfig(kind: kind, seed: seed, dataset: dataset, scale: s.scale,
                                                                      settings: s.pretrainPretext, poolKey: pool.key, pool: pool.ids,
                                                                      probe: split.test))
-            let id = identity(json, pool.ids + split.test, seed)
-            let name = "\(kind.rawValue)_s\(seed)"
-            return add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: .pretrainPretext, method: nil, dependencies: [],
-                                  seed: seed, output: pretrainOutput(name, id), identity: id, configJSON: json,
-                                  provisional: provisional))
+            return pretraining("\(kind.rawValue)_s\(seed)", .pretrainPretext, json, seed)
         }
 
         for method in g.methods {

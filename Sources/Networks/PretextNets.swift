@@ -10,23 +10,10 @@ public enum RotationHead {
     }
 }
 
-/// Rotation-pretext network: encoder + the 4-way head.
-public final class RotationNet {
-    public let config: UNetConfig
-    public let encoder: Encoder
-    public let head: DenseHead
-
+/// Rotation-pretext network: encoder + the 4-way head; its output is the logits `[N, 4]`.
+public final class RotationNet: EncoderHeadNet {
     public init(config: UNetConfig, seed: UInt64) {
-        self.config = config
-        encoder = Encoder(config: config, seed: seed)
-        head = RotationHead.make(config: config, seed: seed)
-    }
-
-    public var variables: [Tensor] { encoder.units.flatMap(\.variables) + head.parameters }
-
-    /// `[N, 1, S, S]` → logits `[N, 4]`.
-    public func callAsFunction(_ x: Tensor, mode: BatchNormMode = .training) -> Tensor {
-        head(encoder(x, mode: mode).output)
+        super.init(config: config, encoder: Encoder(config: config, seed: seed), head: RotationHead.make(config: config, seed: seed))
     }
 }
 

@@ -65,24 +65,31 @@ public final class LocalHead {
     }
 }
 
-/// Stage-1 network: encoder + g1.
-public final class GlobalContrastiveNet {
+/// An encoder with a dense head on its output: the stage-1 network (g1) and the rotation pretext's
+/// (`RotationNet`) differ only in the head.
+public class EncoderHeadNet {
     public let config: UNetConfig
     public let encoder: Encoder
-    /// g1.
     public let head: DenseHead
 
-    public init(config: UNetConfig, seed: UInt64) {
+    init(config: UNetConfig, encoder: Encoder, head: DenseHead) {
         self.config = config
-        encoder = Encoder(config: config, seed: seed)
-        head = DenseHead(g1: config, seed: seed)
+        self.encoder = encoder
+        self.head = head
     }
 
     public var variables: [Tensor] { encoder.units.flatMap(\.variables) + head.parameters }
 
-    /// `[N, 1, S, S]` → z `[N, embeddingSize]`; pre-training always runs batch norm in training mode.
+    /// `[N, 1, S, S]` → the head's output `[N, D]`; pre-training always runs batch norm in training mode.
     public func callAsFunction(_ x: Tensor, mode: BatchNormMode = .training) -> Tensor {
         head(encoder(x, mode: mode).output)
+    }
+}
+
+/// Stage-1 network: encoder + g1; its output is z `[N, embeddingSize]`.
+public final class GlobalContrastiveNet: EncoderHeadNet {
+    public init(config: UNetConfig, seed: UInt64) {
+        super.init(config: config, encoder: Encoder(config: config, seed: seed), head: DenseHead(g1: config, seed: seed))
     }
 }
 

@@ -30,8 +30,7 @@ extension PretrainingRun {
         let block = c.experiment.settings.pretrainLocal.decoderBlocks
         let probe = GlobalContrastiveNet(config: c.networkConfig, seed: 0)
         func activations() -> RunActivations {
-            let values = Dictionary(uniqueKeysWithValues: encoder.units.flatMap(\.variables).map { ($0.name!, $0.data) })
-            for v in probe.encoder.units.flatMap(\.variables) { v.data = values[v.name!]! }
+            ProbeActivations.loadEncoder(probe, from: encoder.units.flatMap(\.variables))
             return ProbeActivations.record(cases: probes, partitions: 4, embed: { probe($0, mode: .inference) },
                                            decoderBlock: restoration == nil ? 0 : block, decoderFeatures: restoration.map { net in { x in
                 var (h, skips) = net.encoder(x, mode: .inference)

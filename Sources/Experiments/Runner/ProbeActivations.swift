@@ -12,6 +12,13 @@ enum ProbeActivations {
     /// per slice, the bulkiest probe).
     static let decoderProbeVolumes = 4
 
+    /// Sets `probe`'s encoder to the values of the same-named variables in `variables` (a U-Net's, or
+    /// another encoder's), so a run without a trained g1 embeds through its own encoder.
+    static func loadEncoder(_ probe: GlobalContrastiveNet, from variables: [Tensor]) {
+        let values = Dictionary(uniqueKeysWithValues: variables.map { ($0.name!, $0.data) })
+        for v in probe.encoder.units.flatMap(\.variables) { v.data = values[v.name!]! }
+    }
+
     /// - Parameters:
     ///   - embed: `[n, 1, S, S]` → `[n, D]`, run without a tape in inference mode by the caller's closure.
     ///   - decoderBlock: l (1-based, spec §2.5), or 0 when the network has no decoder (stage 1): then no

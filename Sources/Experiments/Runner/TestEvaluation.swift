@@ -44,8 +44,7 @@ enum TestEvaluation {
         if let g = ancestry.global {
             try probe.head.parameters.load(from: RunFileReader.read(g.output).finalWeights, where: { _ in true }, source: g.output)
         }
-        let unetValues = Dictionary(uniqueKeysWithValues: net.variables.map { ($0.name!, $0.data) })
-        for v in probe.encoder.units.flatMap(\.variables) { v.data = unetValues[v.name!]! }
+        ProbeActivations.loadEncoder(probe, from: net.variables)
         let block = ancestry.decoderBlocks ?? c.experiment.settings.pretrainLocal.decoderBlocks
         return ProbeActivations.record(cases: cases, partitions: ancestry.partitions ?? 4, embed: { probe($0, mode: .inference) },
                                        decoderBlock: block, decoderFeatures: { x in
