@@ -83,14 +83,3 @@ public final class ExperimentData {
     /// Hashes of `ids`, sorted by id, as run files list them.
     public func hashes(_ ids: [String]) throws -> [VolumeHash] { try Set(ids).sorted().map { try self.case($0).hash } }
 }
-
-/// A run that cannot be done: "<path>: <problem>".
-public struct RunnerError: Error, CustomStringConvertible, Equatable {
-    public let path: String
-    public let problem: String
-    public init(_ path: String, _ problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-    public var description: String { "\(path): \(problem)" }
-}
