@@ -13,8 +13,10 @@ public enum Percentile {
         return percents.map { numpyLinear(sorted: sorted, percent: $0) }
     }
 
-    /// `sorted` ascending.
-    public static func numpyLinear(sorted: [Float], percent: Double) -> Float {
+    /// `sorted` ascending. Interpolates in `T`, as NumPy does in the array's dtype: float32 for volumes
+    /// (p1/p99), float64 for HD95 and box-plot quartiles.
+    public static func numpyLinear<T: BinaryFloatingPoint>(sorted: [T], percent: Double) -> T {
+        precondition(!sorted.isEmpty, "Percentile: no values")
         precondition(percent >= 0 && percent <= 100, "Percentile: \(percent) is outside [0, 100]")
         let n = sorted.count
         let q = percent / 100
@@ -26,22 +28,7 @@ public enum Percentile {
         let gamma = virtualIndex - Double(lower)
         let a = sorted[lower], b = sorted[lower + 1]
         let difference = b - a
-        if gamma >= 0.5 { return b - difference * Float(1 - gamma) }
-        return a + difference * Float(gamma)
-    }
-
-    /// The same on a float64 array (NumPy then interpolates in double): HD95, box-plot quartiles.
-    public static func numpyLinear(sorted: [Double], percent: Double) -> Double {
-        precondition(!sorted.isEmpty, "Percentile: no values")
-        precondition(percent >= 0 && percent <= 100, "Percentile: \(percent) is outside [0, 100]")
-        let n = sorted.count
-        let q = percent / 100
-        let virtualIndex = Double(n) * q + (1 + q * (1 - 1 - 1)) - 1
-        if virtualIndex >= Double(n - 1) { return sorted[n - 1] }
-        if virtualIndex < 0 { return sorted[0] }
-        let lower = Int(virtualIndex.rounded(.down))
-        let gamma = virtualIndex - Double(lower)
-        let a = sorted[lower], b = sorted[lower + 1]
-        return gamma >= 0.5 ? b - (b - a) * (1 - gamma) : a + (b - a) * gamma
+        if gamma >= 0.5 { return b - difference * T(1 - gamma) }
+        return a + difference * T(gamma)
     }
 }
