@@ -7,17 +7,23 @@ import Training
 
 @Suite("Self-training pseudo-labels")
 struct PseudoLabellerTests {
+    static let config = UNetConfig(inputSize: 32, numClasses: 3, filters: [2, 2, 2, 2, 2, 2], g1Hidden: 4, embeddingSize: 4)
+
+    /// Unlabelled 32² slices `[Z, 32, 32]` of a pool volume, Z = images.count / 1024.
+    static func unlabelled(_ images: [Float]) -> PreprocessedSlices {
+        PreprocessedSlices(
+            images: images, labels: nil,
+            geometry: SliceGeometry(nativeRows: 32, nativeColumns: 32, sliceCount: images.count / 1024, rescaledRows: 32,
+                                    rescaledColumns: 32, size: 32, spacing: [1, 1, 1], affine: .scaling([1, 1, 1])),
+            normalisation: PercentileNormalisation(low: 0, high: 1))
+    }
+
     @Test("a slice joins when its mean top-class probability reaches the threshold; labels are the argmax")
     func thresholds() throws {
         // A network whose output layer is zero gives uniform probabilities 1/C: confidence exactly 1/3.
-        let config = UNetConfig(inputSize: 32, numClasses: 3, filters: [2, 2, 2, 2, 2, 2], g1Hidden: 4, embeddingSize: 4)
-        let net = UNet(config: config, seed: 1)
+        let net = UNet(config: Self.config, seed: 1)
         for v in net.output.parameters { v.data = [Float](repeating: 0, count: v.count) }
-        let slices = PreprocessedSlices(
-            images: [Float](repeating: 0.5, count: 2 * 1024), labels: nil,
-            geometry: SliceGeometry(nativeRows: 32, nativeColumns: 32, sliceCount: 2, rescaledRows: 32, rescaledColumns: 32,
-                                    size: 32, spacing: [1, 1, 1], affine: .scaling([1, 1, 1])),
-            normalisation: PercentileNormalisation(low: 0, high: 1))
+        let slices = Self.unlabelled([Float](repeating: 0.5, count: 2 * 1024))
         let accept = PseudoLabeller(threshold: 0.33).label(net, pool: [("007", slices)])
         #expect(accept.count == 2 && accept.allSatisfy { abs($0.confidence - 1.0 / 3) < 1e-6 })
         #expect(accept.map(\.index) == [0, 1] && accept[0].volumeID == "007")
@@ -30,14 +36,9 @@ struct PseudoLabellerTests {
         // A randomly initialised network on a varied image: several classes win somewhere, so the labels
         // test the argmax itself (the test above only sees ties). The expectation is computed here, from
         // the same probabilities, with an independent argmax.
-        let config = UNetConfig(inputSize: 32, numClasses: 3, filters: [2, 2, 2, 2, 2, 2], g1Hidden: 4, embeddingSize: 4)
-        let net = UNet(config: config, seed: 3)
+        let net = UNet(config: Self.config, seed: 3)
         let images = (0..<2048).map { Float(sin(Double($0) * 0.37) + cos(Double($0 / 32) * 0.21)) }
-        let slices = PreprocessedSlices(
-            images: images, labels: nil,
-            geometry: SliceGeometry(nativeRows: 32, nativeColumns: 32, sliceCount: 2, rescaledRows: 32, rescaledColumns: 32,
-                                    size: 32, spacing: [1, 1, 1], affine: .scaling([1, 1, 1])),
-            normalisation: PercentileNormalisation(low: 0, high: 1))
+        let slices = Self.unlabelled(images)
         let p = VolumePredictor.probabilities(net, slices: images, count: 2, size: 32)
         let accept = PseudoLabeller(threshold: 0.3).label(net, pool: [("009", slices)])   // every slice: a top probability is at least 1/3
         #expect(accept.count == 2)

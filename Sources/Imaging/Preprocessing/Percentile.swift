@@ -1,9 +1,9 @@
 /// Percentiles exactly as NumPy's `np.percentile(a, q)` with the default method 'linear'
-/// (Hyndman & Fan type 7) on a float32 array, as computed by NumPy 2.x.
+/// (Hyndman & Fan type 7), as computed by NumPy 2.x on a float32 or float64 array.
 ///
 /// NumPy finds the virtual index `i = n·q + (1 − q) − 1` (q = percent/100) in double, takes the sorted
-/// neighbours a = v[⌊i⌋], b = v[⌊i⌋+1] and the weight γ = i − ⌊i⌋, and interpolates *in float32*
-/// (γ is a Python float, promoted weakly): `a + (b − a)·γ`, or `b − (b − a)·(1 − γ)` when γ ≥ 0.5.
+/// neighbours a = v[⌊i⌋], b = v[⌊i⌋+1] and the weight γ = i − ⌊i⌋, and interpolates *in the array's
+/// dtype* (γ is a Python float, promoted weakly): `a + (b − a)·γ`, or `b − (b − a)·(1 − γ)` when γ ≥ 0.5.
 /// Reproducing that order keeps our p1/p99 bit-identical to the original's, not just close.
 public enum Percentile {
     /// `values` need not be sorted; NaN is the caller's problem (it sorts last, as in NumPy).
