@@ -10,6 +10,19 @@ public enum RunFileReader {
         return try Reader(file: file).record()
     }
 
+    /// The weight digests of an archived run, `name sha256` per variable in `weights/variables` order:
+    /// final weights, and the best checkpoint's if the run kept one.
+    public static func weightDigests(_ path: String) throws -> (final: [String], best: [String]?) {
+        let file = try HDF5File.open(path)
+        defer { file.close() }
+        let r = Reader(file: file)
+        guard try r.header().isArchive else { throw r.fail("is a run file with its weights, not an archived run") }
+        let names = try r.strings("weights/variables")
+        let final = try r.strings(RunArchive.finalDigests, count: names.count)
+        let best = file.datasetExists(RunArchive.bestDigests) ? try r.strings(RunArchive.bestDigests, count: names.count) : nil
+        return (final, best)
+    }
+
     /// The root attributes only, without reading any dataset.
     public static func header(_ path: String) throws -> RunFileHeader {
         let file = try HDF5File.open(path)
@@ -24,8 +37,13 @@ public struct RunFileHeader: Sendable, Equatable {
     public var runKey: String
     public var stage: String
     public var contentSHA256: String
-    /// The stored results hash (`RunResultsHash`); nil in files written before it existed.
+    /// The stored results hash (`RunResultsHash`); nil in files written before it existed, and in
+    /// archived runs, which carry their source's in `archivedFrom`.
     public var resultsSHA256: String? = nil
+    /// Set for an archived run (`RunArchive`): the hashes of the run file it was made from.
+    public var archivedFrom: RunArchiveSource? = nil
+
+    public var isArchive: Bool { archivedFrom != nil }
 }
 
 private struct Reader {
@@ -35,8 +53,18 @@ private struct Reader {
 
     func header() throws -> RunFileHeader {
         let format = try? file.stringAttribute("format")
-        guard format == RunFileSchema.format else {
+        guard format == RunFileSchema.format || format == RunFileSchema.archiveFormat else {
             throw fail("not a run file (root attribute 'format' is \(format.map { "'\($0)'" } ?? "missing"), expected '\(RunFileSchema.format)')")
+        }
+        let attributes = try file.attributeNames()
+        func optional(_ name: String) throws -> String? { attributes.contains(name) ? try file.stringAttribute(name) : nil }
+        var archivedFrom: RunArchiveSource?
+        if format == RunFileSchema.archiveFormat {
+            let names = [RunFileSchema.sourceContentHashAttribute, RunFileSchema.sourceResultsHashAttribute]
+            guard let content = try optional(names[0]), let results = try optional(names[1]) else {
+                throw fail("an archived run without the root attributes '\(names[0])' and '\(names[1])'")
+            }
+            archivedFrom = RunArchiveSource(contentSHA256: content, resultsSHA256: results)
         }
         let version = try file.attribute("schema_version", as: Int64.self)
         guard version == RunFileSchema.version else {
@@ -45,8 +73,7 @@ private struct Reader {
         return RunFileHeader(schemaVersion: version, runKey: try file.stringAttribute("run_key"),
                              stage: try file.stringAttribute("stage"),
                              contentSHA256: try file.stringAttribute(RunFileSchema.contentHashAttribute),
-                             resultsSHA256: (try file.attributeNames()).contains(RunFileSchema.resultsHashAttribute)
-                                 ? try file.stringAttribute(RunFileSchema.resultsHashAttribute) : nil)
+                             resultsSHA256: try optional(RunFileSchema.resultsHashAttribute), archivedFrom: archivedFrom)
     }
 
     func string(_ path: String) throws -> String {
@@ -103,8 +130,13 @@ private struct Reader {
         guard seedValues.allSatisfy({ $0 >= 0 }) else { throw fail("'seeds/values' holds a negative seed") }
         let seeds = zip(purposes, seedValues).map { RunSeed(purpose: $0, value: UInt64($1)) }
         let variables = try strings("weights/variables")
-        let final = try weights("weights/final", variables)
-        let best = file.groupExists("weights/best") ? try weights("weights/best", variables) : nil
+        // An archive holds the weights' digests only (`RunArchive.weightDigests`), so its record has none.
+        let final = h.isArchive ? [] : try weights("weights/final", variables)
+        let best = h.isArchive || !file.groupExists("weights/best") ? nil : try weights("weights/best", variables)
+        if h.isArchive {
+            _ = try strings(RunArchive.finalDigests, count: variables.count)
+            if file.datasetExists(RunArchive.bestDigests) { _ = try strings(RunArchive.bestDigests, count: variables.count) }
+        }
         let predictionIDs = try strings("predictions/volume_ids")
         return RunRecord(
             runKey: h.runKey, stage: h.stage, configJSON: try string("config"), provenance: provenance, volatile: volatile,

@@ -7,6 +7,9 @@ public enum RunFileSchema {
     public static let version: Int64 = 1
     /// Root attribute `format`, so a run file is recognisable without knowing its name.
     public static let format = "ContrastiveSeg run"
+    /// Root attribute `format` of an archived run (`RunArchive`): the same layout with each weight array
+    /// replaced by its SHA-256, small enough to commit to git.
+    public static let archiveFormat = "ContrastiveSeg archived run"
     /// The one group outside the content hash.
     public static let volatileGroup = "volatile"
     /// Root attributes, in the order they are hashed. `content_sha256` itself is not hashed.
@@ -15,6 +18,10 @@ public enum RunFileSchema {
     /// Root attribute with `RunResultsHash` (absent from files written before it existed); not part of
     /// the content hash, being a function of hashed datasets.
     static let resultsHashAttribute = "results_sha256"
+    /// Root attributes of an archived run: the content and results hashes of the run file it was made
+    /// from (its own `content_sha256` covers what the archive holds).
+    static let sourceContentHashAttribute = "source_content_sha256"
+    static let sourceResultsHashAttribute = "source_results_sha256"
     /// Top-level groups holding what a run computed (the results hash's scope).
     static let resultGroups: Set<String> = ["weights", "curves", "metrics", "predictions", "activations", "activations_initial"]
     /// deflate with shuffle for the bulky arrays (weights, activations, predictions); zlib's output is a

@@ -7,11 +7,26 @@ public enum RunFileWriter {
     /// Returns the content hash stored in the file.
     @discardableResult
     public static func write(_ run: RunRecord, to path: String) throws -> String {
+        try write(run, to: path, weights: .arrays)
+    }
+
+    /// How the weights go into the file: as arrays (a run file), or as one SHA-256 per array with the
+    /// hashes of the run file they came from (an archived run, `RunArchive`).
+    enum WeightStorage {
+        case arrays
+        case digests(source: RunArchiveSource)
+    }
+
+    @discardableResult
+    static func write(_ run: RunRecord, to path: String, weights: WeightStorage) throws -> String {
         try validate(run, path)
         let file = try HDF5File.create(path)
         defer { file.close() }
         try file.setAttribute("schema_version", RunFileSchema.version)
-        try file.setAttribute("format", RunFileSchema.format)
+        switch weights {
+        case .arrays: try file.setAttribute("format", RunFileSchema.format)
+        case .digests: try file.setAttribute("format", RunFileSchema.archiveFormat)
+        }
         try file.setAttribute("run_key", run.runKey)
         try file.setAttribute("stage", run.stage)
         try file.writeStrings([run.configJSON], shape: [], to: "config")
@@ -23,8 +38,14 @@ public enum RunFileWriter {
         try writeCurves(run.curves, file)
         if let metrics = run.metrics { try writeMetrics(metrics, file) }
         try strings(file, run.finalWeights.map(\.name), "weights/variables")
-        for w in run.finalWeights { try file.write(w.values, shape: w.shape, to: "weights/final/\(w.name)", compression: RunFileSchema.bulk) }
-        for w in run.bestWeights ?? [] { try file.write(w.values, shape: w.shape, to: "weights/best/\(w.name)", compression: RunFileSchema.bulk) }
+        switch weights {
+        case .arrays:
+            for w in run.finalWeights { try file.write(w.values, shape: w.shape, to: "weights/final/\(w.name)", compression: RunFileSchema.bulk) }
+            for w in run.bestWeights ?? [] { try file.write(w.values, shape: w.shape, to: "weights/best/\(w.name)", compression: RunFileSchema.bulk) }
+        case .digests:
+            try strings(file, run.finalWeights.map(RunArchive.digest), RunArchive.finalDigests)
+            if let best = run.bestWeights { try strings(file, best.map(RunArchive.digest), RunArchive.bestDigests) }
+        }
         if let activations = run.activations { try writeActivations(activations, file, group: "activations") }
         if let initial = run.initialActivations { try writeActivations(initial, file, group: "activations_initial") }
         try strings(file, run.predictions.map(\.volumeID), "predictions/volume_ids")
@@ -35,7 +56,14 @@ public enum RunFileWriter {
         }
         let hash = try RunContentHash.compute(file)
         try file.setAttribute(RunFileSchema.contentHashAttribute, hash)
-        try file.setAttribute(RunFileSchema.resultsHashAttribute, try RunResultsHash.compute(file))
+        switch weights {
+        case .arrays:
+            try file.setAttribute(RunFileSchema.resultsHashAttribute, try RunResultsHash.compute(file))
+        case .digests(let source):
+            // The results hash needs the weights' values, so the archive carries its source's.
+            try file.setAttribute(RunFileSchema.sourceContentHashAttribute, source.contentSHA256)
+            try file.setAttribute(RunFileSchema.sourceResultsHashAttribute, source.resultsSHA256)
+        }
         try file.commit()
         return hash
     }

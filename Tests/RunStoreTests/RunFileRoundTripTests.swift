@@ -98,23 +98,11 @@ import Testing
 }
 
 @Suite struct RunFileVerificationTests {
-    /// Offset of the first occurrence of `needle` in `data`.
-    func offset(of needle: [UInt8], in data: Data) -> Int? {
-        let bytes = [UInt8](data)
-        guard bytes.count >= needle.count else { return nil }
-        return (0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
-    }
-
-    func littleEndianBytes(_ x: Double) -> [UInt8] { withUnsafeBytes(of: x.bitPattern.littleEndian) { Array($0) } }
-
     @Test func aFlippedByteInHashedDataFailsVerification() throws {
         let scratch = try Scratch()
         let path = scratch.path("run.h5")
         try RunFileWriter.write(RunFixtures.record(), to: path)
-        var data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let at = try #require(offset(of: littleEndianBytes(0.123456789), in: data))
-        data[at] ^= 0x01  // lowest mantissa bit of metrics/dice[0, 0]: the file still reads
-        try data.write(to: URL(fileURLWithPath: path))
+        try flipLowestBit(of: 0.123456789, in: path)  // metrics/dice[0, 0]: the file still reads
         #expect(try RunFileReader.read(path).metrics?.dice[0] != 0.123456789)
         let text = runFileErrorText { try RunFileVerifier.verify(path) }
         #expect(text.hasPrefix("\(path): content hash mismatch: stored "), "\(text)")
@@ -125,10 +113,7 @@ import Testing
         let scratch = try Scratch()
         let path = scratch.path("run.h5")
         try RunFileWriter.write(RunFixtures.record(), to: path)
-        var data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let at = try #require(offset(of: littleEndianBytes(4321.5), in: data))
-        data[at] ^= 0x01
-        try data.write(to: URL(fileURLWithPath: path))
+        try flipLowestBit(of: 4321.5, in: path)
         #expect(try RunFileReader.read(path).volatile.timings[0].seconds != 4321.5)
         try RunFileVerifier.verify(path)
     }

@@ -70,3 +70,18 @@ func runFileErrorText(_ body: () throws -> Void) -> String {
         return "unexpected error: \(error)"
     }
 }
+
+struct ValueNotInFile: Error { let value: Double, path: String }
+
+/// Flips the lowest mantissa bit of the first little-endian float64 `value` stored in the file at
+/// `path` (a damaged disk or a hand edit that leaves the file readable).
+func flipLowestBit(of value: Double, in path: String) throws {
+    var data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let needle = withUnsafeBytes(of: value.bitPattern.littleEndian) { [UInt8]($0) }
+    let bytes = [UInt8](data)
+    guard bytes.count >= needle.count,
+          let at = (0...(bytes.count - needle.count)).first(where: { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
+    else { throw ValueNotInFile(value: value, path: path) }
+    data[at] ^= 0x01
+    try data.write(to: URL(fileURLWithPath: path))
+}
