@@ -13,6 +13,9 @@ public struct Experiment: Sendable, Equatable {
     public var grid: Grid
     /// The preset with the file's overrides applied.
     public var settings: ExperimentSettings
+    /// `archive`: where archived runs (`RunArchive`) live, mirroring `output`'s layout, resolved like it;
+    /// nil when the file names none. An archived run whose config matches counts as done.
+    public var archive: String? = nil
 }
 
 /// Which dataset, where, and with which split file. Relative paths in the file are resolved against the

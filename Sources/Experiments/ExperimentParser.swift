@@ -24,7 +24,7 @@ public enum ExperimentParser {
             throw ExperimentError(path, "line \(error.source.begin.line), column \(error.source.begin.column): not valid TOML: \(error.description)")
         }
         let r = TOMLReader(path: path)
-        try r.allowOnly(["format", "name", "preset", "output", "data", "grid", "network", "stage", "augmentation", "method"], in: root, at: "")
+        try r.allowOnly(["format", "name", "preset", "output", "archive", "data", "grid", "network", "stage", "augmentation", "method"], in: root, at: "")
         let format = try r.int("format", in: root, at: "")
         guard format == formatVersion else {
             throw ExperimentError(path, keyPath: "format", "is \(format); this harness reads format \(formatVersion)")
@@ -41,7 +41,19 @@ public enum ExperimentParser {
         try applyOverrides(r, root, &settings)
         return Experiment(path: path, sha256: ContentHash.sha256(Data(text.utf8)), name: try r.string("name", in: root, at: ""),
                           preset: preset, data: data, output: resolve(try r.string("output", in: root, at: ""), against: dir),
-                          grid: try grid(r, try r.table("grid", in: root, at: "")), settings: settings)
+                          grid: try grid(r, try r.table("grid", in: root, at: "")), settings: settings,
+                          archive: try archive(r, root, dir))
+    }
+
+    /// `archive`, resolved; it must not be, or lie inside, `output`, whose stale-file cleanup and
+    /// overwrites it would then share.
+    static func archive(_ r: TOMLReader, _ root: TOMLTable, _ dir: String) throws -> String? {
+        guard let text = try r.optionalString("archive", in: root, at: "") else { return nil }
+        let archive = resolve(text, against: dir), output = resolve(try r.string("output", in: root, at: ""), against: dir)
+        for (a, b) in [(archive, output), (output, archive)] where a == b || a.hasPrefix(b + "/") {
+            throw ExperimentError(r.path, keyPath: "archive", "\"\(text)\" overlaps output \"\(output)\": the archive needs a directory of its own")
+        }
+        return archive
     }
 
     static func dataSource(_ r: TOMLReader, _ t: (TOMLTable, String), _ dir: String) throws -> DataSource {

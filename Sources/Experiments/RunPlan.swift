@@ -19,6 +19,9 @@ public struct PlannedRun: Sendable, Equatable {
     /// The data could not be hashed (root missing, e.g. a phantom not yet generated): the identities
     /// stand in for the data by the split's ids only and will change once the data exists.
     public var provisional: Bool
+    /// Where this run's archived copy (`RunArchive`) lives: `output` with the experiment's output
+    /// directory replaced by its `archive`; nil when the experiment names no archive.
+    public var archive: String? = nil
 }
 
 /// SHA-256 of each volume's image and label files, by id; nil when the data root does not exist yet.
@@ -77,6 +80,7 @@ public enum RunPlanner {
             if let existing = listed[run.identity] { return existing }
             var r = run
             r.index = runs.count + 1
+            r.archive = e.archive.map { $0 + r.output.dropFirst(e.output.count) }
             runs.append(r)
             listed[r.identity] = r
             return r
@@ -194,8 +198,8 @@ public enum RunPlanner {
         return split.labelled.map(\.key).filter { seen.insert($0).inserted }
     }
 
-    /// The runs the runner still has to do: those without a verified output holding their config.
+    /// The runs the runner still has to do (`RunCompletion.toCompute`).
     public static func pending(_ runs: [PlannedRun]) -> [PlannedRun] {
-        runs.filter { !RunCompletion.isComplete($0) }
+        RunCompletion.toCompute(runs)
     }
 }

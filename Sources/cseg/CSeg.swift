@@ -7,7 +7,7 @@ struct CSeg: ParsableCommand {
         commandName: "cseg",
         abstract: "ContrastiveSeg: global and local contrastive pre-training for medical image segmentation (Chaitanya et al., NeurIPS 2020), in Swift on OpenBLAS.",
         version: VersionReport.text(),
-        subcommands: [Info.self, DataCommand.self, Preprocess.self, Phantom.self, Audit.self, Plan.self, Run.self, Submit.self, Export.self, Report.self, Bench.self, BenchRow.self, Fingerprint.self])
+        subcommands: [Info.self, DataCommand.self, Preprocess.self, Phantom.self, Audit.self, Plan.self, Run.self, Submit.self, Export.self, Archive.self, Report.self, Bench.self, BenchRow.self, Fingerprint.self])
 }
 
 /// `--threads` shared by the commands that compute.

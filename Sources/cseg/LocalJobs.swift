@@ -16,6 +16,8 @@ struct LocalJobs {
     var harnessVersion: String
     /// Passed on to the children (`cseg run --allow-leaks`).
     var allowLeaks = false
+    /// Compute archived runs too; each child checks its run against the archived copy.
+    var recomputeArchived = false
     /// Passed on to the children (`--kernels`): every run of one invocation uses the same products.
     var kernels = "engine"
 
@@ -31,13 +33,16 @@ struct LocalJobs {
         let gate = try SplitGate.check(split, experiment: e, allowLeaks: allowLeaks)
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
         let selected = try ExperimentRunner.select(plan, selection, experimentPath: e.path)
-        let complete = Set(selected.filter { ExperimentRunner.isComplete($0, recording: gate.recorded) }.map(\.runKey))
+        let toCompute = Set(ExperimentRunner.toCompute(selected, recording: gate.recorded, useArchive: !recomputeArchived).map(\.runKey))
+        let complete = Set(selected.map(\.runKey)).subtracting(toCompute)
         var schedule = JobSchedule(selected: selected, complete: complete)
         var outcomes: [String: ExperimentRunner.Outcome] = [:]
         for r in selected where complete.contains(r.runKey) {
-            outcomes[r.runKey] = .init(runKey: r.runKey, output: r.output, skipped: true,
-                                       meanDice: try? ExperimentRunner.meanDice(r.output), seconds: 0)
-            say("[\(r.index)/\(plan.count)] \(r.runKey): complete, skipped")
+            let path = ExperimentRunner.resultsPath(r, recording: gate.recorded)
+            outcomes[r.runKey] = .init(runKey: r.runKey, output: path, skipped: true,
+                                       meanDice: try? ExperimentRunner.meanDice(path), seconds: 0,
+                                       archived: path != r.output)
+            say("[\(r.index)/\(plan.count)] \(r.runKey): " + (path == r.output ? "complete, skipped" : "archived in \(path), skipped"))
         }
         if !schedule.pending.isEmpty {
             say("preparing \(split.dataset.ids.count) volumes")

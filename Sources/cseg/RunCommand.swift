@@ -35,6 +35,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Run even if the split file leaks (a test id in a training list, train ∩ validation); every run file then records the findings.")
     var allowLeaks = false
 
+    @Flag(help: "Compute runs that the experiment's archive holds too, each checked against its archived copy (results hash): regenerates a committed grid on this machine.")
+    var recomputeArchived = false
+
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -65,12 +68,13 @@ struct Run: ParsableCommand {
                 }
             })
         runner.allowLeaks = allowLeaks
+        runner.recomputeArchived = recomputeArchived
         let selection: ExperimentRunner.Selection = index.map { .index($0) } ?? only.map { .matching($0) } ?? .all
         let start = Date()
         if jobs > 1 {
             let outcomes = try LocalJobs(experiment: exp, experimentPath: experiment, selection: selection, jobs: jobs,
                                          threadsPerJob: max(1, threads.threads / jobs), harnessVersion: VersionReport.version,
-                                         allowLeaks: allowLeaks, kernels: threads.kernels).run()
+                                         allowLeaks: allowLeaks, recomputeArchived: recomputeArchived, kernels: threads.kernels).run()
             print(ExperimentRunner.summary(outcomes))
             err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
             return

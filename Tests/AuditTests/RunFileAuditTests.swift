@@ -142,4 +142,25 @@ struct RunFileAuditTests {
         let warnings = Self.messages(Self.audit(c, file), .warning)
         #expect(warnings.count == 1 && warnings[0].hasSuffix("(the pre-training run was redone since)"), "\(warnings)")
     }
+
+    @Test("an archived grid: the copy says whose copy it is, holds the run file's numbers, and its dependency is found among the archived pre-training runs")
+    func archivedCopies() throws {
+        let c = try AuditFixture.makeCase("audit-archive", grid: true)
+        let archive = "\(c.path)/archive"
+        let pretrain = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(c.output)/pretrain").first { $0.hasSuffix(".h5") })
+        for file in ["runs/global-GD_tr1_c1_s7.h5", "pretrain/\(pretrain)"] {
+            try RunArchive.write(from: "\(c.output)/\(file)", to: "\(archive)/\(file)")
+        }
+        let source = try RunFileReader.header("\(c.output)/runs/global-GD_tr1_c1_s7.h5")
+        let reports = RunFileAudit.compareResults([
+            Self.audit(c, "runs/global-GD_tr1_c1_s7.h5"),
+            RunFileAudit.audit("\(archive)/runs/global-GD_tr1_c1_s7.h5", splitPath: c.splitPath, dataRoot: c.data, current: AuditFixture.provenance),
+        ])
+        #expect(!reports[1].hasErrors, "\(reports[1].text)")
+        #expect(reports[1].resultsSHA256 == source.resultsSHA256 && reports[0].resultsSHA256 == source.resultsSHA256)
+        let ok = Self.messages(reports[1], .ok)
+        #expect(ok.contains { $0.hasPrefix("archived copy (weights as SHA-256 digests) of the run file with content hash \(source.contentSHA256.prefix(16))…") })
+        #expect(ok.contains("started from pretrain-global-GD_s7: \(archive)/pretrain/\(pretrain) is the archived copy of the file with the recorded content hash"))
+        #expect(ok.last == "same numbers as \(c.output)/runs/global-GD_tr1_c1_s7.h5 (results hash \(source.resultsSHA256!.prefix(16))…)")
+    }
 }

@@ -55,12 +55,13 @@ enum TinyExperiment {
         """
 
     /// Every method name there is (Method.allNames), so every method and combination trains in CI.
-    static func experiment(_ name: String, methods: [String] = Method.allNames) throws -> Experiment {
+    static func experiment(_ name: String, methods: [String] = Method.allNames, archive: String? = nil) throws -> Experiment {
         let text = """
             format = 1
             name = "\(name)"
             preset = "quick"
             output = "\(name)"
+            \(archive.map { "archive = \"\($0)\"" } ?? "")
 
             [data]
             kind = "phantom"

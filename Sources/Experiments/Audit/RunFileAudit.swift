@@ -43,9 +43,16 @@ public enum RunFileAudit {
             record = try RunFileReader.read(path)
             let file = try HDF5File.open(path)
             defer { file.close() }
-            results = try RunResultsHash.compute(file)
             add(.ok, "schema version \(header.schemaVersion), content hash \(header.contentSHA256.prefix(16))… verifies (\(header.stage) run \(header.runKey))")
-            add(.ok, "results hash \(results.prefix(16))… (weights, curves, metrics, predictions, activations; provenance and timings excluded)\(header.resultsSHA256 == nil ? ", computed: the file predates stored results hashes" : "")")
+            if let source = header.archivedFrom {
+                // Its weights are digests only, so the results hash is the one its run file recorded.
+                results = source.resultsSHA256
+                add(.ok, "archived copy (weights as SHA-256 digests) of the run file with content hash \(source.contentSHA256.prefix(16))…; "
+                    + "results hash \(results.prefix(16))… as that file recorded it")
+            } else {
+                results = try RunResultsHash.compute(file)
+                add(.ok, "results hash \(results.prefix(16))… (weights, curves, metrics, predictions, activations; provenance and timings excluded)\(header.resultsSHA256 == nil ? ", computed: the file predates stored results hashes" : "")")
+            }
         } catch {
             add(.error, "does not verify: \(error)")
             return Report(path: path, lines: lines)
@@ -174,6 +181,8 @@ public enum RunFileAudit {
             let sameKey = headers.filter { $0.1.runKey == d.runKey }
             if let match = sameKey.first(where: { $0.1.contentSHA256 == d.contentSHA256 }) {
                 add(.ok, "started from \(d.runKey): \(match.0) has the recorded content hash")
+            } else if let match = sameKey.first(where: { $0.1.archivedFrom?.contentSHA256 == d.contentSHA256 }) {
+                add(.ok, "started from \(d.runKey): \(match.0) is the archived copy of the file with the recorded content hash")
             } else if let other = sameKey.first {
                 add(.warning, "started from \(d.runKey) with content hash \(d.contentSHA256.prefix(16))…, but \(other.0) now holds \(other.1.contentSHA256.prefix(16))… (the pre-training run was redone since)")
             } else {

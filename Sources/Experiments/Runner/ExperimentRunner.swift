@@ -28,14 +28,18 @@ public struct ExperimentRunner {
         public var seconds: Double
         /// Why the run has no file: it diverged, or it starts from a run that did.
         public var failure: String?
+        /// Skipped because its archived copy (`output`) counts as done.
+        public var archived: Bool
 
-        public init(runKey: String, output: String, skipped: Bool, meanDice: Double?, seconds: Double, failure: String? = nil) {
+        public init(runKey: String, output: String, skipped: Bool, meanDice: Double?, seconds: Double, failure: String? = nil,
+                    archived: Bool = false) {
             self.runKey = runKey
             self.output = output
             self.skipped = skipped
             self.meanDice = meanDice
             self.seconds = seconds
             self.failure = failure
+            self.archived = archived
         }
     }
 
@@ -53,6 +57,8 @@ public struct ExperimentRunner {
     public var provenance: RunProvenance
     /// Run on a split whose lists leak (`cseg run --allow-leaks`); the findings go into every run file.
     public var allowLeaks = false
+    /// Compute archived runs too (`cseg run --recompute-archived`), each checked against its archived copy.
+    public var recomputeArchived = false
     public var log: (String) -> Void
     /// (line) for the progress line, which the command rewrites in place.
     public var progressLine: (String) -> Void
@@ -133,7 +139,8 @@ public struct ExperimentRunner {
             }
         }
         let data = try ExperimentData(e)
-        let pending = selected.filter { !isComplete($0) }
+        // An --index run is computed unless its file is complete: the caller chose it, archived or not.
+        let pending = single ? selected.filter { !isComplete($0) } : Self.toCompute(selected, recording: gate.recorded, useArchive: !recomputeArchived)
         try data.preflight(pending)
         var outcomes: [Outcome] = []
         let pendingKeys = Set(pending.map(\.runKey))
@@ -142,8 +149,10 @@ public struct ExperimentRunner {
         var failed: Set<String> = []
         for r in selected {
             if !pendingKeys.contains(r.runKey) {
-                outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: true, meanDice: try? Self.meanDice(r.output), seconds: 0))
-                log("[\(r.index)/\(plan.count)] \(r.runKey): complete, skipped")
+                let path = Self.resultsPath(r, recording: gate.recorded)
+                outcomes.append(Outcome(runKey: r.runKey, output: path, skipped: true, meanDice: try? Self.meanDice(path), seconds: 0,
+                                        archived: path != r.output))
+                log("[\(r.index)/\(plan.count)] \(r.runKey): " + (path == r.output ? "complete, skipped" : "archived in \(path), skipped"))
                 continue
             }
             if let parent = r.dependencies.first(where: failed.contains) {
@@ -181,6 +190,14 @@ public struct ExperimentRunner {
             }
             record.inputs.splitAuditFindings = gate.recorded
             try Self.write(record, to: r.output)
+            if let mismatch = Self.archiveMismatch(r, recording: gate.recorded) {
+                try? FileManager.default.removeItem(atPath: r.output)
+                failed.insert(r.runKey)
+                outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: false, meanDice: nil,
+                                        seconds: Date().timeIntervalSince(runStart), failure: mismatch))
+                log("[\(r.index)/\(plan.count)] \(r.runKey): FAILED: \(mismatch)")
+                continue
+            }
             done += 1
             let seconds = Date().timeIntervalSince(runStart)
             let dice = record.metrics.map(Self.meanDice)
@@ -195,6 +212,37 @@ public struct ExperimentRunner {
     /// invocation lets through (none for a clean split), so that a whole grid carries the same findings.
     public static func isComplete(_ r: PlannedRun, recording findings: [String]) -> Bool {
         RunCompletion.isComplete(r) && (try? RunFileReader.read(r.output).inputs.splitAuditFindings) == findings
+    }
+
+    /// The same for the run's archived copy (`RunCompletion.isArchived`).
+    public static func isArchived(_ r: PlannedRun, recording findings: [String]) -> Bool {
+        guard RunCompletion.isArchived(r), let archive = r.archive else { return false }
+        return (try? RunFileReader.read(archive).inputs.splitAuditFindings) == findings
+    }
+
+    /// The runs of `selected` to compute (`RunCompletion.toCompute`), with this invocation's findings;
+    /// without `useArchive`, every run that is not complete.
+    public static func toCompute(_ selected: [PlannedRun], recording findings: [String], useArchive: Bool = true) -> [PlannedRun] {
+        RunCompletion.toCompute(selected, isComplete: { isComplete($0, recording: findings) },
+                                isArchived: { useArchive && isArchived($0, recording: findings) })
+    }
+
+    /// Where a done run's results are read: its output if complete, else its archived copy.
+    public static func resultsPath(_ r: PlannedRun, recording findings: [String]) -> String {
+        isComplete(r, recording: findings) ? r.output : (r.archive ?? r.output)
+    }
+
+    /// Why a run just computed does not reproduce its archived copy, if it has one with its config: the
+    /// results hashes differ, so the archive was made by code that computes other numbers, and the
+    /// archived runs that start from this one no longer follow from it. Nil when they agree.
+    static func archiveMismatch(_ r: PlannedRun, recording findings: [String]) -> String? {
+        guard isArchived(r, recording: findings), let archive = r.archive,
+              let expected = try? RunFileReader.header(archive).archivedFrom?.resultsSHA256 else { return nil }
+        let actual = try? RunFileReader.header(r.output).resultsSHA256
+        guard actual != expected else { return nil }
+        return "\(r.output): run \(r.runKey) recomputed gives results hash \(actual ?? "none"), but its archived copy \(archive) "
+            + "holds \(expected): the archive was made by code that computes other numbers; the new file was removed. "
+            + "Move the archive aside to recompute its runs"
     }
 
     static func compute(_ r: PlannedRun, _ c: RunContext) throws -> RunRecord {
@@ -245,7 +293,7 @@ public struct ExperimentRunner {
         var lines = ["run".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "test Dice  status"]
         for o in outcomes {
             let dice = o.meanDice.map { String(format: "%.4f   ", $0) } ?? "-        "
-            let status = o.failure != nil ? "FAILED" : o.skipped ? "skipped (complete)" : "done in \(duration(o.seconds))"
+            let status = o.failure != nil ? "FAILED" : o.archived ? "skipped (archived)" : o.skipped ? "skipped (complete)" : "done in \(duration(o.seconds))"
             lines.append(o.runKey.padding(toLength: width + 2, withPad: " ", startingAt: 0) + dice + "  " + status)
         }
         let computed = outcomes.filter { !$0.skipped && $0.failure == nil }

@@ -19,9 +19,23 @@ public struct RunInventory: Sendable {
         public let status: Status
         /// The run as the report uses it: complete files, and stale ones when the caller allows them.
         public let record: RunRecord?
+        /// The run file's content hash; for an archived copy, that of the run file it was made from (which
+        /// the archive names), so that a report reads the same from either.
         public let contentSHA256: String?
+        /// The file read: the planned output, or its archived copy (`RunArchive`) when the output is missing.
+        public let path: String
+
+        public init(planned: PlannedRun, status: Status, record: RunRecord?, contentSHA256: String?, path: String? = nil) {
+            self.planned = planned
+            self.status = status
+            self.record = record
+            self.contentSHA256 = contentSHA256
+            self.path = path ?? planned.output
+        }
 
         public var isUsed: Bool { record != nil }
+        /// Read from the run's archived copy rather than its run file.
+        public var isArchived: Bool { path != planned.output }
         public var isStale: Bool { if case .stale = status { true } else { false } }
     }
 
@@ -30,23 +44,27 @@ public struct RunInventory: Sendable {
 
     public init(entries: [Entry]) { self.entries = entries }
 
-    /// Reads every planned output. Stale files are reported always and used only with `includeStale`.
+    /// Reads every planned output, or where there is none its archived copy. Stale files are reported
+    /// always and used only with `includeStale`.
     public static func load(_ plan: [PlannedRun], includeStale: Bool) -> RunInventory {
         RunInventory(entries: plan.map { run in
-            guard FileManager.default.fileExists(atPath: run.output) else {
-                return Entry(planned: run, status: .missing, record: nil, contentSHA256: nil)
+            let fm = FileManager.default
+            let path = fm.fileExists(atPath: run.output) ? run.output : run.archive.flatMap { fm.fileExists(atPath: $0) ? $0 : nil }
+            guard let path else {
+                return Entry(planned: run, status: .missing, record: nil, contentSHA256: nil, path: run.output)
             }
             do {
-                let header = try RunFileVerifier.verify(run.output)
-                let record = try RunFileReader.read(run.output)
+                let header = try RunFileVerifier.verify(path)
+                let record = try RunFileReader.read(path)
+                let contentSHA256 = header.archivedFrom?.contentSHA256 ?? header.contentSHA256
                 if record.configJSON == run.configJSON {
-                    return Entry(planned: run, status: .complete, record: record, contentSHA256: header.contentSHA256)
+                    return Entry(planned: run, status: .complete, record: record, contentSHA256: contentSHA256, path: path)
                 }
                 let keys = ConfigDifference.keys(record.configJSON, run.configJSON)
                 return Entry(planned: run, status: .stale(differingKeys: keys), record: includeStale ? record : nil,
-                             contentSHA256: header.contentSHA256)
+                             contentSHA256: contentSHA256, path: path)
             } catch {
-                return Entry(planned: run, status: .unreadable("\(error)"), record: nil, contentSHA256: nil)
+                return Entry(planned: run, status: .unreadable("\(error)"), record: nil, contentSHA256: nil, path: path)
             }
         })
     }

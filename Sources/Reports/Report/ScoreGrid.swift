@@ -29,7 +29,7 @@ public struct ScoreGrid: Sendable {
         var arms: [Arm] = [], budgets: [Budget] = [], planned: [CellKey: Int] = [:]
         var benchmarkArm: Arm?, benchmarkBudget: Budget?
         for e in inventory.entries where e.planned.stage == .finetune {
-            let at = try RunCoordinates(configJSON: e.planned.configJSON, path: e.planned.output)
+            let at = try RunCoordinates(configJSON: e.planned.configJSON, path: e.path)
             planned[CellKey(arm: at.arm.id, budget: at.budget), default: 0] += 1
             let budget = Budget(key: at.budget, labelledCount: at.labelledCount)
             if at.arm.isBenchmark {
@@ -42,11 +42,11 @@ public struct ScoreGrid: Sendable {
         }
         var runs: [ScoredRun] = []
         for e in inventory.used where e.planned.stage == .finetune {
-            runs.append(try ScoredRun(record: e.record!, stale: e.isStale, path: e.planned.output))
+            runs.append(try ScoredRun(record: e.record!, stale: e.isStale, path: e.path))
         }
         let classNames = runs.first?.classNames ?? []
         if let odd = runs.first(where: { $0.classNames != classNames }) {
-            throw ReportError(inventory.entries.first { $0.planned.runKey == odd.runKey }!.planned.output,
+            throw ReportError(inventory.entries.first { $0.planned.runKey == odd.runKey }!.path,
                               "scores classes \(odd.classNames) where other runs score \(classNames)")
         }
         self.arms = arms

@@ -34,6 +34,13 @@ enum HeaderSection {
     }
 
     static func missingRuns(_ c: ReportContext, _ doc: inout MarkdownDocument) {
+        let archived = c.inventory.entries.filter { $0.isUsed && $0.isArchived }
+        if !archived.isEmpty {
+            let place = c.experiment.archive.map { " (under `\($0)`)" } ?? ""
+            doc.paragraph("\(archived.count) of \(c.inventory.entries.count) runs are read from their archived copies\(place): the run file without "
+                          + "its weights, each weight array kept as its SHA-256, naming the run file's content and results hashes "
+                          + "(docs/run-file.md). `cseg run` skips them; the appendix lists the run files' hashes.")
+        }
         let absent = c.inventory.entries.filter { $0.status != .complete }
         guard !absent.isEmpty else {
             doc.paragraph("All \(c.inventory.entries.count) planned runs are present, verify (schema and content hash) and hold their planned configs.")
@@ -53,7 +60,7 @@ enum HeaderSection {
             case .stale(let keys): status = "out of date: config differs in \(keys.joined(separator: ", "))" + (a.isUsed ? " (used)" : "")
             case .unreadable(let why): status = "unreadable: \(why)"
             }
-            t.addRow([a.planned.runKey, a.planned.stage.rawValue, status, "`\(a.planned.output)`"])
+            t.addRow([a.planned.runKey, a.planned.stage.rawValue, status, "`\(a.path)`"])
         }
         doc.table(t)
     }

@@ -138,7 +138,7 @@ enum PretrainingSection {
         }
         let shape = after.decoderShape
         guard before.decoderShape == shape, shape.count == 4 else {
-            throw ReportError(run.entry.planned.output, "decoder features before \(before.decoderShape) and after \(shape) differ in shape")
+            throw ReportError(run.entry.path, "decoder features before \(before.decoderShape) and after \(shape) differ in shape")
         }
         let (ch, h, w) = (shape[1], shape[2], shape[3])
         let n = c.experiment.settings.scale.inputSize

@@ -2,12 +2,12 @@
 enum RunFilesSection {
     static func render(_ c: ReportContext, _ doc: inout MarkdownDocument) {
         doc.heading("Appendix: run files", level: 2)
-        doc.paragraph("`\(c.runCommand)` → `\(c.reportCommand)`\n\nEvery run of the plan in plan order; content SHA-256 as `cseg` verifies it (everything but `/volatile`).")
+        doc.paragraph("`\(c.runCommand)` → `\(c.reportCommand)`\n\nEvery run of the plan in plan order; content SHA-256 of the run file as `cseg` verifies it (everything but `/volatile`); for a run read from its archived copy, the hash of the run file the copy was made from.")
         var t = MarkdownTable(columns: [.init("#", .right), .init("run"), .init("stage"), .init("status"), .init("content SHA-256"), .init("wall time", .right)])
         for e in c.inventory.entries {
             let status: String
             switch e.status {
-            case .complete: status = "complete"
+            case .complete: status = e.isArchived ? "complete (archived)" : "complete"
             case .missing: status = "missing"
             case .stale: status = e.isUsed ? "out of date (used)" : "out of date"
             case .unreadable: status = "unreadable"

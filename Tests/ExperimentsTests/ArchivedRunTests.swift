@@ -1,0 +1,93 @@
+import Foundation
+import RunStore
+import Testing
+@testable import Experiments
+
+/// The results archive end to end on the tiny experiment: runs are archived, the run files go (as they do
+/// with every fresh checkout), and the runner treats the archived copies as done unless a run it must
+/// compute starts from one, which it then recomputes and checks against the archive.
+@Suite("Archived runs", .serialized)
+struct ArchivedRunTests {
+    static func files(_ plan: [PlannedRun]) -> [Bool] { plan.map { FileManager.default.fileExists(atPath: $0.output) } }
+
+    @Test("archived runs are skipped; a run that starts from an archived pre-training run recomputes it, which must reproduce the archive")
+    func archivedRunsAreDoneUntilTheirWeightsAreNeeded() throws {
+        let e = try TinyExperiment.experiment("arch", methods: ["baseline", "global"], archive: "arch-results")
+        let plan = try TinyExperiment.plan(e)
+        #expect(plan.allSatisfy { $0.archive == "\(TinyExperiment.directory)/arch-results" + $0.output.dropFirst(e.output.count) })
+        #expect(try RunArchiving.archive(e, plan: plan).map(\.action) == plan.map { _ in .notComplete }, "nothing to archive yet")
+
+        try TinyExperiment.runner(e).run()
+        let first = try RunArchiving.archive(e, plan: plan)
+        #expect(first.allSatisfy { if case .written(let n) = $0.action { n > 0 } else { false } })
+        #expect(try RunArchiving.archive(e, plan: plan).map(\.action) == plan.map { _ in .upToDate })
+        let sourceHashes = try plan.map { try RunFileReader.header($0.output).resultsSHA256 }
+
+        // A fresh checkout: no run files, only the archive.
+        try FileManager.default.removeItem(atPath: e.output)
+        let skipped = try TinyExperiment.runner(e).run()
+        #expect(skipped.allSatisfy { $0.skipped && $0.archived && $0.failure == nil })
+        #expect(skipped.map(\.output) == plan.map { $0.archive! })
+        #expect(Self.files(plan) == [false, false, false])
+        #expect(RunPlanner.pending(plan).isEmpty)
+        let summary = ExperimentRunner.summary(skipped)
+        #expect(summary.contains("skipped (archived)") && summary.contains("0 computed, 3 skipped"))
+
+        // The fine-tuning run from G^D loses its archived copy: it is computed again, and so is its
+        // pre-training run, whose weights the archive does not hold; the baseline stays archived.
+        let pretrain = try #require(plan.first { $0.stage == .pretrainGlobal })
+        let global = try #require(plan.first { $0.method == "global" })
+        try FileManager.default.removeItem(atPath: global.archive!)
+        #expect(RunPlanner.pending(plan).map(\.runKey) == [pretrain.runKey, global.runKey])
+        let again = try TinyExperiment.runner(e).run()
+        #expect(again.filter { !$0.skipped }.map(\.runKey) == [pretrain.runKey, global.runKey])
+        #expect(again.allSatisfy { $0.failure == nil })
+        #expect(Self.files(plan) == plan.map { $0.runKey != plan.first { $0.method == "baseline" }!.runKey })
+        for (r, hash) in zip(plan, sourceHashes) where r.runKey != plan.first(where: { $0.method == "baseline" })!.runKey {
+            #expect(try RunFileReader.header(r.output).resultsSHA256 == hash, "\(r.runKey) recomputed to other numbers")
+        }
+
+        // --recompute-archived: every run computed again from nothing and checked against its archive.
+        try FileManager.default.removeItem(atPath: e.output)
+        var regenerate = TinyExperiment.runner(e)
+        regenerate.recomputeArchived = true
+        let all = try regenerate.run()
+        #expect(all.allSatisfy { !$0.skipped && $0.failure == nil })
+        #expect(try plan.map { try RunFileReader.header($0.output).resultsSHA256 } == sourceHashes)
+    }
+
+    @Test("a recomputed pre-training run that does not reproduce its archived copy fails, with its dependant, and leaves no file")
+    func aRecomputedRunMustMatchItsArchive() throws {
+        let e = try TinyExperiment.experiment("arch-bad", methods: ["global"], archive: "arch-bad-results")
+        let plan = try TinyExperiment.plan(e)
+        let pretrain = try #require(plan.first { $0.stage == .pretrainGlobal })
+        let global = try #require(plan.first { $0.method == "global" })
+        try TinyExperiment.runner(e).run()
+
+        // The archive as other code would have made it: same config, other numbers (one loss value moved).
+        var record = try RunFileReader.read(pretrain.output)
+        record.curves.losses[0].values[0] += 1
+        let other = "\(TinyExperiment.directory)/arch-bad-other.h5"
+        try RunFileWriter.write(record, to: other)
+        try RunArchive.write(from: other, to: pretrain.archive!)
+        #expect(RunCompletion.isArchived(pretrain))
+
+        try FileManager.default.removeItem(atPath: e.output)
+        let error = try #require(throws: ExperimentRunner.GridFailure.self) { try TinyExperiment.runner(e).run() }
+        #expect(error.failed.map(\.runKey) == [pretrain.runKey, global.runKey])
+        let why = try #require(error.failed.first?.failure)
+        #expect(why.hasPrefix("\(pretrain.output): run \(pretrain.runKey) recomputed gives results hash") && why.contains(pretrain.archive!))
+        #expect(Self.files(plan) == [false, false])
+        #expect(RunCompletion.isArchived(pretrain), "the archive is left as it was")
+    }
+
+    @Test("an archive directory that is output, or lies inside it, or contains it, is refused")
+    func archiveMustNotOverlapOutput() throws {
+        for archive in ["overlap", "overlap/results", "."] {
+            #expect(throws: ExperimentError.self, "\(archive)") { try TinyExperiment.experiment("overlap", methods: ["baseline"], archive: archive) }
+        }
+        let e = try TinyExperiment.experiment("overlap", methods: ["baseline"], archive: "overlap-results")
+        #expect(e.archive == "\(TinyExperiment.directory)/overlap-results")
+        #expect(try TinyExperiment.experiment("overlap", methods: ["baseline"]).archive == nil)
+    }
+}

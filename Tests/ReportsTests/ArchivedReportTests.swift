@@ -1,0 +1,60 @@
+import Experiments
+import Foundation
+import RunStore
+import Testing
+@testable import Reports
+
+@Suite("A report read from archived runs")
+struct ArchivedReportTests {
+    /// Table rows with their cells trimmed and rule cells shortened: a longer status pads its column.
+    static func unpadded(_ markdown: String) -> String {
+        markdown.components(separatedBy: "\n").map { line in
+            guard line.hasPrefix("|") else { return line }
+            return line.split(separator: "|", omittingEmptySubsequences: false).map { cell in
+                let t = cell.trimmingCharacters(in: .whitespaces)
+                return t.allSatisfy({ $0 == "-" || $0 == ":" }) ? t.filter { $0 == ":" } + "-" : t
+            }.joined(separator: "|")
+        }.joined(separator: "\n")
+    }
+
+    /// Every run of the shared fixture archived, the run files out of reach (as in a fresh checkout, where
+    /// `output` is empty and the committed archive is all there is), the report rendered again.
+    @Test("equals the report from the run files, but for one header paragraph and the appendix's status; CSV and figures byte for byte")
+    func sameReportFromTheArchive() throws {
+        let f = SharedReport.fixture
+        let archiveDirectory = "\(f.directory)/archive"
+        var experiment = f.experiment
+        experiment.archive = archiveDirectory
+        let plan = try f.plan.map { r -> PlannedRun in
+            var moved = r
+            moved.output = "\(f.directory)/gone/\(r.runKey).h5"
+            moved.archive = "\(archiveDirectory)/\(r.runKey).h5"
+            try RunArchive.write(from: r.output, to: moved.archive!)
+            return moved
+        }
+        let inventory = RunInventory.load(plan, includeStale: false)
+        #expect(inventory.entries.allSatisfy { $0.status == .complete && $0.isArchived })
+        #expect(inventory.entries.map(\.contentSHA256) == SharedReport.entries.map(\.contentSHA256),
+                "the archived entries name the run files' content hashes")
+        #expect(inventory.entries.map(\.record?.finalWeights) == plan.map { _ in [] })
+
+        let c = try ReportContext(experiment: experiment, split: f.split, inventory: inventory, options: f.options())
+        let archived = try ReportBuilder.render(c)
+        let original = SharedReport.report
+        #expect(archived.readme.components(separatedBy: "| complete (archived) ").count - 1 == plan.count)
+        let paragraph = "\(plan.count) of \(plan.count) runs are read from their archived copies (under `\(archiveDirectory)`): "
+        #expect(archived.readme.contains(paragraph))
+        // The paragraph out (up to the blank line that ends it), the appendix's status back: the original.
+        let start = try #require(archived.readme.range(of: paragraph))
+        let end = try #require(archived.readme.range(of: "\n\n", range: start.upperBound..<archived.readme.endIndex))
+        var readme = archived.readme
+        readme.removeSubrange(start.lowerBound..<end.upperBound)
+        #expect(Self.unpadded(readme.replacingOccurrences(of: "complete (archived)", with: "complete")) == Self.unpadded(original.readme))
+        #expect(archived.files.map(\.name) == original.files.map(\.name))
+        for (a, b) in zip(archived.files, original.files) { #expect(a.bytes == b.bytes, "\(a.name) differs") }
+        #expect(archived.figures.map(\.name) == original.figures.map(\.name))
+        for (a, b) in zip(archived.figures, original.figures) {
+            #expect(a.canvas == b.canvas, "\(a.name) differs")
+        }
+    }
+}
