@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // C bindings. Three have pkg-config files on Debian; NIfTI has none and its header includes
@@ -37,6 +38,7 @@ let package = Package(
         // Volumes, NIfTI I/O, preprocessing, PNG: everything between a file and a normalised slice.
         .target(name: "Imaging", dependencies: [
             "CNIfTI", "CPNG", "AtomicWrite", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Numerics", package: "swift-numerics"),
         ]),
         // Dice, HD95 and ASSD on the native grid (method-spec §5.6, §11).
         .target(name: "Evaluation", dependencies: ["Imaging"]),
@@ -70,7 +72,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CConvKernels", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", .product(name: "Numerics", package: "swift-numerics")], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Networks", "Imaging", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),

@@ -1,5 +1,6 @@
+import Numerics
 import Foundation
-import Imaging
+@testable import Imaging
 import Testing
 
 /// N4 bias-field correction (method-spec §1.1 step 1, §11) and its pieces.
@@ -156,13 +157,20 @@ struct N4Tests {
     func fft() {
         let x = (0..<16).map { Complex(sin(Double($0)), cos(Double($0) * 0.3)) }
         let back = FFT.inverse(FFT.forward(x))
-        #expect(zip(x, back).allSatisfy { abs($0.re - $1.re) < 1e-12 && abs($0.im - $1.im) < 1e-12 })
-        var impulse = [Complex](repeating: .zero, count: 8)
+        #expect(zip(x, back).allSatisfy { abs($0.real - $1.real) < 1e-12 && abs($0.imaginary - $1.imaginary) < 1e-12 })
+        var impulse = [Complex<Double>](repeating: .zero, count: 8)
         impulse[0] = Complex(1, 0)
-        #expect(FFT.forward(impulse).allSatisfy { abs($0.re - 1) < 1e-15 && abs($0.im) < 1e-15 })
+        #expect(FFT.forward(impulse).allSatisfy { abs($0.real - 1) < 1e-15 && abs($0.imaginary) < 1e-15 })
         // One cosine period lands in bins 1 and N − 1.
         let c = (0..<8).map { Complex(cos(2 * Double.pi * Double($0) / 8), 0) }
         let spectrum = FFT.forward(c)
-        #expect(abs(spectrum[1].re - 4) < 1e-12 && abs(spectrum[7].re - 4) < 1e-12 && abs(spectrum[2].re) < 1e-12)
+        #expect(abs(spectrum[1].real - 4) < 1e-12 && abs(spectrum[7].real - 4) < 1e-12 && abs(spectrum[2].real) < 1e-12)
+    }
+
+    @Test("the Wiener filter's quotient rounds once per part, as libstdc++ divides ITK's complex numbers")
+    func quotient() {
+        // (1 + 2i) / (3 + 4i) = (11 + 2i) / 25: integer numerators and denominator, so one correct rounding each.
+        #expect(quotientAsITK(Complex(1, 2), Complex(3, 4)) == Complex(11.0 / 25, 2.0 / 25))
+        #expect(quotientAsITK(Complex(-7, 0.5), Complex(0, 2)) == Complex(0.25, 3.5))
     }
 }

@@ -74,7 +74,7 @@ struct ViewAugmentationTests {
 
 extension Float {
     func rounded(toPlaces p: Int) -> Float {
-        let m = Float(pow(10.0, Double(p)))
+        let m = Float(Foundation.pow(10.0, Double(p)))  // not Float.pow, which RealModule adds
         return (self * m).rounded() / m
     }
 }

@@ -1,3 +1,5 @@
+// Internal: the clients of Imaging should not see RealModule's `Double.pow` beside Foundation's.
+internal import Numerics
 import Foundation
 
 /// N4's intensity sharpening step (Tustison et al. 2010, §2.2; ITK `N4BiasFieldCorrectionImageFilter::SharpenImage`):
@@ -39,7 +41,7 @@ public struct HistogramSharpening: Sendable, Equatable {
         // Zero-pad to a power of two at least twice the bins, histogram centred, as ITK does.
         let padded = 1 << (Int(ceil(log2(Double(bins)))) + 1)
         let offset = (padded - bins) / 2
-        var v = [Complex](repeating: .zero, count: padded)
+        var v = [Complex<Double>](repeating: .zero, count: padded)
         for n in 0..<bins { v[n + offset] = Complex(histogram[n], 0) }
         let vf = FFT.forward(v)
 
@@ -47,7 +49,7 @@ public struct HistogramSharpening: Sendable, Equatable {
         let scaledFWHM = fullWidthAtHalfMaximum / slope
         let expFactor = 4 * log(2.0) / (scaledFWHM * scaledFWHM)
         let scaleFactor = 2 * (log(2.0) / Double.pi).squareRoot() / scaledFWHM
-        var f = [Complex](repeating: .zero, count: padded)
+        var f = [Complex<Double>](repeating: .zero, count: padded)
         f[0] = Complex(scaleFactor, 0)
         for n in 1...(padded / 2) {
             let g = Complex(scaleFactor * exp(-Double(n * n) * expFactor), 0)
@@ -58,23 +60,23 @@ public struct HistogramSharpening: Sendable, Equatable {
         let ff = FFT.forward(f)
 
         // Wiener deconvolution; ITK keeps only the real part of the filter.
-        var uf = [Complex](repeating: .zero, count: padded)
+        var uf = [Complex<Double>](repeating: .zero, count: padded)
         for n in 0..<padded {
             let c = ff[n].conjugate
-            let g = c / (c * ff[n] + Complex(wienerNoise, 0))
-            uf[n] = vf[n] * g.re
+            let g = quotientAsITK(c, c * ff[n] + Complex(wienerNoise, 0))
+            uf[n] = vf[n].multiplied(by: g.real)
         }
-        let u = FFT.inverse(uf).map { Complex(max($0.re, 0), 0) }
+        let u = FFT.inverse(uf).map { Complex(max($0.real, 0), 0) }
 
         // E[u | v]: (Σ u·h) / (Σ h), both blurred by the same Gaussian.
-        var numerator = [Complex](repeating: .zero, count: padded)
-        for n in 0..<padded { numerator[n] = Complex((low + Double(n - offset) * slope) * u[n].re, 0) }
+        var numerator = [Complex<Double>](repeating: .zero, count: padded)
+        for n in 0..<padded { numerator[n] = Complex((low + Double(n - offset) * slope) * u[n].real, 0) }
         let blurredNumerator = FFT.inverse(zip(FFT.forward(numerator), ff).map { $0 * $1 })
         let blurredDenominator = FFT.inverse(zip(FFT.forward(u), ff).map { $0 * $1 })
         var expected = [Double](repeating: 0, count: bins)
         for n in 0..<bins {
-            let d = blurredDenominator[n + offset].re
-            expected[n] = d != 0 ? blurredNumerator[n + offset].re / d : 0
+            let d = blurredDenominator[n + offset].real
+            expected[n] = d != 0 ? blurredNumerator[n + offset].real / d : 0
         }
 
         var out = [Double](repeating: 0, count: values.count)
@@ -87,34 +89,25 @@ public struct HistogramSharpening: Sendable, Equatable {
     }
 }
 
-/// A double-precision complex number, just enough for the histogram FFTs.
-public struct Complex: Sendable, Equatable {
-    public var re: Double
-    public var im: Double
-    public init(_ re: Double, _ im: Double) { self.re = re; self.im = im }
-    public static let zero = Complex(0, 0)
-    public var conjugate: Complex { Complex(re, -im) }
-    public static func + (a: Complex, b: Complex) -> Complex { Complex(a.re + b.re, a.im + b.im) }
-    public static func - (a: Complex, b: Complex) -> Complex { Complex(a.re - b.re, a.im - b.im) }
-    public static func * (a: Complex, b: Complex) -> Complex { Complex(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re) }
-    public static func * (a: Complex, s: Double) -> Complex { Complex(a.re * s, a.im * s) }
-    public static func / (a: Complex, b: Complex) -> Complex {
-        let d = b.re * b.re + b.im * b.im
-        return Complex((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d)
-    }
+/// ITK's Wiener filter divides `std::complex<double>`s, which libstdc++ does as (a·c + b·d) / (c² + d²)
+/// (scaled by a power of two, which changes no bits short of overflow); `ComplexModule`'s `/` multiplies
+/// by conj(w) / |w|², one rounding more, so the filter keeps the ITK quotient.
+func quotientAsITK(_ z: Complex<Double>, _ w: Complex<Double>) -> Complex<Double> {
+    let d = w.real * w.real + w.imaginary * w.imaginary
+    return Complex((z.real * w.real + z.imaginary * w.imaginary) / d, (z.imaginary * w.real - z.real * w.imaginary) / d)
 }
 
 /// Radix-2 FFT for power-of-two lengths. `forward` is Σ x_k e^{−2πi jk/N}; `inverse` includes the 1/N.
 /// (vnl's backward transform leaves out 1/N; N4 only uses ratios and a clamp at 0, so the scale cancels.)
-public enum FFT {
-    public static func forward(_ x: [Complex]) -> [Complex] { transform(x, sign: -1) }
+enum FFT {
+    static func forward(_ x: [Complex<Double>]) -> [Complex<Double>] { transform(x, sign: -1) }
 
-    public static func inverse(_ x: [Complex]) -> [Complex] {
+    static func inverse(_ x: [Complex<Double>]) -> [Complex<Double>] {
         let n = Double(x.count)
-        return transform(x, sign: 1).map { $0 * (1 / n) }
+        return transform(x, sign: 1).map { $0.multiplied(by: 1 / n) }
     }
 
-    static func transform(_ x: [Complex], sign: Double) -> [Complex] {
+    static func transform(_ x: [Complex<Double>], sign: Double) -> [Complex<Double>] {
         let n = x.count
         precondition(n > 0 && n & (n - 1) == 0, "FFT: length \(n) is not a power of two")
         var a = x
