@@ -42,15 +42,18 @@ public enum ExperimentParser {
         return Experiment(path: path, sha256: ContentHash.sha256(Data(text.utf8)), name: try r.string("name", in: root, at: ""),
                           preset: preset, data: data, output: resolve(try r.string("output", in: root, at: ""), against: dir),
                           grid: try grid(r, try r.table("grid", in: root, at: "")), settings: settings,
-                          archive: try archive(r, root, dir))
+                          archive: try archive(r, root, dir, output: resolve(try r.string("output", in: root, at: ""), against: dir)))
     }
 
     /// `archive`, resolved; it must not be, or lie inside, `output`, whose stale-file cleanup and
     /// overwrites it would then share.
-    static func archive(_ r: TOMLReader, _ root: TOMLTable, _ dir: String) throws -> String? {
+    static func archive(_ r: TOMLReader, _ root: TOMLTable, _ dir: String, output: String) throws -> String? {
         guard let text = try r.optionalString("archive", in: root, at: "") else { return nil }
-        let archive = resolve(text, against: dir), output = resolve(try r.string("output", in: root, at: ""), against: dir)
-        for (a, b) in [(archive, output), (output, archive)] where a == b || a.hasPrefix(b + "/") {
+        let archive = resolve(text, against: dir)
+        // By components: "." (a bare relative experiment path's directory) contains every relative path.
+        func parts(_ p: String) -> [Substring] { p == "." ? [] : p.split(separator: "/", omittingEmptySubsequences: false) }
+        let a = parts(archive), o = parts(output)
+        if a.starts(with: o) || o.starts(with: a) {
             throw ExperimentError(r.path, keyPath: "archive", "\"\(text)\" overlaps output \"\(output)\": the archive needs a directory of its own")
         }
         return archive

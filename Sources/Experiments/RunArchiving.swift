@@ -13,10 +13,16 @@ public enum RunArchiving {
         case notComplete
     }
 
-    public static func archive(_ experiment: Experiment, plan: [PlannedRun]) throws -> [(run: PlannedRun, action: Action)] {
-        guard experiment.archive != nil else {
+    /// Under the experiment's shared lock, so no grid run (which locks it exclusively) rewrites a run
+    /// file while it is copied; temporary files that a killed `cseg archive` left are removed first
+    /// (`log` names them).
+    public static func archive(_ experiment: Experiment, plan: [PlannedRun], log: (String) -> Void = { _ in }) throws -> [(run: PlannedRun, action: Action)] {
+        guard let directory = experiment.archive else {
             throw RunnerError(experiment.path, "names no archive directory: add archive = \"…\" beside output (docs/experiments.md)")
         }
+        let lock = try ExperimentLock.experiment(output: experiment.output, mode: .shared)
+        defer { lock.release() }
+        for path in StaleTemporaryFiles.remove(under: directory) { log("removed \(path), left by a writer that was killed") }
         return try plan.map { r in
             guard let archive = r.archive, RunCompletion.isComplete(r) else { return (r, .notComplete) }
             let source = try RunFileReader.header(r.output)

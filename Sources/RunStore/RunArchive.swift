@@ -16,7 +16,7 @@ public struct RunArchiveSource: Sendable, Equatable {
 
 /// An archived run: a run file with each weight array replaced by its SHA-256 (docs/run-file.md). It
 /// keeps everything a report reads (config, provenance, curves, metrics, predictions, activations) at
-/// about a sixth of the size, so a grid's results can be committed to git and outlive the machine that
+/// a tenth of the size at the quick scale, so a grid's results can be committed to git and outlive the machine that
 /// computed them. The runner counts an archived run whose config matches as done; a run that needs its
 /// weights recomputes it and must reproduce the archived results hash (`source_results_sha256`).
 ///

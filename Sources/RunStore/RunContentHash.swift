@@ -12,7 +12,8 @@ import HDF5
 /// bytes, strings each as an 8-byte little-endian UTF-8 length then the bytes.
 public enum RunContentHash {
     public static func compute(_ file: HDF5File) throws -> String {
-        try digest(file, attributes: RunFileSchema.hashedRootAttributes) { !isVolatile($0) }
+        let archive = (try? file.stringAttribute("format")) == RunFileSchema.archiveFormat
+        return try digest(file, attributes: archive ? RunFileSchema.hashedArchiveRootAttributes : RunFileSchema.hashedRootAttributes) { !isVolatile($0) }
     }
 
     /// The same stream over the root attributes `attributes` and the datasets `include` accepts.

@@ -10,3 +10,12 @@ public struct RunFileError: Error, CustomStringConvertible, Equatable {
 
     public var description: String { "\(path): \(problem)" }
 }
+
+/// A recomputed run whose numbers are not those of its archived copy (`RunFileWriter.write(_:to:reproducing:)`).
+public struct RunResultsMismatch: Error, CustomStringConvertible, Equatable {
+    public let path: String
+    /// The archived copy's `source_results_sha256`.
+    public let expected: String
+    public let actual: String
+    public var description: String { "\(path): results hash \(actual), expected \(expected); nothing was written" }
+}

@@ -54,7 +54,7 @@ private struct Reader {
     func header() throws -> RunFileHeader {
         let format = try? file.stringAttribute("format")
         guard format == RunFileSchema.format || format == RunFileSchema.archiveFormat else {
-            throw fail("not a run file (root attribute 'format' is \(format.map { "'\($0)'" } ?? "missing"), expected '\(RunFileSchema.format)')")
+            throw fail("not a run file (root attribute 'format' is \(format.map { "'\($0)'" } ?? "missing"), expected '\(RunFileSchema.format)' or '\(RunFileSchema.archiveFormat)')")
         }
         let attributes = try file.attributeNames()
         func optional(_ name: String) throws -> String? { attributes.contains(name) ? try file.stringAttribute(name) : nil }

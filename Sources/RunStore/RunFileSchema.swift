@@ -14,6 +14,8 @@ public enum RunFileSchema {
     public static let volatileGroup = "volatile"
     /// Root attributes, in the order they are hashed. `content_sha256` itself is not hashed.
     static let hashedRootAttributes = ["format", "run_key", "schema_version", "stage"]
+    /// An archived run's, with the hashes of its source: they are what a recomputed run is checked against.
+    static let hashedArchiveRootAttributes = ["format", "run_key", "schema_version", "source_content_sha256", "source_results_sha256", "stage"]
     static let contentHashAttribute = "content_sha256"
     /// Root attribute with `RunResultsHash` (absent from files written before it existed); not part of
     /// the content hash, being a function of hashed datasets.

@@ -10,6 +10,14 @@ public enum RunFileWriter {
         try write(run, to: path, weights: .arrays)
     }
 
+    /// The same, for a run recomputed in place of an archived copy: if its results hash is not
+    /// `expected` (the archive's `source_results_sha256`), throws `RunResultsMismatch` before anything
+    /// is written, so a file that does not reproduce its archive never lands where dependants find it.
+    @discardableResult
+    public static func write(_ run: RunRecord, to path: String, reproducing expected: String) throws -> String {
+        try write(run, to: path, weights: .arrays, expectedResults: expected)
+    }
+
     /// How the weights go into the file: as arrays (a run file), or as one SHA-256 per array with the
     /// hashes of the run file they came from (an archived run, `RunArchive`).
     enum WeightStorage {
@@ -18,7 +26,7 @@ public enum RunFileWriter {
     }
 
     @discardableResult
-    static func write(_ run: RunRecord, to path: String, weights: WeightStorage) throws -> String {
+    static func write(_ run: RunRecord, to path: String, weights: WeightStorage, expectedResults: String? = nil) throws -> String {
         try validate(run, path)
         let file = try HDF5File.create(path)
         defer { file.close() }
@@ -54,15 +62,20 @@ public enum RunFileWriter {
             try file.write(p.affine, shape: [4, 4], to: "predictions/\(p.volumeID)/affine")
             try file.write(p.spacing, shape: [p.spacing.count], to: "predictions/\(p.volumeID)/spacing")
         }
-        let hash = try RunContentHash.compute(file)
-        try file.setAttribute(RunFileSchema.contentHashAttribute, hash)
-        switch weights {
-        case .arrays:
-            try file.setAttribute(RunFileSchema.resultsHashAttribute, try RunResultsHash.compute(file))
-        case .digests(let source):
-            // The results hash needs the weights' values, so the archive carries its source's.
+        if case .digests(let source) = weights {
+            // The results hash needs the weights' values, so the archive carries its source's, under
+            // its content hash (set first).
             try file.setAttribute(RunFileSchema.sourceContentHashAttribute, source.contentSHA256)
             try file.setAttribute(RunFileSchema.sourceResultsHashAttribute, source.resultsSHA256)
+        }
+        let hash = try RunContentHash.compute(file)
+        try file.setAttribute(RunFileSchema.contentHashAttribute, hash)
+        if case .arrays = weights {
+            let results = try RunResultsHash.compute(file)
+            if let expectedResults, results != expectedResults {
+                throw RunResultsMismatch(path: path, expected: expectedResults, actual: results)
+            }
+            try file.setAttribute(RunFileSchema.resultsHashAttribute, results)
         }
         try file.commit()
         return hash

@@ -22,7 +22,7 @@ struct Archive: ParsableCommand {
         let split = try SplitFileParser.read(e.data.split)
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
         var written = 0, bytes = 0, current = 0, absent = 0
-        for (r, action) in try RunArchiving.archive(e, plan: plan) {
+        for (r, action) in try RunArchiving.archive(e, plan: plan, log: { print($0) }) {
             switch action {
             case .written(let n):
                 written += 1

@@ -16,7 +16,8 @@ struct LocalJobs {
     var harnessVersion: String
     /// Passed on to the children (`cseg run --allow-leaks`).
     var allowLeaks = false
-    /// Compute archived runs too; each child checks its run against the archived copy.
+    /// Compute archived runs too (each child checks the run it computes against its archived copy,
+    /// whatever this flag); complete runs are checked here.
     var recomputeArchived = false
     /// Passed on to the children (`--kernels`): every run of one invocation uses the same products.
     var kernels = "engine"
@@ -37,12 +38,11 @@ struct LocalJobs {
         let complete = Set(selected.map(\.runKey)).subtracting(toCompute)
         var schedule = JobSchedule(selected: selected, complete: complete)
         var outcomes: [String: ExperimentRunner.Outcome] = [:]
+        if let note = ExperimentRunner.archiveNote(e) { say(note) }
         for r in selected where complete.contains(r.runKey) {
-            let path = ExperimentRunner.resultsPath(r, recording: gate.recorded)
-            outcomes[r.runKey] = .init(runKey: r.runKey, output: path, skipped: true,
-                                       meanDice: try? ExperimentRunner.meanDice(path), seconds: 0,
-                                       archived: path != r.output)
-            say("[\(r.index)/\(plan.count)] \(r.runKey): " + (path == r.output ? "complete, skipped" : "archived in \(path), skipped"))
+            let (o, line) = ExperimentRunner.skipped(r, recording: gate.recorded, checkingArchive: recomputeArchived)
+            outcomes[r.runKey] = o
+            say("[\(r.index)/\(plan.count)] \(r.runKey): " + line)
         }
         if !schedule.pending.isEmpty {
             say("preparing \(split.dataset.ids.count) volumes")
@@ -138,6 +138,8 @@ struct LocalJobs {
                 say("[\(exit.run.index)/\(plan.count)] \(exit.run.runKey): FAILED; waiting for the running jobs, starting no new ones")
             }
         }
+        // Complete runs that --recompute-archived found to disagree with their archived copies.
+        failures += selected.compactMap { outcomes[$0.runKey] }.filter { $0.skipped && $0.failure != nil }.map { "\($0.runKey): \($0.failure!)" }
         if !failures.isEmpty {
             throw RunnerError(experimentPath, "\(failures.count) run(s) failed:\n" + failures.joined(separator: "\n"))
         }

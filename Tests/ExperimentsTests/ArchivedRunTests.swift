@@ -81,9 +81,41 @@ struct ArchivedRunTests {
         #expect(RunCompletion.isArchived(pretrain), "the archive is left as it was")
     }
 
+    @Test("fine-tuning after G^D + L^R reads the global stage too: kept local file, archived global stage, both recomputed as needed; --index insists on every ancestor")
+    func ancestorsBeyondTheParent() throws {
+        let e = try TinyExperiment.experiment("arch-chain", methods: ["global+local"], archive: "arch-chain-results")
+        let plan = try TinyExperiment.plan(e)
+        #expect(plan.map(\.stage) == [.pretrainGlobal, .pretrainLocal, .finetune])
+        let (global, local, ft) = (plan[0], plan[1], plan[2])
+        try TinyExperiment.runner(e).run()
+        _ = try RunArchiving.archive(e, plan: plan)
+        // The global stage's file goes (archived), the fine-tuning run loses its copy, the local file stays.
+        try FileManager.default.removeItem(atPath: global.output)
+        try FileManager.default.removeItem(atPath: ft.output)
+        try FileManager.default.removeItem(atPath: ft.archive!)
+        #expect(RunPlanner.pending(plan).map(\.runKey) == [global.runKey, ft.runKey])
+        let error = try #require(throws: RunnerError.self) { try TinyExperiment.runner(e).run(.index(ft.index)) }
+        #expect("\(error)".contains("needs \(global.runKey), which is not complete"))
+        let outcomes = try TinyExperiment.runner(e).run()
+        #expect(outcomes.map(\.skipped) == [false, true, false] && outcomes.allSatisfy { $0.failure == nil })
+
+        // --recompute-archived checks a complete file against its copy too: a copy with other numbers fails it.
+        var other = try RunFileReader.read(local.output)
+        other.curves.losses[0].values[0] += 1
+        let otherPath = "\(TinyExperiment.directory)/arch-chain-other.h5"
+        try RunFileWriter.write(other, to: otherPath)
+        try RunArchive.write(from: otherPath, to: local.archive!)
+        var check = TinyExperiment.runner(e)
+        check.recomputeArchived = true
+        let failure = try #require(throws: ExperimentRunner.GridFailure.self) { try check.run() }
+        #expect(failure.failed.map(\.runKey) == [local.runKey])
+        #expect(failure.failed[0].failure?.contains("run \(local.runKey) has results hash") == true)
+    }
+
     @Test("an archive directory that is output, or lies inside it, or contains it, is refused")
     func archiveMustNotOverlapOutput() throws {
-        for archive in ["overlap", "overlap/results", "."] {
+        let here = (TinyExperiment.directory as NSString).lastPathComponent
+        for archive in ["overlap", "overlap/results", ".", "../\(here)/overlap/x", "\(TinyExperiment.directory)/overlap/", "overlap/../overlap"] {
             #expect(throws: ExperimentError.self, "\(archive)") { try TinyExperiment.experiment("overlap", methods: ["baseline"], archive: archive) }
         }
         let e = try TinyExperiment.experiment("overlap", methods: ["baseline"], archive: "overlap-results")

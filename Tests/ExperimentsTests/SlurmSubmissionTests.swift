@@ -125,6 +125,20 @@ struct SlurmSubmissionTests {
         #expect(someDone.jobs[0].script.contains("INDICES=(3 5)\n"))
         #expect(someDone.completeStages.map(\.stage) == [.pretrainGlobal, .pretrainLocal])
 
+        // Archived runs count as done, unless a run to compute reads their weights: one fine-tuning run
+        // without a copy brings back the local stage it starts from and the global stage before that.
+        let archived = try SlurmSubmission(experiment: e, split: split, plan: plan, options: SlurmFixture.options,
+                                           isComplete: { _ in false }, isArchived: { $0.index != 5 })
+        #expect(archived.jobs.map(\.stage) == [.pretrainGlobal, .pretrainLocal, .finetune])
+        #expect(archived.jobs.map { $0.entries.map(\.index) } == [[2], [4], [5]])
+        // With the local stage's file complete, its fine-tuning run still reads the global stage's g1.
+        let localKept = try SlurmSubmission(experiment: e, split: split, plan: plan, options: SlurmFixture.options,
+                                            isComplete: { $0.index == 4 }, isArchived: { $0.index != 5 })
+        #expect(localKept.jobs.map { $0.entries.map(\.index) } == [[2], [5]])
+        let allArchived = try SlurmSubmission(experiment: e, split: split, plan: plan, options: SlurmFixture.options,
+                                              isComplete: { _ in false }, isArchived: { _ in true })
+        #expect(allArchived.jobs.isEmpty)
+
         let allDone = try SlurmSubmission(experiment: e, split: split, plan: plan, options: SlurmFixture.options, isComplete: { _ in true })
         #expect(allDone.jobs.isEmpty)
         #expect(allDone.stageLines == ["pretrain-global: its 1 entry is complete, left out", "pretrain-local: its 1 entry is complete, left out",

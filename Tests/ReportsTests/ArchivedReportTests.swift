@@ -32,6 +32,12 @@ struct ArchivedReportTests {
             try RunArchive.write(from: r.output, to: moved.archive!)
             return moved
         }
+        // One run file is there but stale (another seed): the report takes the archived copy, as cseg run does.
+        var stale = try #require(SharedReport.entries.first?.record)
+        stale.configJSON = stale.configJSON.replacingOccurrences(of: "\"seed\":7", with: "\"seed\":8")
+        try FileManager.default.createDirectory(atPath: "\(f.directory)/gone", withIntermediateDirectories: true)
+        try RunFileWriter.write(stale, to: plan[0].output)
+        defer { try? FileManager.default.removeItem(atPath: plan[0].output) }
         let inventory = RunInventory.load(plan, includeStale: false)
         #expect(inventory.entries.allSatisfy { $0.status == .complete && $0.isArchived })
         #expect(inventory.entries.map(\.contentSHA256) == SharedReport.entries.map(\.contentSHA256),

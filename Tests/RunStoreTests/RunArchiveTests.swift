@@ -89,4 +89,22 @@ import Testing
         #expect(runFileErrorText { try RunArchive.write(from: source, to: archive) }.hasPrefix("\(source): content hash mismatch"))
         #expect(!FileManager.default.fileExists(atPath: archive))
     }
+
+    /// The source's results hash is what a recomputed run is checked against, so the copy's content
+    /// hash covers it: one hex digit changed in the file's bytes and the copy no longer verifies.
+    @Test func aChangedSourceResultsHashFailsVerification() throws {
+        let scratch = try Scratch()
+        let source = scratch.path("run.h5"), archive = scratch.path("a.h5")
+        try RunFileWriter.write(RunFixtures.record(), to: source)
+        let results = try #require(try RunFileVerifier.verify(source).resultsSHA256)
+        try RunArchive.write(from: source, to: archive)
+        var data = try Data(contentsOf: URL(fileURLWithPath: archive))
+        let needle = Array(results.utf8)
+        let bytes = [UInt8](data)
+        let at = try #require((0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
+        data[at] = data[at] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+        try data.write(to: URL(fileURLWithPath: archive))
+        #expect(try RunFileReader.header(archive).archivedFrom?.resultsSHA256 != results, "the edit reached the attribute")
+        #expect(runFileErrorText { try RunFileVerifier.verify(archive) }.hasPrefix("\(archive): content hash mismatch"))
+    }
 }

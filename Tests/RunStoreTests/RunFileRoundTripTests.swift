@@ -125,7 +125,7 @@ import Testing
         try file.write([Float(1)], shape: [1], to: "x")
         try file.commit()
         #expect(runFileErrorText { try RunFileVerifier.verify(plain) }
-                == "\(plain): not a run file (root attribute 'format' is missing, expected 'ContrastiveSeg run')")
+                == "\(plain): not a run file (root attribute 'format' is missing, expected 'ContrastiveSeg run' or 'ContrastiveSeg archived run')")
 
         let future = scratch.path("future.h5")
         let f = try HDF5File.create(future)

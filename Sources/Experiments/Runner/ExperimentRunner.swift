@@ -127,6 +127,7 @@ public struct ExperimentRunner {
         for l in gate.recorded { log("split audit: leak allowed by --allow-leaks, recorded in every run file: \(l)") }
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
         let selected = try Self.select(plan, selection, experimentPath: e.path)
+        if !single, let note = Self.archiveNote(e) { log(note) }
         func isComplete(_ r: PlannedRun) -> Bool { Self.isComplete(r, recording: gate.recorded) }
         var runLock: ExperimentLock?
         defer { runLock?.release() }
@@ -134,8 +135,9 @@ public struct ExperimentRunner {
         if single, let r = selected.first {
             runLock = try ExperimentLock.run(output: e.output, runKey: r.runKey)
             for path in StaleTemporaryFiles.remove(siblingsOf: r.output) { log("removed \(path), left by a writer that was killed") }
-            for d in r.dependencies where !(plan.first { $0.runKey == d }.map(isComplete) ?? false) {
-                throw RunnerError(r.output, "run \(r.index) (\(r.runKey)) needs \(d), which is not complete: run it first")
+            // Every ancestor: fine-tuning after a local stage reads the global stage's weights too.
+            for d in RunCompletion.ancestors(of: r, in: plan) where !isComplete(d) {
+                throw RunnerError(r.output, "run \(r.index) (\(r.runKey)) needs \(d.runKey), which is not complete: run it first")
             }
         }
         let data = try ExperimentData(e)
@@ -149,10 +151,10 @@ public struct ExperimentRunner {
         var failed: Set<String> = []
         for r in selected {
             if !pendingKeys.contains(r.runKey) {
-                let path = Self.resultsPath(r, recording: gate.recorded)
-                outcomes.append(Outcome(runKey: r.runKey, output: path, skipped: true, meanDice: try? Self.meanDice(path), seconds: 0,
-                                        archived: path != r.output))
-                log("[\(r.index)/\(plan.count)] \(r.runKey): " + (path == r.output ? "complete, skipped" : "archived in \(path), skipped"))
+                let (o, line) = Self.skipped(r, recording: gate.recorded, checkingArchive: recomputeArchived)
+                if o.failure != nil { failed.insert(r.runKey) }
+                outcomes.append(o)
+                log("[\(r.index)/\(plan.count)] \(r.runKey): " + line)
                 continue
             }
             if let parent = r.dependencies.first(where: failed.contains) {
@@ -189,13 +191,14 @@ public struct ExperimentRunner {
                 continue
             }
             record.inputs.splitAuditFindings = gate.recorded
-            try Self.write(record, to: r.output)
-            if let mismatch = Self.archiveMismatch(r, recording: gate.recorded) {
-                try? FileManager.default.removeItem(atPath: r.output)
+            do {
+                try Self.write(record, to: r.output, reproducing: Self.archivedResults(r, recording: gate.recorded))
+            } catch let m as RunResultsMismatch {
+                let why = Self.mismatchText(r, expected: m.expected, actual: m.actual, recomputed: true)
                 failed.insert(r.runKey)
                 outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: false, meanDice: nil,
-                                        seconds: Date().timeIntervalSince(runStart), failure: mismatch))
-                log("[\(r.index)/\(plan.count)] \(r.runKey): FAILED: \(mismatch)")
+                                        seconds: Date().timeIntervalSince(runStart), failure: why))
+                log("[\(r.index)/\(plan.count)] \(r.runKey): FAILED: \(why)")
                 continue
             }
             done += 1
@@ -227,22 +230,45 @@ public struct ExperimentRunner {
                                 isArchived: { useArchive && isArchived($0, recording: findings) })
     }
 
+    /// The outcome of a run that is done and not computed, and its log line. With `checkingArchive`
+    /// (`--recompute-archived`), a complete run file whose archived copy holds other numbers fails, as a
+    /// recomputed one would.
+    public static func skipped(_ r: PlannedRun, recording findings: [String], checkingArchive: Bool) -> (Outcome, String) {
+        let path = resultsPath(r, recording: findings)
+        if checkingArchive, path == r.output, let expected = archivedResults(r, recording: findings),
+           let actual = try? RunFileReader.header(r.output).resultsSHA256, actual != expected {
+            let why = mismatchText(r, expected: expected, actual: actual, recomputed: false)
+            return (Outcome(runKey: r.runKey, output: r.output, skipped: true, meanDice: nil, seconds: 0, failure: why), "FAILED: \(why)")
+        }
+        let o = Outcome(runKey: r.runKey, output: path, skipped: true, meanDice: try? meanDice(path), seconds: 0, archived: path != r.output)
+        return (o, path == r.output ? "complete, skipped" : "archived in \(path), skipped")
+    }
+
+    /// Said once per invocation when the experiment names an archive that is not there: every run
+    /// it would have held is computed, which a mistyped path would otherwise hide.
+    public static func archiveNote(_ e: Experiment) -> String? {
+        guard let archive = e.archive, !FileManager.default.fileExists(atPath: archive) else { return nil }
+        return "note: the archive directory \(archive) does not exist: no run is read from it (cseg archive creates it)"
+    }
+
     /// Where a done run's results are read: its output if complete, else its archived copy.
     public static func resultsPath(_ r: PlannedRun, recording findings: [String]) -> String {
         isComplete(r, recording: findings) ? r.output : (r.archive ?? r.output)
     }
 
-    /// Why a run just computed does not reproduce its archived copy, if it has one with its config: the
-    /// results hashes differ, so the archive was made by code that computes other numbers, and the
-    /// archived runs that start from this one no longer follow from it. Nil when they agree.
-    static func archiveMismatch(_ r: PlannedRun, recording findings: [String]) -> String? {
-        guard isArchived(r, recording: findings), let archive = r.archive,
-              let expected = try? RunFileReader.header(archive).archivedFrom?.resultsSHA256 else { return nil }
-        let actual = try? RunFileReader.header(r.output).resultsSHA256
-        guard actual != expected else { return nil }
-        return "\(r.output): run \(r.runKey) recomputed gives results hash \(actual ?? "none"), but its archived copy \(archive) "
-            + "holds \(expected): the archive was made by code that computes other numbers; the new file was removed. "
-            + "Move the archive aside to recompute its runs"
+    /// The results hash a run being computed must reproduce: its archived copy's, if it has one with
+    /// its config; nil otherwise.
+    static func archivedResults(_ r: PlannedRun, recording findings: [String]) -> String? {
+        guard isArchived(r, recording: findings), let archive = r.archive else { return nil }
+        return try? RunFileReader.header(archive).archivedFrom?.resultsSHA256
+    }
+
+    /// A recomputed run that does not reproduce its archived copy: the archive was made by code that
+    /// computes other numbers, and the archived runs that start from this one no longer follow from it.
+    static func mismatchText(_ r: PlannedRun, expected: String, actual: String, recomputed: Bool) -> String {
+        "\(r.output): run \(r.runKey) \(recomputed ? "recomputed gives" : "has") results hash \(actual), but its archived copy \(r.archive ?? "?") "
+            + "holds \(expected): the archive was made by code that computes other numbers; "
+            + (recomputed ? "nothing was written. " : "the file is left as it is. ") + "Move the archive aside to recompute its runs"
     }
 
     static func compute(_ r: PlannedRun, _ c: RunContext) throws -> RunRecord {
@@ -256,10 +282,12 @@ public struct ExperimentRunner {
 
     /// The writer is atomic (temporary sibling, then rename): on any failure — a full disk included — the
     /// previous file at `path`, if any, is untouched and the temporary file is gone.
-    static func write(_ record: RunRecord, to path: String) throws {
+    static func write(_ record: RunRecord, to path: String, reproducing expected: String? = nil) throws {
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try RunFileWriter.write(record, to: path)
+            if let expected { try RunFileWriter.write(record, to: path, reproducing: expected) } else { try RunFileWriter.write(record, to: path) }
+        } catch let m as RunResultsMismatch {
+            throw m
         } catch {
             let previous = FileManager.default.fileExists(atPath: path) ? "the previous file there is unchanged" : "nothing was written"
             throw RunnerError(path, "cannot write the run file (\(error)); \(previous)")

@@ -42,10 +42,11 @@ public struct SlurmSubmission: Sendable {
     /// - Parameters:
     ///   - experiment: parsed from an absolute path (the tasks run in another directory), so every path in it
     ///     is absolute.
-    ///   - isComplete: whether a run is done; by default `RunCompletion.toCompute` decides, so archived runs
-    ///     are left out unless a run to compute starts from them.
+    ///   - isComplete, isArchived: what `RunCompletion.toCompute` decides from (by default, the files on
+    ///     disk), so archived runs are left out unless a run to compute starts from them.
     public init(experiment: Experiment, split: SplitFile, plan: [PlannedRun], options: SlurmJobOptions,
-                isComplete: ((PlannedRun) -> Bool)? = nil) throws {
+                isComplete: (PlannedRun) -> Bool = RunCompletion.isComplete,
+                isArchived: (PlannedRun) -> Bool = RunCompletion.isArchived) throws {
         if let problem = options.problem { throw SlurmSubmissionError(experiment.path, problem) }
         for path in [experiment.path, experiment.output, experiment.data.split] where !path.hasPrefix("/") {
             throw SlurmSubmissionError(path, "cseg submit needs absolute paths (array tasks do not start in this directory)")
@@ -56,7 +57,7 @@ public struct SlurmSubmission: Sendable {
         directory = "\(experiment.output)/slurm"
         logDirectory = "\(directory)/logs"
 
-        let pending = isComplete.map { done in plan.filter { !done($0) } } ?? RunCompletion.toCompute(plan)
+        let pending = RunCompletion.toCompute(plan, isComplete: isComplete, isArchived: isArchived)
         let pendingByKey = Dictionary(pending.map { ($0.runKey, $0) }, uniquingKeysWith: { a, _ in a })
         let rank = { (s: Stage) -> Int in Self.stageOrder.firstIndex(of: s)! }
         for r in pending {

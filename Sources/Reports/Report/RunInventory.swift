@@ -44,29 +44,36 @@ public struct RunInventory: Sendable {
 
     public init(entries: [Entry]) { self.entries = entries }
 
-    /// Reads every planned output, or where there is none its archived copy. Stale files are reported
+    /// Reads every planned output; where it is missing or not complete (stale, unreadable) and the
+    /// archived copy is complete, the copy, as `cseg run` counts it done. Stale files are reported
     /// always and used only with `includeStale`.
     public static func load(_ plan: [PlannedRun], includeStale: Bool) -> RunInventory {
         RunInventory(entries: plan.map { run in
             let fm = FileManager.default
-            let path = fm.fileExists(atPath: run.output) ? run.output : run.archive.flatMap { fm.fileExists(atPath: $0) ? $0 : nil }
-            guard let path else {
-                return Entry(planned: run, status: .missing, record: nil, contentSHA256: nil, path: run.output)
+            let output = fm.fileExists(atPath: run.output) ? entry(run, run.output, includeStale: includeStale) : nil
+            if output?.status == .complete { return output! }
+            if let archive = run.archive, fm.fileExists(atPath: archive) {
+                let copy = entry(run, archive, includeStale: includeStale)
+                if copy.status == .complete || output == nil { return copy }
             }
-            do {
-                let header = try RunFileVerifier.verify(path)
-                let record = try RunFileReader.read(path)
-                let contentSHA256 = header.archivedFrom?.contentSHA256 ?? header.contentSHA256
-                if record.configJSON == run.configJSON {
-                    return Entry(planned: run, status: .complete, record: record, contentSHA256: contentSHA256, path: path)
-                }
-                let keys = ConfigDifference.keys(record.configJSON, run.configJSON)
-                return Entry(planned: run, status: .stale(differingKeys: keys), record: includeStale ? record : nil,
-                             contentSHA256: contentSHA256, path: path)
-            } catch {
-                return Entry(planned: run, status: .unreadable("\(error)"), record: nil, contentSHA256: nil, path: path)
-            }
+            return output ?? Entry(planned: run, status: .missing, record: nil, contentSHA256: nil, path: run.output)
         })
+    }
+
+    static func entry(_ run: PlannedRun, _ path: String, includeStale: Bool) -> Entry {
+        do {
+            let header = try RunFileVerifier.verify(path)
+            let record = try RunFileReader.read(path)
+            let contentSHA256 = header.archivedFrom?.contentSHA256 ?? header.contentSHA256
+            if record.configJSON == run.configJSON {
+                return Entry(planned: run, status: .complete, record: record, contentSHA256: contentSHA256, path: path)
+            }
+            let keys = ConfigDifference.keys(record.configJSON, run.configJSON)
+            return Entry(planned: run, status: .stale(differingKeys: keys), record: includeStale ? record : nil,
+                         contentSHA256: contentSHA256, path: path)
+        } catch {
+            return Entry(planned: run, status: .unreadable("\(error)"), record: nil, contentSHA256: nil, path: path)
+        }
     }
 
     public var used: [Entry] { entries.filter(\.isUsed) }
