@@ -7,11 +7,6 @@ public struct RunArchiveSource: Sendable, Equatable {
     public var contentSHA256: String
     /// Its stored results hash, or for a file that predates them, the one computed from it.
     public var resultsSHA256: String
-
-    public init(contentSHA256: String, resultsSHA256: String) {
-        self.contentSHA256 = contentSHA256
-        self.resultsSHA256 = resultsSHA256
-    }
 }
 
 /// An archived run: a run file with each weight array replaced by its SHA-256 (docs/run-file.md). It
