@@ -1,5 +1,6 @@
 import ArgumentParser
 import Experiments
+import Foundation
 import Reports
 
 /// `cseg report EXPERIMENT [--out DIR]`: README.md, CSV and figures from the run files alone.
@@ -8,8 +9,10 @@ struct Report: ParsableCommand {
         abstract: "Render an experiment's report (README.md, per-volume CSV, PNG figures) from its run files, without training.",
         discussion: """
         The plan decides what the report expects: runs missing on disk, out of date with the plan or unreadable \
-        are listed at the top and left out of the numbers. The same run files always give the same bytes. \
-        Contents and the published-values format: docs/report.md.
+        are listed at the top and left out of the numbers; where a run file is missing, its archived copy \
+        (the experiment's archive) is read. The same run files always give the same bytes. A phantom \
+        experiment's phantom is generated on first use, as by cseg run. Contents and the published-values \
+        format: docs/report.md.
         """)
 
     @Argument(help: "The experiment file (TOML, see docs/experiments.md).")
@@ -31,7 +34,12 @@ struct Report: ParsableCommand {
     var overlayBudget: String?
 
     func run() throws {
-        let name = try Experiments.ExperimentParser.read(experiment).name
+        let e = try Experiments.ExperimentParser.read(experiment)
+        let name = e.name
+        // As `cseg run` does: a fresh checkout has the archived runs (results/) but not the phantom they
+        // were computed on, and without it the plan's data hashes, and so its configs, are provisional.
+        try ExperimentData.ensurePhantom(e, harnessVersion: VersionReport.version,
+                                         log: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
         let options = ReportOptions(outputDirectory: out ?? "reports/\(name)", publishedValuesPath: published,
                                     includeStale: includeStale,
                                     overlayVolumes: overlayVolumes.map { $0.split(separator: ",").map(String.init) },

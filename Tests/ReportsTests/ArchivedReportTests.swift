@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import RunStore
+import TestSupport
 import Testing
 @testable import Reports
 
@@ -62,5 +63,56 @@ struct ArchivedReportTests {
         for (a, b) in zip(archived.figures, original.figures) {
             #expect(a.canvas == b.canvas, "\(a.name) differs")
         }
+    }
+
+    /// A fresh checkout holds the archive but not the phantom its runs were computed on; without the
+    /// data the plan's identities are provisional and no archived config would match.
+    @Test("cseg report generates a phantom experiment's phantom on first use, as cseg run does")
+    func reportGeneratesThePhantom() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-report-phantom-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ids = (1...6).map { String(format: "\"%03d\"", $0) }.joined(separator: ", ")
+        try """
+            format = 1
+            [dataset]
+            name = "phantom-6"
+            layout = "acdc"
+            id_digits = 3
+            ids = [\(ids)]
+            [test]
+            ids = ["005", "006"]
+            [pool]
+            key = "tr3"
+            ids = ["001", "002", "003"]
+            validation = ["004"]
+            [labelled.tr1.c1]
+            ids = ["002"]
+            validation = ["004"]
+            """.write(toFile: "\(dir)/split.toml", atomically: true, encoding: .utf8)
+        try """
+            format = 1
+            name = "phantom-6"
+            preset = "quick"
+            output = "runs"
+            archive = "results"
+            [data]
+            kind = "phantom"
+            root = "phantom"
+            split = "split.toml"
+            phantom_volumes = 6
+            phantom_seed = 3
+            [grid]
+            methods = ["baseline"]
+            budgets = ["tr1"]
+            combinations = ["c1"]
+            seeds = [1]
+            """.write(toFile: "\(dir)/e.toml", atomically: true, encoding: .utf8)
+        let (status, out) = try CSegExecutable.run(["report", "\(dir)/e.toml", "--out", "\(dir)/report"])
+        #expect(status == 0 && out == "\(dir)/report/README.md\n")
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/phantom/phantom.json"))
+        let readme = try String(contentsOfFile: "\(dir)/report/README.md", encoding: .utf8)
+        #expect(readme.contains("**1 of 1 planned runs are not complete.**"), "the report renders with the run missing")
     }
 }
