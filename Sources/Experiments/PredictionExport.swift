@@ -9,14 +9,6 @@ import RunStore
 /// with their codes, units and affine are the input's (issue 15 item 3: rebuilding the header from the
 /// stored affine turned qform/sform codes 2/1 and 0/4 into 1/1 and a 4-D t = 1 input into 3-D).
 public enum PredictionExport {
-    /// The run file's z-fastest `[X, Y, Z]` uint8 labels as the engine's x-fastest `Volume`.
-    public static func volume(_ p: VolumePrediction) -> Volume {
-        let (nx, ny, nz) = (p.shape[0], p.shape[1], p.shape[2])
-        var voxels = [Float](repeating: 0, count: nx * ny * nz)
-        for x in 0..<nx { for y in 0..<ny { for z in 0..<nz { voxels[x + nx * (y + ny * z)] = Float(p.labels[(x * ny + y) * nz + z]) } } }
-        return Volume(shape: p.shape, voxels: voxels, spacing: p.spacing, affine: Affine(p.affine))
-    }
-
     /// Writes `<directory>/<volume id>.nii.gz` (uint8) for every prediction of the run file, each with
     /// its input image's header; returns the paths. `dataRoot`: where the inputs are (nil: the run's
     /// recorded `/volatile/data_root`). Each input must still have the SHA-256 the run recorded: a
@@ -34,7 +26,7 @@ public enum PredictionExport {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         return try zip(record.predictions, templates).map { p, template in
             let path = "\(directory)/\(p.volumeID).nii.gz"
-            var v = volume(p)
+            var v = p.volume
             if let labels { v.voxels = v.voxels.map { Float(labels[Int($0)]) } }
             try NIfTI.write(v, to: path, as: datatype, description: "cseg \(record.runKey)", headerFrom: template)
             return path

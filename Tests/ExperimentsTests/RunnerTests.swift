@@ -215,7 +215,7 @@ struct RunnerTests {
             let reference = try data.case(prediction.volumeID).reference
             #expect(image.volume.shape == reference.shape && image.volume.affine == reference.affine)
             #expect(image.volume.spacing.map { Float($0) } == reference.spacing.map { Float($0) })
-            #expect(image.volume.voxels == PredictionExport.volume(prediction).voxels)
+            #expect(image.volume.voxels == prediction.volume.voxels)
             #expect(image.header.datatype == .uint8)
             // The input image's header, as it is stored (issue 15 item 3).
             let input = try NIfTI.readHeader(try Dataset(kind: e.data.layout, root: e.data.root).files(for: prediction.volumeID).image)

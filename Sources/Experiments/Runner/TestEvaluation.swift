@@ -20,19 +20,11 @@ enum TestEvaluation {
                 assd.append(s.assd)
                 bothEmpty.append(s.bothEmpty ? 1 : 0)
             }
-            predictions.append(prediction(c.id, predicted))
+            predictions.append(VolumePrediction(volumeID: c.id, labels: predicted))
         }
         let metrics = RunMetrics(volumeIDs: cases.map(\.id), classNames: classes.map { classNames[$0] },
                                  classLabels: classes.map(Int64.init), dice: dice, hd95: hd95, assd: assd, bothEmpty: bothEmpty)
         return (metrics, predictions)
-    }
-
-    /// The engine's x-fastest `[X, Y, Z]` volume as the run file's z-fastest (C-order) `[X, Y, Z]` uint8.
-    static func prediction(_ id: String, _ v: Volume) -> VolumePrediction {
-        let (nx, ny, nz) = (v.shape[0], v.shape[1], v.shape[2])
-        var labels = [UInt8](repeating: 0, count: nx * ny * nz)
-        for x in 0..<nx { for y in 0..<ny { for z in 0..<nz { labels[(x * ny + y) * nz + z] = UInt8(v[x, y, z]) } } }
-        return VolumePrediction(volumeID: id, shape: v.shape, labels: labels, affine: v.affine.m, spacing: v.spacing)
     }
 
     /// The g1 embedding of every test slice through this model's encoder (in inference mode) and the
