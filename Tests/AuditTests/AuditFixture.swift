@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Imaging
 import RunStore
+import TestSupport
 import Testing
 @testable import Experiments
 
@@ -43,32 +44,7 @@ enum AuditFixture {
     }()
 
     /// Test 005/006; pool 001–003 (validation 004); benchmark 001–003 (validation 004); tr1 c1 = 002.
-    static let split = """
-        format = 1
-
-        [dataset]
-        name = "tiny"
-        layout = "acdc"
-        id_digits = 3
-        ids = ["001", "002", "003", "004", "005", "006"]
-
-        [test]
-        ids = ["005", "006"]
-
-        [pool]
-        key = "tr3"
-        ids = ["001", "002", "003"]
-        validation = ["004"]
-
-        [benchmark]
-        key = "trall"
-        ids = ["001", "002", "003"]
-        validation = ["004"]
-
-        [labelled.tr1.c1]
-        ids = ["002"]
-        validation = ["004"]
-        """
+    static let split = TinySplit.text
 
     static let provenance = RunProvenance(harnessVersion: "test", gitCommit: "unknown", gitDirty: false, toolchain: "test",
                                           libraries: [], openBLASCore: "test", openBLASThreads: 1, engineThreads: 1, cpuModel: "test")

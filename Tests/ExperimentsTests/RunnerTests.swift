@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Imaging
 import RunStore
+import TestSupport
 import Testing
 @testable import Experiments
 
@@ -27,32 +28,7 @@ enum TinyExperiment {
     }()
 
     /// Test 005/006; pool 001–003 (validation 004); benchmark 001–003 (validation 004); tr1 c1 = 002.
-    static let split = """
-        format = 1
-
-        [dataset]
-        name = "tiny"
-        layout = "acdc"
-        id_digits = 3
-        ids = ["001", "002", "003", "004", "005", "006"]
-
-        [test]
-        ids = ["005", "006"]
-
-        [pool]
-        key = "tr3"
-        ids = ["001", "002", "003"]
-        validation = ["004"]
-
-        [benchmark]
-        key = "trall"
-        ids = ["001", "002", "003"]
-        validation = ["004"]
-
-        [labelled.tr1.c1]
-        ids = ["002"]
-        validation = ["004"]
-        """
+    static let split = TinySplit.text
 
     /// Every method name there is (Method.allNames), so every method and combination trains in CI.
     static func experiment(_ name: String, methods: [String] = Method.allNames, archive: String? = nil) throws -> Experiment {
@@ -63,12 +39,7 @@ enum TinyExperiment {
             output = "\(name)"
             \(archive.map { "archive = \"\($0)\"" } ?? "")
 
-            [data]
-            kind = "phantom"
-            root = "phantom"
-            split = "split.toml"
-            phantom_volumes = 6
-            phantom_seed = 3
+            \(TinySplit.phantomData)
 
             [grid]
             methods = [\(methods.map { "\"\($0)\"" }.joined(separator: ", "))]

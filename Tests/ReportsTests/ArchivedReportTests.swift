@@ -73,36 +73,14 @@ struct ArchivedReportTests {
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ids = (1...6).map { String(format: "\"%03d\"", $0) }.joined(separator: ", ")
-        try """
-            format = 1
-            [dataset]
-            name = "phantom-6"
-            layout = "acdc"
-            id_digits = 3
-            ids = [\(ids)]
-            [test]
-            ids = ["005", "006"]
-            [pool]
-            key = "tr3"
-            ids = ["001", "002", "003"]
-            validation = ["004"]
-            [labelled.tr1.c1]
-            ids = ["002"]
-            validation = ["004"]
-            """.write(toFile: "\(dir)/split.toml", atomically: true, encoding: .utf8)
+        try TinySplit.text.write(toFile: "\(dir)/split.toml", atomically: true, encoding: .utf8)
         try """
             format = 1
             name = "phantom-6"
             preset = "quick"
             output = "runs"
             archive = "results"
-            [data]
-            kind = "phantom"
-            root = "phantom"
-            split = "split.toml"
-            phantom_volumes = 6
-            phantom_seed = 3
+            \(TinySplit.phantomData)
             [grid]
             methods = ["baseline"]
             budgets = ["tr1"]
