@@ -13,8 +13,9 @@ public enum RunFileWriter {
     /// The same, for a run recomputed in place of an archived copy: if its results hash is not
     /// `expected` (the archive's `source_results_sha256`), throws `RunResultsMismatch` before anything
     /// is written, so a file that does not reproduce its archive never lands where dependants find it.
+    /// A nil `expected` checks nothing.
     @discardableResult
-    public static func write(_ run: RunRecord, to path: String, reproducing expected: String) throws -> String {
+    public static func write(_ run: RunRecord, to path: String, reproducing expected: String?) throws -> String {
         try write(run, to: path, weights: .arrays, expectedResults: expected)
     }
 

@@ -285,9 +285,9 @@ public struct ExperimentRunner {
     static func write(_ record: RunRecord, to path: String, reproducing expected: String? = nil) throws {
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if let expected { try RunFileWriter.write(record, to: path, reproducing: expected) } else { try RunFileWriter.write(record, to: path) }
+            try RunFileWriter.write(record, to: path, reproducing: expected)
         } catch let m as RunResultsMismatch {
-            throw m
+            throw m  // not a write failure: the caller fails the run with both hashes
         } catch {
             let previous = FileManager.default.fileExists(atPath: path) ? "the previous file there is unchanged" : "nothing was written"
             throw RunnerError(path, "cannot write the run file (\(error)); \(previous)")
