@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import RunStore
 
 /// One run of an experiment, in the order the runner executes them.
 public struct PlannedRun: Sendable, Equatable {
@@ -22,6 +23,10 @@ public struct PlannedRun: Sendable, Equatable {
     /// Where this run's archived copy (`RunArchive`) lives: `output` with the experiment's output
     /// directory replaced by its `archive`; nil when the experiment names no archive.
     public var archive: String? = nil
+    /// The SHA-256 of the image and label file of every volume the run reads, sorted by id, as its run
+    /// file records them: a finished run whose recorded volumes differ was made from other data and is
+    /// computed again. Nil when the data could not be hashed (`provisional`).
+    public var volumes: [VolumeHash]? = nil
 }
 
 /// SHA-256 of each volume's image and label files, by id; nil when the data root does not exist yet.
@@ -48,6 +53,12 @@ public struct DataHashes: Sendable, Equatable {
             hashes[id] = (try ContentHash.sha256(fileAt: files.image), try ContentHash.sha256(fileAt: files.label))
         }
         return DataHashes(byID: hashes)
+    }
+
+    /// The hashes of `ids`, sorted by id and each listed once, as run files record them; nil when unavailable.
+    func volumes(_ ids: [String]) -> [VolumeHash]? {
+        guard let storage else { return nil }
+        return Set(ids).sorted().compactMap { id in storage[id].map { VolumeHash(id: id, imageSHA256: $0[0], labelSHA256: $0[1]) } }
     }
 
     /// `[[id, image sha, label sha]…]` for `ids` in sorted order, or the ids alone when unavailable.
@@ -91,7 +102,8 @@ public enum RunPlanner {
         func pretraining(_ name: String, _ stage: Stage, _ json: String, _ seed: UInt64, after parents: [String] = []) -> PlannedRun {
             let id = identity(json, split.pool!.ids + split.test, seed)
             return add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: stage, method: nil, dependencies: parents, seed: seed,
-                                  output: pretrainOutput(name, id), identity: id, configJSON: json, provisional: provisional))
+                                  output: pretrainOutput(name, id), identity: id, configJSON: json, provisional: provisional,
+                                  volumes: data.volumes(split.pool!.ids + split.test)))
         }
         func global(_ v: GlobalVariant, _ seed: UInt64) -> PlannedRun {
             let pool = split.pool!
@@ -153,7 +165,7 @@ public enum RunPlanner {
                         _ = add(PlannedRun(index: 0, runKey: key, stage: .finetune, method: method.name,
                                            dependencies: parent.map { [$0.runKey] } ?? [], seed: seed,
                                            output: "\(e.output)/runs/\(key).h5", identity: identity(json, ids, seed),
-                                           configJSON: json, provisional: provisional))
+                                           configJSON: json, provisional: provisional, volumes: data.volumes(ids)))
                     }
                 }
             }

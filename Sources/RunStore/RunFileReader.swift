@@ -23,6 +23,14 @@ public enum RunFileReader {
         return (final, best)
     }
 
+    /// The inputs group only (split, volume and dependency hashes, allowed leaks): what deciding whether a
+    /// finished run still matches its plan needs, without reading weights or predictions.
+    public static func inputs(_ path: String) throws -> RunInputs {
+        let file = try HDF5File.open(path)
+        defer { file.close() }
+        return try Reader(file: file).inputs()
+    }
+
     /// The root attributes only, without reading any dataset.
     public static func header(_ path: String) throws -> RunFileHeader {
         let file = try HDF5File.open(path)

@@ -236,6 +236,58 @@ struct RunnerTests {
         #expect(!FileManager.default.fileExists(atPath: missing.data.root))
     }
 
+    @Test("a finished run made from other data is computed again: a volume file replaced under the same id makes every run that read it incomplete, and only those")
+    func dataChangeRecomputes() throws {
+        var e = try TinyExperiment.experiment("data-change", methods: ["baseline", "benchmark"])
+        // A copy of the phantom, so the other tests' data stay as they are.
+        let root = "\(TinyExperiment.directory)/data-change-phantom"
+        try? FileManager.default.removeItem(atPath: root)
+        try FileManager.default.copyItem(atPath: "\(TinyExperiment.directory)/phantom", toPath: root)
+        e.data.root = root
+        let first = try TinyExperiment.runner(e).run()
+        #expect(first.count == 2 && first.allSatisfy { !$0.skipped })
+        let before = try TinyExperiment.plan(e)
+        #expect(before.allSatisfy { RunCompletion.isComplete($0) && $0.volumes?.isEmpty == false })
+
+        // Volume 001 is read by the benchmark only (tr1 c1 trains on 002). Its image gets another gzip
+        // header time stamp: other bytes, the same voxels, so only the hash can tell.
+        let image = try Dataset(kind: e.data.layout, root: root).files(for: "001").image
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: image)))
+        #expect(bytes.prefix(2) == [0x1f, 0x8b])
+        bytes[4] ^= 0xff
+        try Data(bytes).write(to: URL(fileURLWithPath: image))
+        let after = try TinyExperiment.plan(e)
+        let benchmark = try #require(after.first { $0.method == "benchmark" }), baseline = try #require(after.first { $0.method == "baseline" })
+        #expect(benchmark.configJSON == before.first { $0.method == "benchmark" }?.configJSON)
+        #expect(!RunCompletion.isComplete(benchmark) && RunCompletion.isComplete(baseline))
+        #expect(RunCompletion.changedVolumes(try RunFileReader.inputs(benchmark.output), benchmark) == ["001 (image)"])
+
+        var lines: [String] = []
+        var runner = TinyExperiment.runner(e)
+        runner.log = { lines.append($0) }
+        let second = try runner.run()
+        #expect(second.map(\.skipped) == after.map { $0.method == "baseline" })
+        #expect(lines.contains { $0.contains("\(benchmark.runKey): its file was made from other data (volumes 001 (image)): computing it again") })
+        #expect(try TinyExperiment.plan(e).allSatisfy { RunCompletion.isComplete($0) })
+    }
+
+    @Test("a plan made before the data exist has no volume hashes, and completion then compares none")
+    func provisionalPlanHasNoVolumes() throws {
+        let e = try TinyExperiment.experiment("full")
+        let split = try SplitFileParser.read(e.data.split)
+        let plan = try RunPlanner.plan(e, split: split, data: .unavailable)
+        #expect(plan.allSatisfy { $0.provisional && $0.volumes == nil })
+        let recorded = RunInputs(splitSHA256: "s", volumes: [VolumeHash(id: "005", imageSHA256: "a", labelSHA256: "b")], dependencies: [])
+        #expect(RunCompletion.changedVolumes(recorded, plan[0]).isEmpty)
+        var planned = plan[0]
+        planned.volumes = [VolumeHash(id: "005", imageSHA256: "a", labelSHA256: "c")]
+        #expect(RunCompletion.changedVolumes(recorded, planned) == ["005 (label)"])
+        planned.volumes = [VolumeHash(id: "006", imageSHA256: "a", labelSHA256: "b")]
+        #expect(RunCompletion.changedVolumes(recorded, planned) == ["005 (not in the data)"])
+        planned.volumes = [VolumeHash(id: "005", imageSHA256: "x", labelSHA256: "y")]
+        #expect(RunCompletion.changedVolumes(recorded, planned) == ["005 (image, label)"])
+    }
+
     @Test("--only selects by glob and adds the pre-training runs the selection needs")
     func onlySelection() throws {
         let e = try TinyExperiment.experiment("full")

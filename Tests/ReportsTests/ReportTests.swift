@@ -192,6 +192,25 @@ struct ReportTests {
         #expect(report.readme.contains("No local pre-training run file holds decoder features"))
     }
 
+    @Test("a run file made from other data (its recorded volume hashes differ from the plan's) is out of date, named by volume")
+    func dataChangedRuns() throws {
+        let f = SharedReport.fixture
+        var planned = try #require(f.plan.first { $0.runKey == "intensity_tr1_c1_s7" })
+        let volumes = try #require(planned.volumes)
+        planned.volumes = volumes.map { v in
+            var v = v
+            if v.id == "006" { v.labelSHA256 = String(repeating: "0", count: 64) }
+            return v
+        }
+        let strict = RunInventory.load([planned], includeStale: false).entries[0]
+        #expect(strict.status == .dataChanged(volumes: ["006 (label)"]))
+        #expect(strict.record == nil && strict.isStale)
+        #expect(RunInventory.load([planned], includeStale: true).entries[0].record != nil)
+        let entries = SharedReport.entries.map { $0.planned.runKey == planned.runKey ? strict : $0 }
+        let c = try ReportContext(experiment: f.experiment, split: f.split, inventory: RunInventory(entries: entries), options: f.options())
+        #expect(try ReportBuilder.render(c).readme.contains("out of date: made from other data (volumes 006 (label))"))
+    }
+
     @Test("a run file holding another config is out of date: left out by default, used and marked with --include-stale")
     func staleRuns() throws {
         let f = SharedReport.fixture

@@ -97,7 +97,9 @@ public struct SeedAudit {
                 damaged.append("\(error)")
                 continue
             }
-            if RunCompletion.isComplete(r) { complete.append(r) } else { stale.append(r.output) }
+            // The config alone: a run made from data that changed since is sampled, and the audit says
+            // which inputs changed instead of re-executing it (RunCompletion would count it not done).
+            if RunFileVerifier.isComplete(r.output, configJSON: r.configJSON) { complete.append(r) } else { stale.append(r.output) }
         }
         guard !complete.isEmpty else {
             throw RunnerError(e.path, "no stored run file of this experiment is complete: nothing to audit (run cseg run first)")

@@ -128,7 +128,9 @@ public struct ExperimentRunner {
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
         let selected = try Self.select(plan, selection, experimentPath: e.path)
         if !single, let note = Self.archiveNote(e) { log(note) }
-        func isComplete(_ r: PlannedRun) -> Bool { Self.isComplete(r, recording: gate.recorded) }
+        // Complete: verifies, holds the planned config and data, and records the leaks this invocation lets
+        // through (none for a clean split), so that a whole grid carries the same findings.
+        func isComplete(_ r: PlannedRun) -> Bool { RunCompletion.isComplete(r, recording: gate.recorded) }
         var runLock: ExperimentLock?
         defer { runLock?.release() }
         // An --index run needs its dependencies done already.
@@ -163,6 +165,9 @@ public struct ExperimentRunner {
                 outcomes.append(Outcome(runKey: r.runKey, output: r.output, skipped: false, meanDice: nil, seconds: 0, failure: why))
                 log("[\(r.index)/\(plan.count)] \(why)")
                 continue
+            }
+            if let inputs = try? RunFileReader.inputs(r.output), case let changed = RunCompletion.changedVolumes(inputs, r), !changed.isEmpty {
+                log("[\(r.index)/\(plan.count)] \(r.runKey): its file was made from other data (volumes \(changed.joined(separator: ", "))): computing it again")
             }
             let runStart = Date()
             var c = RunContext(experiment: e, split: split, data: data, plan: plan, provenance: provenance)
@@ -211,23 +216,11 @@ public struct ExperimentRunner {
         return outcomes
     }
 
-    /// A run is complete when its file verifies, holds its planned config and records the leaks this
-    /// invocation lets through (none for a clean split), so that a whole grid carries the same findings.
-    public static func isComplete(_ r: PlannedRun, recording findings: [String]) -> Bool {
-        RunCompletion.isComplete(r) && (try? RunFileReader.read(r.output).inputs.splitAuditFindings) == findings
-    }
-
-    /// The same for the run's archived copy (`RunCompletion.isArchived`).
-    public static func isArchived(_ r: PlannedRun, recording findings: [String]) -> Bool {
-        guard RunCompletion.isArchived(r), let archive = r.archive else { return false }
-        return (try? RunFileReader.read(archive).inputs.splitAuditFindings) == findings
-    }
-
     /// The runs of `selected` to compute (`RunCompletion.toCompute`), with this invocation's findings;
     /// without `useArchive`, every run that is not complete.
     public static func toCompute(_ selected: [PlannedRun], recording findings: [String], useArchive: Bool = true) -> [PlannedRun] {
-        RunCompletion.toCompute(selected, isComplete: { isComplete($0, recording: findings) },
-                                isArchived: { useArchive && isArchived($0, recording: findings) })
+        RunCompletion.toCompute(selected, isComplete: { RunCompletion.isComplete($0, recording: findings) },
+                                isArchived: { useArchive && RunCompletion.isArchived($0, recording: findings) })
     }
 
     /// The outcome of a run that is done and not computed, and its log line. With `checkingArchive`
@@ -253,13 +246,13 @@ public struct ExperimentRunner {
 
     /// Where a done run's results are read: its output if complete, else its archived copy.
     public static func resultsPath(_ r: PlannedRun, recording findings: [String]) -> String {
-        isComplete(r, recording: findings) ? r.output : (r.archive ?? r.output)
+        RunCompletion.isComplete(r, recording: findings) ? r.output : (r.archive ?? r.output)
     }
 
     /// The results hash a run being computed must reproduce: its archived copy's, if it has one with
     /// its config; nil otherwise.
     static func archivedResults(_ r: PlannedRun, recording findings: [String]) -> String? {
-        guard isArchived(r, recording: findings), let archive = r.archive else { return nil }
+        guard RunCompletion.isArchived(r, recording: findings), let archive = r.archive else { return nil }
         return try? RunFileReader.header(archive).archivedFrom?.resultsSHA256
     }
 

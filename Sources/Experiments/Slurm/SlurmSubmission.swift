@@ -45,8 +45,8 @@ public struct SlurmSubmission: Sendable {
     ///   - isComplete, isArchived: what `RunCompletion.toCompute` decides from (by default, the files on
     ///     disk), so archived runs are left out unless a run to compute starts from them.
     public init(experiment: Experiment, split: SplitFile, plan: [PlannedRun], options: SlurmJobOptions,
-                isComplete: (PlannedRun) -> Bool = RunCompletion.isComplete,
-                isArchived: (PlannedRun) -> Bool = RunCompletion.isArchived) throws {
+                isComplete: (PlannedRun) -> Bool = { RunCompletion.isComplete($0) },
+                isArchived: (PlannedRun) -> Bool = { RunCompletion.isArchived($0) }) throws {
         if let problem = options.problem { throw SlurmSubmissionError(experiment.path, problem) }
         for path in [experiment.path, experiment.output, experiment.data.split] where !path.hasPrefix("/") {
             throw SlurmSubmissionError(path, "cseg submit needs absolute paths (array tasks do not start in this directory)")

@@ -12,6 +12,9 @@ public struct RunInventory: Sendable {
             case missing
             /// The file verifies but holds another config: the listed keys of the config differ.
             case stale(differingKeys: [String])
+            /// The file holds the planned config but was made from other data: the volumes whose recorded
+            /// hashes differ from today's files (`RunCompletion.changedVolumes`).
+            case dataChanged(volumes: [String])
             /// The file exists but cannot be read or does not verify; the reader's message.
             case unreadable(String)
         }
@@ -36,7 +39,13 @@ public struct RunInventory: Sendable {
         public var isUsed: Bool { record != nil }
         /// Read from the run's archived copy rather than its run file.
         public var isArchived: Bool { path != planned.output }
-        public var isStale: Bool { if case .stale = status { true } else { false } }
+        /// Out of date, by config or by data.
+        public var isStale: Bool {
+            switch status {
+            case .stale, .dataChanged: true
+            default: false
+            }
+        }
     }
 
     /// In plan order.
@@ -66,7 +75,9 @@ public struct RunInventory: Sendable {
             let record = try RunFileReader.read(path)
             let contentSHA256 = header.archivedFrom?.contentSHA256 ?? header.contentSHA256
             if record.configJSON == run.configJSON {
-                return Entry(planned: run, status: .complete, record: record, contentSHA256: contentSHA256, path: path)
+                let changed = RunCompletion.changedVolumes(record.inputs, run)
+                return Entry(planned: run, status: changed.isEmpty ? .complete : .dataChanged(volumes: changed),
+                             record: changed.isEmpty || includeStale ? record : nil, contentSHA256: contentSHA256, path: path)
             }
             let keys = ConfigDifference.keys(record.configJSON, run.configJSON)
             return Entry(planned: run, status: .stale(differingKeys: keys), record: includeStale ? record : nil,

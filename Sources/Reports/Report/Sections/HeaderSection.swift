@@ -43,7 +43,7 @@ enum HeaderSection {
         }
         let absent = c.inventory.entries.filter { $0.status != .complete }
         guard !absent.isEmpty else {
-            doc.paragraph("All \(c.inventory.entries.count) planned runs are present, verify (schema and content hash) and hold their planned configs.")
+            doc.paragraph("All \(c.inventory.entries.count) planned runs are present, verify (schema and content hash) and hold their planned configs and data.")
             return
         }
         let counts = "\(absent.count) of \(c.inventory.entries.count) planned runs are not complete"
@@ -58,6 +58,7 @@ enum HeaderSection {
             case .complete: continue
             case .missing: status = "missing"
             case .stale(let keys): status = "out of date: config differs in \(keys.joined(separator: ", "))" + (a.isUsed ? " (used)" : "")
+            case .dataChanged(let volumes): status = "out of date: made from other data (volumes \(volumes.joined(separator: ", ")))" + (a.isUsed ? " (used)" : "")
             case .unreadable(let why): status = "unreadable: \(why)"
             }
             t.addRow([a.planned.runKey, a.planned.stage.rawValue, status, "`\(a.path)`"])

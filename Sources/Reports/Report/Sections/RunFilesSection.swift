@@ -9,7 +9,7 @@ enum RunFilesSection {
             switch e.status {
             case .complete: status = e.isArchived ? "complete (archived)" : "complete"
             case .missing: status = "missing"
-            case .stale: status = e.isUsed ? "out of date (used)" : "out of date"
+            case .stale, .dataChanged: status = e.isUsed ? "out of date (used)" : "out of date"
             case .unreadable: status = "unreadable"
             }
             let seconds = e.record.map { r in r.volatile.timings.reduce(0.0) { $0 + $1.seconds } }
