@@ -51,7 +51,7 @@ enum FinetuneRun {
 
         /// One supervised training from the initial weights on `volumes`; `round` keeps the streams of
         /// self-training's rounds apart.
-        func train(_ volumes: [PreprocessedSlices], sources: [String], round: Int) throws -> (UNet, SupervisedTrainer.Record) {
+        func train(_ volumes: [PreprocessedSlices], sources: [String], round: Int) throws -> (net: UNet, record: SupervisedTrainer.Record) {
             let net = try freshNet()
             let pool = try SlicePool(labelled: volumes, sources: sources)
             let tag = round == 0 ? "" : "round\(round)/"
@@ -81,59 +81,47 @@ enum FinetuneRun {
             return (net, record)
         }
 
-        var (net, record) = try train(labelled.map(\.slices), sources: split.train, round: 0)
-        var curves = trainingCurves(losses: record.losses, lossName: "dice", learningRate: s.learningRate,
-                                    validation: record.validation, bestStep: record.bestStep)
-        if trainingOnly {
-            let final = net.variables.map { NamedArray(name: $0.name!, shape: $0.shape, values: record.finalWeights[$0.name!]!) }
-            return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
-                             volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
-                             inputs: RunInputs(splitSHA256: split.sha256, volumes: try c.data.hashes(split.train + split.validation),
-                                               dependencies: dependencies),
-                             curves: curves, metrics: nil, bestWeights: nil, finalWeights: final, activations: nil, predictions: [])
-        }
-        if let st = config.selfTrain {
-            // Each round: the current best model pseudo-labels the pool; confident slices join the labelled
-            // volumes; training restarts from the run's initial weights. Curves continue the step axis.
-            let unlabelled = try c.data.cases(split.unlabelled ?? [])
-            for round in 1...max(1, st.rounds) {
-                let accepted = PseudoLabeller(threshold: Float(st.threshold)).label(net, pool: unlabelled.map { ($0.id, $0.slices) })
-                var volumes = labelled.map(\.slices), sources = split.train
-                if let first = labelled.first, !accepted.isEmpty {
-                    var geometry = first.slices.geometry
-                    geometry.sliceCount = accepted.count
-                    volumes.append(PreprocessedSlices(images: accepted.flatMap(\.image), labels: accepted.flatMap(\.labels),
-                                                      geometry: geometry, normalisation: first.slices.normalisation))
-                    sources.append("pseudo-labels round \(round) (\(accepted.count) slices)")
-                }
-                (net, record) = try train(volumes, sources: sources, round: round)
-                let offset = Int64(round * s.iterations)
-                curves.trainSteps += record.losses.indices.map { Int64($0) + offset }
-                curves.losses[0].values += record.losses.map(Double.init)
-                curves.learningRate += [Double](repeating: s.learningRate, count: record.losses.count)
-                curves.validationSteps += record.validation.map { Int64($0.step) + offset }
-                curves.validationDice += record.validation.map(\.dice)
-                curves.bestStep = record.bestStep.map { Int64($0) + offset } ?? -1
-            }
+        var rounds = [try train(labelled.map(\.slices), sources: split.train, round: 0)]
+        if !trainingOnly, let st = config.selfTrain {
+            rounds += try SelfTraining(threshold: Float(st.threshold), rounds: st.rounds)
+                .rounds(after: rounds[0].net, labelled: labelled.map(\.slices), sources: split.train,
+                        unlabelled: try c.data.cases(split.unlabelled ?? []).map { ($0.id, $0.slices) }, train: train)
         }
         clock.lap("train")
-
-        // `net` holds the best-validation weights (SupervisedTrainer restores them).
-        let test = try TestEvaluation.evaluate(net, cases: c.data.cases(split.test), classNames: c.experiment.classes(c.split).names)
-        let activations = try TestEvaluation.activations(net, cases: c.data.cases(split.test), ancestry: ancestry, c)
-        clock.lap("test")
+        // The last round's model, holding its best-validation weights (SupervisedTrainer restores them).
+        let (net, record) = rounds.last!
         let variables = net.variables
         func ordered(_ values: [String: [Float]]) -> [NamedArray] {
             variables.map { NamedArray(name: $0.name!, shape: $0.shape, values: values[$0.name!]!) }
         }
+        let test = trainingOnly ? nil
+            : try TestEvaluation.evaluate(net, cases: c.data.cases(split.test), classNames: c.experiment.classes(c.split).names)
+        let activations = trainingOnly ? nil : try TestEvaluation.activations(net, cases: c.data.cases(split.test), ancestry: ancestry, c)
+        if !trainingOnly { clock.lap("test") }
+        let read = split.train + split.validation + (trainingOnly ? [] : split.test + (split.unlabelled ?? []))
         return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
                          volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
-                         inputs: RunInputs(splitSHA256: split.sha256,
-                                           volumes: try c.data.hashes(split.train + split.validation + split.test + (split.unlabelled ?? [])),
-                                           dependencies: dependencies),
-                         curves: curves, metrics: test.metrics,
-                         bestWeights: record.bestStep == nil ? nil : ordered(record.bestWeights),
-                         finalWeights: ordered(record.finalWeights), activations: activations, predictions: test.predictions)
+                         inputs: RunInputs(splitSHA256: split.sha256, volumes: try c.data.hashes(read), dependencies: dependencies),
+                         curves: finetuneCurves(rounds.map(\.record), iterations: s.iterations, learningRate: s.learningRate),
+                         metrics: test?.metrics,
+                         bestWeights: trainingOnly || record.bestStep == nil ? nil : ordered(record.bestWeights),
+                         finalWeights: ordered(record.finalWeights), activations: activations, predictions: test?.predictions ?? [])
+    }
+
+    /// The curves of a fine-tuning run: round r of self-training continues the step axis at
+    /// r × `iterations`; the best step is the last round's (its model is the one tested).
+    static func finetuneCurves(_ rounds: [SupervisedTrainer.Record], iterations: Int, learningRate: Double) -> RunCurves {
+        var curves = trainingCurves(losses: [], lossName: "dice", learningRate: learningRate)
+        for (round, r) in rounds.enumerated() {
+            let offset = Int64(round * iterations)
+            curves.trainSteps += r.losses.indices.map { Int64($0) + offset }
+            curves.losses[0].values += r.losses.map(Double.init)
+            curves.learningRate += [Double](repeating: learningRate, count: r.losses.count)
+            curves.validationSteps += r.validation.map { Int64($0.step) + offset }
+            curves.validationDice += r.validation.map(\.dice)
+            curves.bestStep = r.bestStep.map { Int64($0) + offset } ?? -1
+        }
+        return curves
     }
 }
 
