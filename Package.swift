@@ -63,7 +63,7 @@ let package = Package(
         ]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Networks", "Training"]),
         .executableTarget(name: "cseg", dependencies: [
-            "Engine", "CConvKernels", "Networks", "Benchmarks", "HDF5", "CHDF5", "CPNG", "CNIfTI", "Imaging", "Datasets", "Experiments", "RunStore", "Reports", "AtomicWrite",
+            "Engine", "CConvKernels", "Networks", "Benchmarks", "HDF5", "Imaging", "Datasets", "Experiments", "RunStore", "Reports", "AtomicWrite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

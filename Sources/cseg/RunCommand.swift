@@ -1,7 +1,4 @@
 import ArgumentParser
-import CHDF5
-import CNIfTI
-import CPNG
 import Engine
 import Experiments
 import Foundation
@@ -72,9 +69,27 @@ struct Run: ParsableCommand {
         let selection: ExperimentRunner.Selection = index.map { .index($0) } ?? only.map { .matching($0) } ?? .all
         let start = Date()
         if jobs > 1 {
-            let outcomes = try LocalJobs(experiment: exp, experimentPath: experiment, selection: selection, jobs: jobs,
-                                         threadsPerJob: max(1, threads.threads / jobs), harnessVersion: VersionReport.version,
-                                         allowLeaks: allowLeaks, recomputeArchived: recomputeArchived, kernels: threads.kernels).run()
+            var local = LocalJobs(experiment: exp, experimentPath: experiment,
+                                  executable: URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path,
+                                  selection: selection, jobs: jobs, threadsPerJob: max(1, threads.threads / jobs))
+            local.allowLeaks = allowLeaks
+            local.recomputeArchived = recomputeArchived
+            local.kernels = threads.kernels
+            local.log = { FileHandle.standardOutput.write(Data("\($0)\n".utf8)) }
+            var lastStatus = Date.distantPast
+            local.status = { lines in
+                // On a terminal the block is redrawn in place (and cleared when a child ends); in a log,
+                // every 30 s at most.
+                if interactive {
+                    if lines.isEmpty { err.write(Data("\u{1B}[J".utf8)); return }
+                    let block = lines.joined(separator: "\n\u{1B}[K")
+                    err.write(Data("\r\u{1B}[K\(block)\u{1B}[\(lines.count - 1)A\r".utf8))
+                } else if !lines.isEmpty, Date().timeIntervalSince(lastStatus) > 30 {
+                    err.write(Data(lines.joined(separator: "\n").appending("\n").utf8))
+                    lastStatus = Date()
+                }
+            }
+            let outcomes = try local.run()
             print(ExperimentRunner.summary(outcomes))
             err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
             return
@@ -89,72 +104,5 @@ struct Run: ParsableCommand {
             throw failure
         }
         err.write(Data(String(format: "wall time %.1f s\n", Date().timeIntervalSince(start)).utf8))
-    }
-}
-
-/// What a run file records about the code and the host (docs/run-file.md, /provenance).
-enum RunProvenanceProbe {
-    static func current(engineThreads: Int) -> RunProvenance {
-        var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
-        H5get_libversion(&major, &minor, &release)
-        var nifti = [CChar](repeating: 0, count: 256)
-        cnifti_lib_version(&nifti, nifti.count)
-        let (commit, dirty) = git()
-        return RunProvenance(
-            harnessVersion: VersionReport.version, gitCommit: commit, gitDirty: dirty, toolchain: toolchain,
-            libraries: [LibraryVersion(name: "OpenBLAS", version: BLAS.config),
-                        LibraryVersion(name: "HDF5", version: "\(major).\(minor).\(release)"),
-                        LibraryVersion(name: "libnifti2", version: String(cString: nifti)),
-                        LibraryVersion(name: "libpng", version: String(cString: png_get_libpng_ver(nil)))],
-            openBLASCore: BLAS.coreName, openBLASThreads: BLAS.threadCount, engineThreads: engineThreads,
-            cpuModel: cpuModel(), matrixKernels: MatrixKernels.provenance)
-    }
-
-    static let gitCommitVariable = "CSEG_GIT_COMMIT", gitDirtyVariable = "CSEG_GIT_DIRTY"
-
-    static var toolchain: String {
-        #if compiler(>=6.3)
-        "Swift 6.3 or later"
-        #elseif compiler(>=6.2)
-        "Swift 6.2"
-        #elseif compiler(>=6.1)
-        "Swift 6.1"
-        #else
-        "Swift 6.0"
-        #endif
-    }
-
-    /// The commit of the source tree this binary was built from (found through this file's compile-time
-    /// path) and whether it had uncommitted changes; "unknown" without git or outside a repository.
-    static func git() -> (String, Bool) {
-        // A parent `cseg run --jobs` probes once and hands the answer to its children, so every run of one
-        // invocation records the same commit even if the tree changes while the grid runs.
-        let env = ProcessInfo.processInfo.environment
-        if let commit = env[gitCommitVariable], let dirty = env[gitDirtyVariable] { return (commit, dirty == "1") }
-        let dir = (String(#filePath) as NSString).deletingLastPathComponent
-        guard let head = shell(["git", "-C", dir, "rev-parse", "HEAD"]), head.count == 40 else { return ("unknown", false) }
-        let status = shell(["git", "-C", dir, "status", "--porcelain", "--untracked-files=no"]) ?? ""
-        return (head, !status.isEmpty)
-    }
-
-    static func shell(_ arguments: [String]) -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func cpuModel() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-              let colon = line.firstIndex(of: ":") else { return "unknown" }
-        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     }
 }

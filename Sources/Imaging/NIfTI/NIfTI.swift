@@ -13,6 +13,17 @@ public struct NIfTIImage: Sendable {
 /// NIfTI-1 and NIfTI-2 files (`.nii`, `.nii.gz`) through libnifti2's nifti2_io, which reads both
 /// versions and either byte order.
 public enum NIfTI {
+    /// libnifti2's version string (empty if the library reports none), recorded in run files and
+    /// `cseg --version`.
+    public static var libraryVersion: String {
+        var text = [CChar](repeating: 0, count: 256)
+        cnifti_lib_version(&text, text.count)
+        return String(cString: text)
+    }
+
+    /// Whether libnifti2 was built with zlib (without it, `.nii.gz` cannot be read).
+    public static var linkedWithZlib: Bool { cnifti_linked_with_zlib() == 1 }
+
     /// Reads the header only.
     public static func readHeader(_ path: String) throws -> NIfTIHeader {
         let nim = try open(path)

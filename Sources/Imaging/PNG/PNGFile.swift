@@ -16,6 +16,9 @@ public struct PNGError: Error, CustomStringConvertible, Equatable {
 /// 8-bit PNG files through libpng's simplified API (`png_image_*`), which reports errors in a message
 /// buffer instead of longjmp.
 public enum PNGFile {
+    /// libpng's version string, recorded in run files and `cseg --version`.
+    public static var libraryVersion: String { String(cString: png_get_libpng_ver(nil)) }
+
     public enum Channels: Int, Sendable {
         case gray = 1, rgb = 3
         var format: UInt32 { self == .gray ? UInt32(PNG_FORMAT_GRAY) : UInt32(PNG_FORMAT_RGB) }

@@ -1,5 +1,4 @@
 import Datasets
-import Experiments
 import Foundation
 
 /// `cseg run --jobs N`: the plan run as N child processes of this executable at once, each
@@ -7,29 +6,45 @@ import Foundation
 /// On a small CPU two single-threaded runs side by side finish sooner than one two-threaded run after
 /// another (small convolutions scale poorly across threads), and each run's bits do not depend on it.
 /// The data are prepared once here first, so children never race to generate or preprocess them.
-struct LocalJobs {
-    var experiment: Experiment
-    var experimentPath: String
-    var selection: ExperimentRunner.Selection
-    var jobs: Int
-    var threadsPerJob: Int
-    var harnessVersion: String
+public struct LocalJobs {
+    public var experiment: Experiment
+    /// The experiment file as the children are given it.
+    public var experimentPath: String
+    /// The `cseg` executable the children run.
+    public var executable: String
+    public var selection: ExperimentRunner.Selection
+    public var jobs: Int
+    public var threadsPerJob: Int
     /// Passed on to the children (`cseg run --allow-leaks`).
-    var allowLeaks = false
+    public var allowLeaks = false
     /// Compute archived runs too (each child checks the run it computes against its archived copy,
     /// whatever this flag); complete runs are checked here.
-    var recomputeArchived = false
+    public var recomputeArchived = false
     /// Passed on to the children (`--kernels`): every run of one invocation uses the same products.
-    var kernels = "engine"
+    public var kernels = "engine"
+    /// One line per run done, skipped or failed, and the notes before them.
+    public var log: (String) -> Void = { _ in }
+    /// Every second while children run: each running child's latest progress line, then the grid's
+    /// line ("3/10 done, grid ETA 1h02m"); an empty list when a child has ended (a display may clear).
+    public var status: ([String]) -> Void = { _ in }
 
-    func run() throws -> [ExperimentRunner.Outcome] {
+    public init(experiment: Experiment, experimentPath: String, executable: String, selection: ExperimentRunner.Selection,
+                jobs: Int, threadsPerJob: Int) {
+        self.experiment = experiment
+        self.experimentPath = experimentPath
+        self.executable = executable
+        self.selection = selection
+        self.jobs = jobs
+        self.threadsPerJob = threadsPerJob
+    }
+
+    public func run() throws -> [ExperimentRunner.Outcome] {
         let e = experiment
-        let out = FileHandle.standardOutput, err = FileHandle.standardError
-        func say(_ line: String) { out.write(Data("\(line)\n".utf8)) }
+        let say = log
         // The children lock the experiment shared and their entry exclusively (docs/audit.md).
         let locks = try ExperimentLock.coordinator(output: e.output)
         defer { locks.forEach { $0.release() } }
-        try ExperimentData.ensurePhantom(e, harnessVersion: harnessVersion, log: say)
+        try ExperimentData.ensurePhantom(e, harnessVersion: RunProvenanceProbe.harnessVersion, log: say)
         let split = try SplitFileParser.read(e.data.split)
         let gate = try SplitGate.check(split, experiment: e, allowLeaks: allowLeaks)
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
@@ -51,7 +66,6 @@ struct LocalJobs {
             try data.prepare(split.dataset.ids)
         }
 
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         let (commit, dirty) = RunProvenanceProbe.git()
         var environment = ProcessInfo.processInfo.environment
         environment[RunProvenanceProbe.gitCommitVariable] = commit
@@ -60,10 +74,8 @@ struct LocalJobs {
         let exits = Locked<[ChildExit]>([])
         var active: [String: Process] = [:]
         var progress: [String: Locked<(out: Data, err: Data)>] = [:]
-        var lastLogLine = Date()
         let gridStart = Date()
         let total = schedule.pending.count
-        let interactive = isatty(2) == 1
 
         func launch(_ r: PlannedRun) throws {
             let p = Process()
@@ -102,7 +114,7 @@ struct LocalJobs {
             }
             if schedule.running.isEmpty { break }
             // Refresh the status every second until a child ends: one line per running child (its latest
-            // progress line: stage, step, loss, stage ETA) and the grid's ETA; in a log, every 30 s.
+            // progress line: stage, step, loss, stage ETA) and the grid's ETA.
             while finished.wait(timeout: .now() + 1) == .timedOut {
                 let done = schedule.done.count - complete.count
                 let perRun = done > 0 ? Date().timeIntervalSince(gridStart) / Double(done) : .nan
@@ -111,16 +123,9 @@ struct LocalJobs {
                     let text = progress[key].map { String(decoding: $0.update { $0.err }.suffix(400), as: UTF8.self) } ?? ""
                     return text.split(separator: "\n").last.map(String.init) ?? "\(key) starting"
                 }
-                let status = "\(done)/\(total) done, grid ETA \(ExperimentRunner.duration(eta))"
-                if interactive {
-                    let block = (lines + [status]).joined(separator: "\n\u{1B}[K")
-                    err.write(Data("\r\u{1B}[K\(block)\u{1B}[\(lines.count)A\r".utf8))
-                } else if Date().timeIntervalSince(lastLogLine) > 30 {
-                    err.write(Data((lines + [status]).joined(separator: "\n").appending("\n").utf8))
-                    lastLogLine = Date()
-                }
+                status(lines + ["\(done)/\(total) done, grid ETA \(ExperimentRunner.duration(eta))"])
             }
-            if interactive { err.write(Data("\u{1B}[J".utf8)) }
+            status([])
             let exit = exits.update { $0.removeFirst() }
             active[exit.run.runKey] = nil
             progress[exit.run.runKey] = nil
