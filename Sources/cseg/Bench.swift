@@ -25,7 +25,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Only the kernel the environment selects (skip the autodetected one).")
     var environmentKernelOnly = false
     @Option(help: "Matrix products: engine (default) or openblas.")
-    var kernels = "engine"
+    var kernels: MatrixKernels = .engine
     @Flag(help: "Time every op and direction in the timed steps (environment kernel, 1 thread unless --threads) and print where each row's step goes.")
     var profile = false
 
@@ -39,7 +39,6 @@ struct Bench: ParsableCommand {
     func validate() throws {
         if steps < 5 { throw ValidationError("--steps must be at least 5 (the median needs them), got \(steps)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        if MatrixKernels(rawValue: kernels) == nil { throw ValidationError("--kernels must be engine or openblas, got '\(kernels)'") }
         _ = try selectedRows()
     }
 
@@ -135,7 +134,7 @@ struct Bench: ParsableCommand {
     func runChild(row: BenchmarkRow, threads: Int, env: [String: String], profile: Bool = false) throws -> RowMeasurement {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        p.arguments = ["bench-row", "--row", row.rawValue, "--threads", "\(threads)", "--steps", "\(steps)", "--kernels", kernels]
+        p.arguments = ["bench-row", "--row", row.rawValue, "--threads", "\(threads)", "--steps", "\(steps)", "--kernels", kernels.rawValue]
             + (profile ? ["--profile"] : [])
         p.environment = env
         let out = Pipe()
@@ -219,17 +218,13 @@ struct BenchReport: Codable {
 struct BenchRow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench-row", shouldDisplay: false)
     @Option var row: String
-    @Option var threads = 1
+    @OptionGroup var threads: ThreadOptions
     @Option var steps = 5
-    @Option var kernels = "engine"
     @Flag var profile = false
 
     func run() throws {
         guard let r = BenchmarkRow(rawValue: row) else { throw ValidationError("unknown row '\(row)'") }
-        guard let k = MatrixKernels(rawValue: kernels) else { throw ValidationError("unknown kernels '\(kernels)'") }
-        MatrixKernels.select(k)
-        Parallel.setWorkerCount(threads)
-        AllocatorPolicy.retainFreedMemory()
+        try threads.apply()
         let m = RowRunner.run(r, steps: steps, profile: profile)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

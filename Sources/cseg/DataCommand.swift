@@ -16,8 +16,8 @@ struct DataCheck: ParsableCommand {
     @Argument(help: "Data root (ACDC: the directory holding patientNNN/; Prostate MSD: holding imagesTr/ and labelsTr/; MM-WHS: holding mr_train_NNNN_image.nii.gz).")
     var root: String
 
-    @Option(help: "Layout: acdc, prostate or mmwhs (the phantom is acdc).")
-    var layout: String
+    @Option(help: "Layout (the phantom is acdc).")
+    var layout: DatasetLayoutKind
 
     @Option(parsing: .upToNextOption, help: "Only these ids (default: every case found).")
     var ids: [String] = []
@@ -39,13 +39,11 @@ struct DataCheck: ParsableCommand {
     }
 
     func run() throws {
-        guard let kind = DatasetLayoutKind(rawValue: layout) else {
-            throw ValidationError("--layout must be one of \(DatasetLayoutKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(layout)\"")
-        }
+        let kind = layout
         let classes = try split.map { try SplitFileParser.read($0).dataset.declaredClasses } ?? nil
         let dataset = try Dataset(kind: kind, root: root, classes: classes)
         let wanted = ids.isEmpty ? try dataset.availableIDs() : ids
-        guard !wanted.isEmpty else { throw ValidationError("\(root): no \(layout) cases found") }
+        guard !wanted.isEmpty else { throw ValidationError("\(root): no \(layout.rawValue) cases found") }
         var failed = 0
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

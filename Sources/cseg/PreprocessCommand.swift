@@ -12,8 +12,8 @@ struct Preprocess: ParsableCommand {
     @Argument(help: "Data root (with --experiment: the experiment's).")
     var root: String?
 
-    @Option(help: "Layout: acdc, prostate or mmwhs (with --experiment: the experiment's).")
-    var layout: String?
+    @Option(help: "Layout (with --experiment: the experiment's).")
+    var layout: DatasetLayoutKind?
 
     @Option(help: "In-plane target spacing in mm: one number, or rows,columns (default: the layout's, method-spec §1.2).")
     var spacing: String?
@@ -56,9 +56,6 @@ struct Preprocess: ParsableCommand {
             }
         } else {
             guard root != nil, layout != nil else { throw ValidationError("give ROOT and --layout, or --experiment FILE") }
-            guard let layout, DatasetLayoutKind(rawValue: layout) != nil else {
-                throw ValidationError("--layout must be one of \(DatasetLayoutKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(layout ?? "")\"")
-            }
             if let spacing { _ = try Self.parseSpacing(spacing) }
             if let size, size < 1 { throw ValidationError("--size must be a positive number of pixels, got \(size)") }
         }
@@ -84,7 +81,7 @@ struct Preprocess: ParsableCommand {
             (kind, root, targetSpacing, sliceSize) = (e.data.layout, e.data.root, e.settings.scale.targetSpacing, e.settings.scale.inputSize)
             classes = e.classes(try SplitFileParser.read(e.data.split))
         } else {
-            kind = DatasetLayoutKind(rawValue: layout!)!
+            kind = layout!
             root = self.root!
             targetSpacing = try spacing.map(Self.parseSpacing) ?? kind.constants.targetSpacing
             sliceSize = size ?? kind.constants.sliceSize

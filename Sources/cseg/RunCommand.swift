@@ -74,7 +74,7 @@ struct Run: ParsableCommand {
                                   selection: selection, jobs: jobs, threadsPerJob: max(1, threads.threads / jobs))
             local.allowLeaks = allowLeaks
             local.recomputeArchived = recomputeArchived
-            local.kernels = threads.kernels
+            local.kernels = threads.kernels.rawValue
             local.log = { FileHandle.standardOutput.write(Data("\($0)\n".utf8)) }
             var lastStatus = Date.distantPast
             local.status = { lines in

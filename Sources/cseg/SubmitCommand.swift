@@ -40,7 +40,7 @@ struct Submit: ParsableCommand {
     var cseg: String?
 
     @Option(help: "Matrix products each task uses: 'engine' (the same bits on every x86-64 node) or 'openblas' (bits depend on each node's OpenBLAS core; recorded in provenance).")
-    var kernels: String = "engine"
+    var kernels: MatrixKernels = .engine
 
     @Flag(help: "Print the scripts and the sbatch calls; write and submit nothing.")
     var dryRun = false

@@ -177,9 +177,7 @@ struct SlurmSubmissionTests {
         #expect(o.problem?.hasPrefix("--partition") == true)
         o = base; o.cseg = ".build/debug/cseg"
         #expect(o.problem?.hasPrefix("--cseg") == true)
-        o = base; o.kernels = "mkl"
-        #expect(o.problem == "--kernels must be engine or openblas, got 'mkl'")
-        o = base; o.kernels = "openblas"
+        o = base; o.kernels = .openblas
         #expect(o.problem == nil)
 
         let (e, split, plan) = try SlurmFixture.experiment("slurm-options")

@@ -1,3 +1,5 @@
+import Engine
+
 /// What every stage script of `cseg submit --slurm` asks Slurm for, and which binary its tasks run.
 ///
 /// Values land in `#SBATCH` lines, which sbatch splits on whitespace and does not unquote, so each value
@@ -15,10 +17,10 @@ public struct SlurmJobOptions: Sendable, Equatable {
     public var cseg: String
     /// `--kernels` each task passes to `cseg run`: `engine` (the same bits on every x86-64 node) or
     /// `openblas` (bits depend on each node's OpenBLAS core, recorded in every run file).
-    public var kernels: String
+    public var kernels: MatrixKernels
 
     public init(partition: String? = nil, time: String? = nil, cpusPerTask: Int = 1, arrayLimit: Int? = nil, cseg: String,
-                kernels: String = "engine") {
+                kernels: MatrixKernels = .engine) {
         self.kernels = kernels
         self.partition = partition
         self.time = time
@@ -37,7 +39,6 @@ public struct SlurmJobOptions: Sendable, Equatable {
         if let t = time, !Self.isTimeLimit(t) {
             return "--time \"\(t)\" is not a Slurm time limit (minutes, M:S, H:M:S, D-H, D-H:M or D-H:M:S)"
         }
-        if !["engine", "openblas"].contains(kernels) { return "--kernels must be engine or openblas, got '\(kernels)'" }
         if !cseg.hasPrefix("/") { return "--cseg \"\(cseg)\" must be an absolute path (array tasks do not start in this directory)" }
         return nil
     }

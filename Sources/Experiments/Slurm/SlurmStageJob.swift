@@ -72,7 +72,7 @@ public struct SlurmStageJob: Sendable, Equatable {
               exit 2
             fi
             echo "cseg slurm task: plan entry ${INDICES[$TASK]} (${RUN_KEYS[$TASK]}), stage \(stage.rawValue), array task $TASK"
-            exec \(q(options.cseg)) run "$EXPERIMENT" --index "${INDICES[$TASK]}" --threads \(options.cpusPerTask) --kernels \(options.kernels)
+            exec \(q(options.cseg)) run "$EXPERIMENT" --index "${INDICES[$TASK]}" --threads \(options.cpusPerTask) --kernels \(options.kernels.rawValue)
 
             """
     }
