@@ -48,7 +48,7 @@ let package = Package(
         // Optimised in debug builds too: the tests check every volume of the experiments' 40-volume phantom
         // against ACDC's ranges, which an unoptimised generator makes ten times slower.
         .target(name: "Datasets", dependencies: [
-            "Imaging", "Engine", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Imaging", "Engine", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
         ], exclude: ["Phantom/README.md"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
         // Experiment files, grid expansion and the stage graph (docs/experiments.md).

@@ -36,17 +36,6 @@ struct Preprocess: ParsableCommand {
     @Option(help: "Cache directory for preprocessed volumes (default: OUT/.cache).")
     var cache: String?
 
-    struct Record: Codable {
-        var id: String
-        var imageFileSHA256: String
-        var labelFileSHA256: String
-        var sliceShape: [Int]
-        var p1: Float
-        var p99: Float
-        var imageSlicesSHA256: String
-        var labelSlicesSHA256: String
-    }
-
     func validate() throws {
         if experiment != nil {
             let given = [root.map { _ in "ROOT" }, layout.map { _ in "--layout" }, spacing.map { _ in "--spacing" }, size.map { _ in "--size" }]
@@ -89,65 +78,9 @@ struct Preprocess: ParsableCommand {
         let dataset = try Dataset(kind: kind, root: root, classes: classes)
         let pipeline = VolumePreprocessing(n4: n4 ? N4BiasCorrection() : nil,
                                            slices: SlicePreprocessor(targetSpacing: targetSpacing, size: sliceSize))
-        let store = try PreprocessCache(directory: cache ?? "\(out)/.cache")
-        var records: [Record] = []
-        for id in ids.isEmpty ? try dataset.availableIDs() : ids {
-            let c = try dataset.load(id)
-            let files = try dataset.files(for: id)
-            let dir = "\(out)/\(id)"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            // N4 once per case: its log bias field is written beside the arrays (as SimpleITK's
-            // GetLogBiasFieldAsImage gives it), so the correction can be compared with the reference tools.
-            let n4Result = try pipeline.n4.map { try $0(c.image, source: files.image) }
-            if let r = n4Result {
-                var field = c.image
-                field.voxels = r.logBiasField.map { Float($0) }
-                let path = "\(dir)/n4_log_bias_field.nii.gz"
-                // The input's header when it is 3-D (or 4-D with one frame); a frame of a 4-D image gets a 3-D file.
-                let header = try NIfTI.readHeader(files.image)
-                if header.dims.dropFirst(3).allSatisfy({ $0 == 1 }) {
-                    try NIfTI.write(field, to: path, as: .float32, description: "cseg N4 log bias field", headerFrom: files.image)
-                } else {
-                    try NIfTI.write(field, to: path, as: .float32, description: "cseg N4 log bias field")
-                }
-                print("\(id)  N4: \(r.iterations.map(String.init).joined(separator: "+")) iterations, log bias field \(path)")
-            }
-            let (s, outcome) = try store.slices(imageSHA256: c.imageSHA256, labelSHA256: c.labelSHA256,
-                                                preprocessing: pipeline) {
-                if let r = n4Result { return try pipeline.slices(image: r.corrected, label: c.label, source: files.image) }
-                return try pipeline(image: c.image, label: c.label, source: files.image)
-            }
-            let n = s.geometry.size, z = s.geometry.sliceCount
-            func volume(_ values: [Float]) -> Volume {
-                let slices = (0..<z).map { Image2D(rows: n, columns: n, pixels: Array(values[($0 * n * n)..<(($0 + 1) * n * n)])) }
-                let spacing = [targetSpacing[0], targetSpacing[1], c.image.spacing[2]]
-                return Volume(slices: slices, spacing: spacing, affine: .scaling(spacing))
-            }
-            try NIfTI.write(volume(s.images), to: "\(dir)/img_cropped.nii.gz", as: .float32)
-            try NIfTI.write(volume(s.labels!), to: "\(dir)/mask_cropped.nii.gz", as: .int16)
-            let outcomeText: String
-            switch outcome {
-            case .hit: outcomeText = "hit"
-            case .miss: outcomeText = "computed"
-            case .replacedCorrupt: outcomeText = "recomputed (damaged entry replaced)"
-            }
-            print("\(id)  \(z)×\(n)×\(n)  p1 \(s.normalisation.low)  p99 \(s.normalisation.high)  \(outcomeText)")
-            records.append(Record(id: id, imageFileSHA256: c.imageSHA256, labelFileSHA256: c.labelSHA256, sliceShape: s.shape,
-                                  p1: s.normalisation.low, p99: s.normalisation.high, imageSlicesSHA256: s.imageHash,
-                                  labelSlicesSHA256: s.labelHash!))
-        }
-        // Whether an entry came from the cache is not recorded: the file describes content only.
-        struct Summary: Codable {
-            var preprocessing: String; var layout: String; var root: String; var targetSpacing: [Double]; var sliceSize: Int
-            var cases: [Record]
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(Summary(preprocessing: pipeline.canonicalDescription, layout: kind.rawValue, root: root,
-                                              targetSpacing: targetSpacing, sliceSize: sliceSize, cases: records))
-        data.append(0x0A)
-        let file = "\(out)/preprocess.json"
-        try data.write(to: URL(fileURLWithPath: file), options: .atomic)
-        print("wrote \(records.count) cases and \(file)")
+        let export = PreprocessExport(dataset: dataset, pipeline: pipeline, out: out,
+                                      cache: try PreprocessCache(directory: cache ?? "\(out)/.cache"))
+        let cases = try export.write(ids: ids.isEmpty ? try dataset.availableIDs() : ids) { print($0) }
+        print("wrote \(cases.count) cases and \(export.summaryPath)")
     }
 }

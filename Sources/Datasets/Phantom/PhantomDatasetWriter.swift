@@ -1,3 +1,4 @@
+import AtomicWrite
 import Foundation
 
 /// Writes generated volumes in ACDC's layout: `ROOT/patientNNN/Info.cfg`,
@@ -74,8 +75,8 @@ public enum PhantomDatasetWriter {
     }
 
     static func writeAtomically(_ data: Data, to path: String) throws {
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw DatasetError(path, "cannot write the file: \(error.localizedDescription)")
+        do { try AtomicFile.write(data, to: path) } catch {
+            throw DatasetError(path, "cannot write the file: \(error)")
         }
     }
 }
