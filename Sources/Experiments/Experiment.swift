@@ -16,6 +16,14 @@ public struct Experiment: Sendable, Equatable {
     /// `archive`: where archived runs (`RunArchive`) live, mirroring `output`'s layout, resolved like it;
     /// nil when the file names none. An archived run whose config matches counts as done.
     public var archive: String? = nil
+    /// `[ablation]`: one pre-training setting taken at several values (`Ablation`); nil for a plain grid.
+    public var ablation: Ablation? = nil
+
+    /// The settings the grid is planned with, once per ablation value: (nil, `settings`) without one.
+    public var settingVariants: [(label: String?, settings: ExperimentSettings)] {
+        guard let a = ablation else { return [(nil, settings)] }
+        return a.variants.map { ($0.label(a.setting), $0.settings) }
+    }
 }
 
 /// Which dataset, where, and with which split file. Relative paths in the file are resolved against the

@@ -24,7 +24,7 @@ public enum ExperimentParser {
             throw ExperimentError(path, "line \(error.source.begin.line), column \(error.source.begin.column): not valid TOML: \(error.description)")
         }
         let r = TOMLReader(path: path)
-        try r.allowOnly(["format", "name", "preset", "output", "archive", "data", "grid", "network", "stage", "augmentation", "method"], in: root, at: "")
+        try r.allowOnly(["format", "name", "preset", "output", "archive", "data", "grid", "network", "stage", "augmentation", "method", "ablation"], in: root, at: "")
         let format = try r.int("format", in: root, at: "")
         guard format == formatVersion else {
             throw ExperimentError(path, keyPath: "format", "is \(format); this harness reads format \(formatVersion)")
@@ -39,10 +39,70 @@ public enum ExperimentParser {
         let data = try dataSource(r, try r.table("data", in: root, at: ""), dir)
         var settings = preset.settings(for: data.layout.constants)
         try applyOverrides(r, root, &settings)
+        let grid = try grid(r, try r.table("grid", in: root, at: ""))
         return Experiment(path: path, sha256: ContentHash.sha256(Data(text.utf8)), name: try r.string("name", in: root, at: ""),
                           preset: preset, data: data, output: resolve(try r.string("output", in: root, at: ""), against: dir),
-                          grid: try grid(r, try r.table("grid", in: root, at: "")), settings: settings,
-                          archive: try archive(r, root, dir, output: resolve(try r.string("output", in: root, at: ""), against: dir)))
+                          grid: grid, settings: settings,
+                          archive: try archive(r, root, dir, output: resolve(try r.string("output", in: root, at: ""), against: dir)),
+                          ablation: try ablation(r, root, settings, grid))
+    }
+
+    /// `[ablation]`: `setting` (one of `Ablation.Setting`'s key paths) and `values`, each checked as the
+    /// stage table checks that key; the stage table must not set it too, and a method of the grid must
+    /// use it.
+    static func ablation(_ r: TOMLReader, _ root: TOMLTable, _ base: ExperimentSettings, _ grid: Grid) throws -> Ablation? {
+        guard let (t, at) = try r.optionalTable("ablation", in: root, at: "") else { return nil }
+        try r.allowOnly(["setting", "values"], in: t, at: at)
+        let name = try r.string("setting", in: t, at: at)
+        let names = Ablation.Setting.allCases.map(\.rawValue)
+        guard let setting = Ablation.Setting(rawValue: name) else {
+            throw ExperimentError(r.path, keyPath: "ablation.setting", "\"\(name)\" is not a setting the harness ablates (valid: \(names.joined(separator: ", ")))",
+                                  suggestion: EditDistance.nearest(to: name, among: names))
+        }
+        let parts = name.split(separator: ".").map(String.init)
+        if root["stage"]?.table?[parts[1]]?.table?[parts[2]] != nil {
+            throw ExperimentError(r.path, keyPath: name, "is set by [ablation] (ablation.setting); remove it here")
+        }
+        let reached: Set<Method.Pretraining> = setting.stage == .pretrainGlobal ? [.global, .globalLocal] : [.globalLocal]
+        guard grid.methods.contains(where: { $0.pretraining.map(reached.contains) ?? false }) else {
+            throw ExperimentError(r.path, keyPath: "ablation.setting", "\(name) is used by no method of grid.methods (it needs "
+                                  + (setting.stage == .pretrainGlobal ? "a global or global+local" : "a global+local") + " pre-training method)")
+        }
+        func variant(_ apply: (inout ExperimentSettings) -> String) -> Ablation.Variant {
+            var s = base
+            let value = apply(&s)
+            return Ablation.Variant(value: value, settings: s)
+        }
+        func outOfRange(_ i: Int, _ v: Any, _ rule: String) -> ExperimentError {
+            ExperimentError(r.path, keyPath: "ablation.values[\(i)]", "\(v) is out of range for \(name) (\(rule))")
+        }
+        var variants: [Ablation.Variant] = []
+        switch setting {
+        case .partitions, .decoderBlocks:
+            let range = setting == .partitions ? 1...64 : 1...5
+            for (i, v) in try r.ints("values", in: t, at: at).enumerated() {
+                guard range.contains(v) else { throw outOfRange(i, v, "\(range.lowerBound)…\(range.upperBound)") }
+                variants.append(variant { s in
+                    if setting == .partitions { s.pretrainGlobal.partitions = v } else { s.pretrainLocal.decoderBlocks = v }
+                    return "\(v)"
+                })
+            }
+        case .globalTemperature, .localTemperature:
+            let values = try r.doubles("values", in: t, at: at)
+            if values.isEmpty { throw ExperimentError(r.path, keyPath: "ablation.values", "must not be empty") }
+            for (i, v) in values.enumerated() {
+                guard v > 0, v.isFinite else { throw outOfRange(i, v, "a positive number") }
+                variants.append(variant { s in
+                    if setting == .globalTemperature { s.pretrainGlobal.temperature = v } else { s.pretrainLocal.temperature = v }
+                    return "\(v)"
+                })
+            }
+        }
+        var seen = Set<String>()
+        if let twice = variants.map(\.value).first(where: { !seen.insert($0).inserted }) {
+            throw ExperimentError(r.path, keyPath: "ablation.values", "lists \(twice) twice")
+        }
+        return Ablation(setting: setting, variants: variants)
     }
 
     /// `archive`, resolved; it must not be, or lie inside, `output`, whose stale-file cleanup and

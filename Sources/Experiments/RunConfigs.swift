@@ -138,6 +138,9 @@ struct FinetuneConfig: Codable {
     var split: SplitSelection
     /// The pre-training run whose weights initialise this one, by identity.
     var initialisedFrom: String?
+    /// The ablation value its pre-training was made with ("S=2", `Ablation`); absent outside an ablation
+    /// and for runs it does not reach, so other configs keep their bytes.
+    var ablation: String? = nil
 }
 
 /// The kinds of stage a plan contains.

@@ -74,7 +74,9 @@ public struct DataHashes: Sendable, Equatable {
 /// run after the pre-training runs it needs, each pre-training run listed once however many runs share it.
 public enum RunPlanner {
     public static func plan(_ experiment: Experiment, split: SplitFile, data: DataHashes) throws -> [PlannedRun] {
-        let e = experiment, g = experiment.grid, s = experiment.settings
+        let e = experiment, g = experiment.grid
+        // Set per ablation value below (`Experiment.settingVariants`); the nested planners read them.
+        var s = experiment.settings, label: String?
         try check(e, split)
         let dataset = DatasetConfig(kind: e.data.kind, layout: e.data.layout, classNames: e.classes(split).names,
                                     classLabels: e.declaredClasses(split)?.classes.labels,
@@ -82,13 +84,19 @@ public enum RunPlanner {
         let provisional = data.byID == nil
         var runs: [PlannedRun] = []
         var listed: [String: PlannedRun] = [:]  // by identity
+        var keys: [String: String] = [:]  // identity by run key
 
         func identity(_ configJSON: String, _ ids: [String], _ seed: UInt64) -> String {
             struct Identity: Encodable { var config: String; var data: [[String]]; var seed: UInt64 }
             return ContentHash.sha256(Data(CanonicalJSON.encode(Identity(config: configJSON, data: data.entries(ids), seed: seed)).utf8))
         }
-        func add(_ run: PlannedRun) -> PlannedRun {
+        func add(_ run: PlannedRun) throws -> PlannedRun {
             if let existing = listed[run.identity] { return existing }
+            // Two runs under one key would share one output file; an ablation value missing from a key does that.
+            if let other = keys[run.runKey] {
+                throw ExperimentError(e.path, "plans two different runs under the key \(run.runKey) (identities \(other.prefix(12)), \(run.identity.prefix(12))): a planner bug")
+            }
+            keys[run.runKey] = run.identity
             var r = run
             r.index = runs.count + 1
             r.archive = e.archive.map { $0 + r.output.dropFirst(e.output.count) }
@@ -97,78 +105,93 @@ public enum RunPlanner {
             return r
         }
         func pretrainOutput(_ name: String, _ id: String) -> String { "\(e.output)/pretrain/\(name)-\(id.prefix(16)).h5" }
+        /// "@S=2" for a run of `stage` that the ablation's current value reaches; "" otherwise.
+        func suffix(_ stage: Stage) -> String {
+            guard let label, let a = e.ablation, a.setting.reaches(stage) else { return "" }
+            return "@\(label)"
+        }
 
         /// A pre-training run named `name` (key `pretrain-<name>`): it reads the pool and probes the test set.
-        func pretraining(_ name: String, _ stage: Stage, _ json: String, _ seed: UInt64, after parents: [String] = []) -> PlannedRun {
+        func pretraining(_ name: String, _ stage: Stage, _ json: String, _ seed: UInt64, after parents: [String] = []) throws -> PlannedRun {
             let id = identity(json, split.pool!.ids + split.test, seed)
-            return add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: stage, method: nil, dependencies: parents, seed: seed,
+            return try add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: stage, method: nil, dependencies: parents, seed: seed,
                                   output: pretrainOutput(name, id), identity: id, configJSON: json, provisional: provisional,
                                   volumes: data.volumes(split.pool!.ids + split.test)))
         }
-        func global(_ v: GlobalVariant, _ seed: UInt64) -> PlannedRun {
+        func global(_ v: GlobalVariant, _ seed: UInt64) throws -> PlannedRun {
             let pool = split.pool!
             let json = CanonicalJSON.encode(GlobalPretrainingConfig(variant: v, seed: seed, dataset: dataset, scale: s.scale,
                                                                     settings: s.pretrainGlobal, poolKey: pool.key, pool: pool.ids,
                                                                     probe: split.test))
-            return pretraining("global-\(v.rawValue)_s\(seed)", .pretrainGlobal, json, seed)
+            return try pretraining("global-\(v.rawValue)\(suffix(.pretrainGlobal))_s\(seed)", .pretrainGlobal, json, seed)
         }
-        func local(_ gv: GlobalVariant, _ lv: LocalVariant, _ seed: UInt64) -> PlannedRun {
-            let parent = global(gv, seed)
+        func local(_ gv: GlobalVariant, _ lv: LocalVariant, _ seed: UInt64) throws -> PlannedRun {
+            let parent = try global(gv, seed)
             let pool = split.pool!
             let json = CanonicalJSON.encode(LocalPretrainingConfig(variant: lv, seed: seed, dataset: dataset, scale: s.scale,
                                                                    settings: s.pretrainLocal, poolKey: pool.key, pool: pool.ids,
                                                                    probe: split.test, globalIdentity: parent.identity))
-            return pretraining("local-\(gv.rawValue)-\(lv.rawValue)_s\(seed)", .pretrainLocal, json, seed, after: [parent.runKey])
+            return try pretraining("local-\(gv.rawValue)-\(lv.rawValue)\(suffix(.pretrainLocal))_s\(seed)", .pretrainLocal, json, seed, after: [parent.runKey])
         }
-        func pretext(_ kind: Method.Pretraining, _ seed: UInt64) -> PlannedRun {
+        func pretext(_ kind: Method.Pretraining, _ seed: UInt64) throws -> PlannedRun {
             let pool = split.pool!
             let json = CanonicalJSON.encode(PretextPretrainingConfig(kind: kind, seed: seed, dataset: dataset, scale: s.scale,
                                                                      settings: s.pretrainPretext, poolKey: pool.key, pool: pool.ids,
                                                                      probe: split.test))
-            return pretraining("\(kind.rawValue)_s\(seed)", .pretrainPretext, json, seed)
+            return try pretraining("\(kind.rawValue)_s\(seed)", .pretrainPretext, json, seed)
         }
 
-        for method in g.methods {
-            let variantPairs: [(GlobalVariant?, LocalVariant?)]
-            switch method.pretraining {
-            case nil, .rotation, .inpainting, .contextRestoration: variantPairs = [(nil, nil)]
-            case .global: variantPairs = g.globalVariants(for: method).map { ($0, nil) }
-            case .globalLocal: variantPairs = g.globalVariants(for: method).flatMap { gv in g.localVariants.map { (gv, $0) } }
-            }
-            for (gv, lv) in variantPairs {
-                let cells: [(String, String)] = method.benchmark
-                    ? [(split.benchmark!.key, "c0")]
-                    : g.budgets.flatMap { b in g.combinations(for: b, in: split).map { (b, $0) } }
-                for (budget, comb) in cells {
-                    for seed in g.seeds {
-                        var parent: PlannedRun?
-                        if let gv { parent = lv.map { local(gv, $0, seed) } ?? global(gv, seed) }
-                        if let p = method.pretraining, !p.isContrastive { parent = pretext(p, seed) }
-                        // By role, never by key: the benchmark is its own role, and a budget is always a labelled set.
-                        let selected = method.benchmark ? (split.benchmark!.ids, split.benchmark!.validation)
-                            : try split.labelledSet(key: budget, combination: comb).pair
-                        let (train, validation) = selected
-                        let unlabelled = method.addition == .selfTrain ? split.pool!.ids.filter { !train.contains($0) } : nil
-                        let config = FinetuneConfig(
-                            method: method.name, globalVariant: gv, localVariant: lv, seed: seed, dataset: dataset, scale: s.scale,
-                            settings: s.finetune, augmentation: method.augmentation(s.augmentation),
-                            selfTrain: method.addition == .selfTrain ? s.selfTrain : nil,
-                            mixup: method.addition == .mixup ? s.mixup : nil,
-                            split: SplitSelection(sha256: split.sha256, key: budget, combination: comb, train: train,
-                                                  validation: validation, test: split.test, unlabelled: unlabelled),
-                            initialisedFrom: parent?.identity)
-                        let json = CanonicalJSON.encode(config)
-                        let methodID = method.runKeyPrefix(global: gv, local: lv)
-                        let cell = method.benchmark ? budget : "\(budget)_\(comb)"
-                        let key = "\(methodID)_\(cell)_s\(seed)"
-                        let ids = train + validation + split.test + (unlabelled ?? [])
-                        _ = add(PlannedRun(index: 0, runKey: key, stage: .finetune, method: method.name,
-                                           dependencies: parent.map { [$0.runKey] } ?? [], seed: seed,
-                                           output: "\(e.output)/runs/\(key).h5", identity: identity(json, ids, seed),
-                                           configJSON: json, provisional: provisional, volumes: data.volumes(ids)))
+        /// The grid's runs at the current settings, in method, variant, cell, seed order.
+        func planMethods() throws {
+            for method in g.methods {
+                let variantPairs: [(GlobalVariant?, LocalVariant?)]
+                switch method.pretraining {
+                case nil, .rotation, .inpainting, .contextRestoration: variantPairs = [(nil, nil)]
+                case .global: variantPairs = g.globalVariants(for: method).map { ($0, nil) }
+                case .globalLocal: variantPairs = g.globalVariants(for: method).flatMap { gv in g.localVariants.map { (gv, $0) } }
+                }
+                for (gv, lv) in variantPairs {
+                    let cells: [(String, String)] = method.benchmark
+                        ? [(split.benchmark!.key, "c0")]
+                        : g.budgets.flatMap { b in g.combinations(for: b, in: split).map { (b, $0) } }
+                    for (budget, comb) in cells {
+                        for seed in g.seeds {
+                            var parent: PlannedRun?
+                            if let gv { parent = try lv.map { try local(gv, $0, seed) } ?? global(gv, seed) }
+                            if let p = method.pretraining, !p.isContrastive { parent = try pretext(p, seed) }
+                            // The ablation reaches this run through its pre-training (random init never).
+                            let ablation = parent.flatMap { p in suffix(p.stage).isEmpty ? nil : label }
+                            // By role, never by key: the benchmark is its own role, and a budget is always a labelled set.
+                            let selected = method.benchmark ? (split.benchmark!.ids, split.benchmark!.validation)
+                                : try split.labelledSet(key: budget, combination: comb).pair
+                            let (train, validation) = selected
+                            let unlabelled = method.addition == .selfTrain ? split.pool!.ids.filter { !train.contains($0) } : nil
+                            let config = FinetuneConfig(
+                                method: method.name, globalVariant: gv, localVariant: lv, seed: seed, dataset: dataset, scale: s.scale,
+                                settings: s.finetune, augmentation: method.augmentation(s.augmentation),
+                                selfTrain: method.addition == .selfTrain ? s.selfTrain : nil,
+                                mixup: method.addition == .mixup ? s.mixup : nil,
+                                split: SplitSelection(sha256: split.sha256, key: budget, combination: comb, train: train,
+                                                      validation: validation, test: split.test, unlabelled: unlabelled),
+                                initialisedFrom: parent?.identity, ablation: ablation)
+                            let json = CanonicalJSON.encode(config)
+                            let methodID = method.runKeyPrefix(global: gv, local: lv) + (ablation.map { "@\($0)" } ?? "")
+                            let cell = method.benchmark ? budget : "\(budget)_\(comb)"
+                            let key = "\(methodID)_\(cell)_s\(seed)"
+                            let ids = train + validation + split.test + (unlabelled ?? [])
+                            _ = try add(PlannedRun(index: 0, runKey: key, stage: .finetune, method: method.name,
+                                               dependencies: parent.map { [$0.runKey] } ?? [], seed: seed,
+                                               output: "\(e.output)/runs/\(key).h5", identity: identity(json, ids, seed),
+                                               configJSON: json, provisional: provisional, volumes: data.volumes(ids)))
+                        }
                     }
                 }
             }
+        }
+
+        for variant in e.settingVariants {
+            (s, label) = (variant.settings, variant.label)
+            try planMethods()
         }
         return runs
     }

@@ -73,7 +73,7 @@ func planError(_ text: String) -> String {
     func thePaperGridsPlan() throws {
         let dir = repoRoot + "/experiments/paper"
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }.sorted()
-        #expect(files.count == 6)
+        #expect(files.count == 10)
         for f in files {
             let e = try ExperimentParser.read("\(dir)/\(f)")
             #expect(e.preset == .paper && e.grid.allCombinations, "\(f)")
@@ -82,6 +82,12 @@ func planError(_ text: String) -> String {
             let baselines = plan.filter { $0.method == "baseline" }.map(\.runKey)
             let expected = e.grid.budgets.flatMap { b in split.labelled.filter { $0.key == b }.map { "baseline_\(b)_\($0.combination)_s1" } }
             #expect(baselines == expected, "\(f)")
+            if let a = e.ablation {
+                // An ablation: random init once, every value's runs under its own keys.
+                #expect(f.contains("-ablation-") && baselines.count == 10, "\(f)")
+                for v in a.variants { #expect(plan.contains { $0.runKey.contains("@\(v.label(a.setting))_") }, "\(f): \(v.value)") }
+                continue
+            }
             // The original's combinations: 5, 5 and 3 (MM-WHS has no tr2 c5).
             #expect(baselines.count == (f.hasPrefix("mmwhs") ? 12 : 13), "\(f)")
         }

@@ -31,7 +31,7 @@ enum TinyExperiment {
     static let split = TinySplit.text
 
     /// Every method name there is (Method.allNames), so every method and combination trains in CI.
-    static func experiment(_ name: String, methods: [String] = Method.allNames, archive: String? = nil) throws -> Experiment {
+    static func experiment(_ name: String, methods: [String] = Method.allNames, archive: String? = nil, extra: String = "") throws -> Experiment {
         let text = """
             format = 1
             name = "\(name)"
@@ -73,6 +73,7 @@ enum TinyExperiment {
             [method.self-train]
             threshold = 0.3
             rounds = 1
+            \(extra)
             """
         let path = "\(directory)/\(name).toml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -269,6 +270,57 @@ struct RunnerTests {
         #expect(second.map(\.skipped) == after.map { $0.method == "baseline" })
         #expect(lines.contains { $0.contains("\(benchmark.runKey): its file was made from other data (volumes 001 (image)): computing it again") })
         #expect(try TinyExperiment.plan(e).allSatisfy { RunCompletion.isComplete($0) })
+    }
+
+    @Test("an ablation runs end to end: one pre-training per value, each fine-tuned from its own, keys with @tauG=… as file names; a rerun skips all")
+    func ablationRuns() throws {
+        let e = try TinyExperiment.experiment("ablation", methods: ["baseline", "global"],
+                                              extra: "[ablation]\nsetting = \"stage.pretrain-global.temperature\"\nvalues = [0.1, 0.5]")
+        let outcomes = try TinyExperiment.runner(e).run()
+        #expect(outcomes.map(\.runKey) == ["baseline_tr1_c1_s7", "pretrain-global-GD@tauG=0.1_s7", "global-GD@tauG=0.1_tr1_c1_s7",
+                                           "pretrain-global-GD@tauG=0.5_s7", "global-GD@tauG=0.5_tr1_c1_s7"])
+        let plan = try TinyExperiment.plan(e)
+        for r in plan { #expect(FileManager.default.fileExists(atPath: r.output), "\(r.output)") }
+        let s1 = try RunFileReader.read(plan[2].output), s2 = try RunFileReader.read(plan[4].output)
+        #expect(s1.inputs.dependencies.map(\.runKey) == ["pretrain-global-GD@tauG=0.1_s7"] && s2.inputs.dependencies.map(\.runKey) == ["pretrain-global-GD@tauG=0.5_s7"])
+        #expect(s1.configJSON.contains("\"ablation\":\"tauG=0.1\"") && s1.finalWeights != s2.finalWeights)
+        #expect(try TinyExperiment.runner(e).run().allSatisfy(\.skipped))
+    }
+
+    @Test("an ablation over l: one shared global stage, a local stage and fine-tuning per l, each fine-tune taking exactly l pre-trained decoder blocks")
+    func decoderBlocksAblationRuns() throws {
+        let e = try TinyExperiment.experiment("ablation-l", methods: ["global+local"],
+                                              extra: "[ablation]\nsetting = \"stage.pretrain-local.decoder_blocks\"\nvalues = [3, 4, 5]")
+        let outcomes = try TinyExperiment.runner(e).run()
+        #expect(outcomes.map(\.runKey) == ["pretrain-global-GD_s7", "pretrain-local-GD-LR@l=3_s7", "global-GD+local-LR@l=3_tr1_c1_s7",
+                                           "pretrain-local-GD-LR@l=4_s7", "global-GD+local-LR@l=4_tr1_c1_s7",
+                                           "pretrain-local-GD-LR@l=5_s7", "global-GD+local-LR@l=5_tr1_c1_s7"])
+        let plan = try TinyExperiment.plan(e)
+        let local = try plan.filter { $0.stage == .pretrainLocal }.map { try RunFileReader.read($0.output) }
+        // The local stage trains decoder blocks 1…l (dc6 first, dc2 last): its weights hold those and no others.
+        #expect(local.map { $0.finalWeights.contains { $0.name.hasPrefix("dec_dc3/") } } == [false, true, true])
+        #expect(local.map { $0.finalWeights.contains { $0.name.hasPrefix("dec_dc2/") } } == [false, false, true])
+        // At l = 1 the 32² tiny input gives a 2×2 map: refused before anything runs.
+        let small = try TinyExperiment.experiment("ablation-l-small", methods: ["global+local"],
+                                                  extra: "[ablation]\nsetting = \"stage.pretrain-local.decoder_blocks\"\nvalues = [3, 1]")
+        #expect {
+            try TinyExperiment.runner(small).run()
+        } throws: { error in
+            "\(error)".contains("pretrain-local-GD-LR@l=1_s7 (stage.pretrain-local decoder_blocks 1 at input size 32): local regions: a 2×2 feature map is too small for the 13 regions (need at least 8×8); nothing was run")
+        }
+        #expect(try TinyExperiment.plan(small).allSatisfy { !FileManager.default.fileExists(atPath: $0.output) })
+    }
+
+    @Test("a global stage whose batch is not a whole number of S-groups stops the grid before anything runs, naming the run and the settings")
+    func batchAndPartitionsCheckedFirst() throws {
+        let e = try TinyExperiment.experiment("bad-partitions", methods: ["global"],
+                                              extra: "[ablation]\nsetting = \"stage.pretrain-global.partitions\"\nvalues = [4, 3]")
+        #expect {
+            try TinyExperiment.runner(e).run()
+        } throws: { error in
+            "\(error)".contains("pretrain-global-GD@S=3_s7 (stage.pretrain-global batch_size 4, partitions 3): global batch: batch size 4 is not a whole number of 3-partition groups; nothing was run")
+        }
+        #expect(try TinyExperiment.plan(e).allSatisfy { !FileManager.default.fileExists(atPath: $0.output) })
     }
 
     @Test("a plan made before the data exist has no volume hashes, and completion then compares none")

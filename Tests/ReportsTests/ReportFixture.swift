@@ -19,14 +19,15 @@ struct ReportFixture {
     static let testIDs = ["006", "007", "008", "009"]
     static let classNames = ["RV", "Myo", "LV"]
 
-    /// A fresh fixture directory under the system's temporary directory (data, split, experiment; no run files).
-    init(name: String) throws {
+    /// A fresh fixture directory under the system's temporary directory (data, split, experiment; no run
+    /// files); `extra` is appended to the experiment file (an `[ablation]`, say).
+    init(name: String, extra: String = "") throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-report-\(getpid())-\(name)").path
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for v in 1...9 { try Self.writeVolume(v, root: "\(dir)/data") }
         try Self.splitText.write(toFile: "\(dir)/split.toml", atomically: true, encoding: .utf8)
-        try Self.experimentText.write(toFile: "\(dir)/fixture.toml", atomically: true, encoding: .utf8)
+        try (extra.isEmpty ? Self.experimentText : Self.experimentText + "\n" + extra).write(toFile: "\(dir)/fixture.toml", atomically: true, encoding: .utf8)
         directory = dir
         experiment = try ExperimentParser.read("\(dir)/fixture.toml")
         split = try SplitFileParser.read(experiment.data.split)

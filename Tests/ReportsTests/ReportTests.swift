@@ -192,6 +192,26 @@ struct ReportTests {
         #expect(report.readme.contains("No local pre-training run file holds decoder features"))
     }
 
+    @Test("an ablation over S gets its own table (every pre-trained arm at each value, random init as reference); the main table and the claims keep the shared arms only")
+    func ablationTable() throws {
+        let f = try ReportFixture(name: "ablation", extra: "[ablation]\nsetting = \"stage.pretrain-global.partitions\"\nvalues = [2, 4]")
+        defer { f.remove() }
+        try f.writeRuns()
+        let readme = try ReportBuilder.render(try f.context()).readme
+        let section = try #require(readme.components(separatedBy: "### Ablation: S (`stage.pretrain-global.partitions`)").dropFirst().first?
+            .components(separatedBy: "## 2.").first)
+        let table = section.replacingOccurrences(of: " +", with: " ", options: .regularExpression)
+        for row in ["| baseline | — |", "| global-GR | 2 |", "| global-GR | 4 |", "| global-GD | 2 |", "| global-GD | 4 |",
+                    "| global-GD+local-LR | 2 |", "| global-GD+local-LR+intensity | 4 |"] {
+            #expect(table.contains(row), "\(row) missing from the ablation table")
+        }
+        let main = try #require(readme.components(separatedBy: "## 1.").dropFirst().first?.components(separatedBy: "### Dice per class").first)
+        #expect(!main.contains("@S=") && main.contains("| baseline ") && main.contains("| intensity ") && main.contains("| rotation "))
+        #expect(readme.contains("global-GD@S=2_tr1_c1_s7"), "the run list names every run")
+        // Without an ablation the section is absent (the golden file holds the rest).
+        #expect(!SharedReport.report.readme.contains("### Ablation"))
+    }
+
     @Test("a run file made from other data (its recorded volume hashes differ from the plan's) is out of date, named by volume")
     func dataChangedRuns() throws {
         let f = SharedReport.fixture

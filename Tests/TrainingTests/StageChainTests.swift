@@ -24,6 +24,33 @@ struct StageChainTests {
 
     static let config = UNetConfig(inputSize: 32, numClasses: 2, filters: [4, 4, 4, 4, 4, 4], g1Hidden: 8, embeddingSize: 8)
 
+    @Test("the pretrainers' temperature reaches the loss: step 0's loss is the loss at that τ on the same batch, and differs from τ = 0.1's")
+    func temperatureReachesTheLoss() throws {
+        let views = ViewAugmentation(cropBox: 16, cropOffsets: 2...14)
+        let builder = try GlobalBatchBuilder(pool: Self.pool(), loss: .domain, batchSize: 12, augmentation: views)
+        func firstLoss(_ tau: Float?) throws -> Float {
+            var stream = RandomStream(seed: 1, purpose: "stage1/batches")
+            let net = GlobalContrastiveNet(config: Self.config, seed: 1)
+            if let tau { return try GlobalPretrainer(iterations: 1, temperature: tau).train(net, batches: builder, stream: &stream)[0] }
+            return globalContrastiveLoss(network: net, batch: try builder.batch(using: &stream), temperature: 0.5).item
+        }
+        #expect(try firstLoss(0.5) == firstLoss(nil))
+        #expect(try firstLoss(0.5) != firstLoss(0.1))
+
+        let local = { () -> (LocalContrastiveNet, LocalBatchBuilder) in
+            (LocalContrastiveNet(config: Self.config, decoderBlocks: 3, seed: 2),
+             try! LocalBatchBuilder(pool: Self.pool(), loss: .random, featureSize: 8))
+        }
+        func firstLocal(_ tau: Float, direct: Bool) throws -> Float {
+            let (net, b) = local()
+            var stream = RandomStream(seed: 1, purpose: "stage2/batches")
+            if direct { return localContrastiveLoss(network: net, regions: b.regions, batch: try b.batch(using: &stream), temperature: tau).item }
+            return try LocalPretrainer(iterations: 1, temperature: tau).train(net, batches: b, stream: &stream)[0]
+        }
+        #expect(try firstLocal(0.3, direct: false) == firstLocal(0.3, direct: true))
+        #expect(try firstLocal(0.3, direct: false) != firstLocal(0.1, direct: true))
+    }
+
     @Test("global then local pre-training; the encoder stays frozen in stage 2; fine-tuning gets exactly the selected weights")
     func chain() throws {
         let views = ViewAugmentation(cropBox: 16, cropOffsets: 2...14)

@@ -97,7 +97,7 @@ struct StageProbe {
     }
 
     func global(_ variant: GlobalVariant, _ s: GlobalPretrainingSettings) throws -> Double {
-        let loss: GlobalLossKind = switch variant { case .GR: .random; case .GDminus: .domainMinus; case .GD: .domain }
+        let loss = variant.loss
         let builder = try GlobalBatchBuilder(pool: pool(volumes: max(2 * s.batchSize, 4), slicesEach: max(12, 2 * s.partitions)),
                                              loss: loss, batchSize: s.batchSize, parts: s.partitions, augmentation: views())
         let net = GlobalContrastiveNet(config: network, seed: 1)

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Training
 
 /// Every volume the pending runs read is loaded and checked before the first step of the first run:
 /// a broken file stops the grid before anything is trained, written or cached, instead of after hours.
@@ -11,6 +12,32 @@ extension ExperimentData {
     public func preflight(_ runs: [PlannedRun]) throws {
         var ids = Set<String>()
         var partitionNeeds: [String: (parts: Int, runKey: String)] = [:]
+        // A global stage's B and S are checked before any volume is read: an ablation over S would
+        // otherwise fail at its first S that does not divide B, after the runs before it had trained.
+        for r in runs where r.stage == .pretrainGlobal {
+            let config = try ConfigDecoding.decode(GlobalPretrainingConfig.self, r)
+            let s = config.settings
+            do {
+                try GlobalBatchBuilder.checkShape(loss: config.variant.loss, batchSize: s.batchSize, parts: s.partitions,
+                                                  fidelity: s.faithful2020 ? .faithful2020 : .intended, poolVolumes: Set(config.pool).count)
+            } catch {
+                throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-global batch_size \(s.batchSize), partitions \(s.partitions)): \(error); nothing was run")
+            }
+        }
+        // Likewise the local stage's l against the input size: L^R's 13 regions need a map of 8×8 or more.
+        for r in runs where r.stage == .pretrainLocal {
+            let s = try ConfigDecoding.decode(LocalPretrainingConfig.self, r).settings
+            let featureSize = experiment.settings.scale.inputSize >> (5 - s.decoderBlocks)
+            do {
+                guard s.regionSize == 1 else {
+                    throw ContrastiveError("local regions", "region_size \(s.regionSize): only 3×3 windows (region_size = 1) are implemented")
+                }
+                _ = try LocalRegions.paper(featureSize: featureSize)
+            } catch {
+                throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-local decoder_blocks \(s.decoderBlocks) at input size "
+                                  + "\(experiment.settings.scale.inputSize)): \(error); nothing was run")
+            }
+        }
         for r in runs {
             let needs = try ConfigIDs.decode(r)
             ids.formUnion(needs.all)

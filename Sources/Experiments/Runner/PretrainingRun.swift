@@ -23,20 +23,13 @@ enum PretrainingRun {
         return try ContrastivePool(volumes: volumes, height: n, width: n)
     }
 
-    static func checkTemperature(_ t: Double, _ run: PlannedRun) throws {
-        guard Float(t) == contrastiveTemperature else {
-            throw RunnerError(run.output, "temperature \(t): the pre-training loops use τ = \(contrastiveTemperature) only (spec §3.2)")
-        }
-    }
-
     static func global(_ run: PlannedRun, _ c: RunContext) throws -> RunRecord {
         var clock = PhaseClock()
         let config = try ConfigDecoding.decode(GlobalPretrainingConfig.self, run)
         let s = config.settings
-        try checkTemperature(s.temperature, run)
         var streams = RunStreams(seed: run.seed, runKey: run.runKey)
         try c.data.prepare(config.pool + config.probe)
-        let loss: GlobalLossKind = switch config.variant { case .GR: .random; case .GDminus: .domainMinus; case .GD: .domain }
+        let loss = config.variant.loss
         let builder = try GlobalBatchBuilder(pool: pool(c, config.pool), loss: loss, batchSize: s.batchSize, parts: s.partitions,
                                              augmentation: views(c, faithful: s.faithful2020))
         let net = GlobalContrastiveNet(config: c.networkConfig, seed: streams.seedValue("init"))
@@ -49,7 +42,7 @@ enum PretrainingRun {
         var batches = streams.stream("batches")
         let losses = try Divergence.diagnosing(run, stage: "pretrain-global", parameters: { net.encoder.units.flatMap(\.parameters) + net.head.parameters },
                                                forward: { step in LayerProbe.firstNonFinite(net, try Divergence.replay(run, step: step) { try builder.batch(using: &$0) }.tensor) }) {
-            try GlobalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
+            try GlobalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate), temperature: Float(s.temperature))
                 .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-global", step, s.iterations, l) } }
         clock.lap("train")
         return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
@@ -64,7 +57,6 @@ enum PretrainingRun {
         var clock = PhaseClock()
         let config = try ConfigDecoding.decode(LocalPretrainingConfig.self, run)
         let s = config.settings
-        try checkTemperature(s.temperature, run)
         guard s.regionSize == 1 else {
             throw RunnerError(run.output, "region_size \(s.regionSize): only 3×3 windows (region_size = 1) are implemented")
         }
@@ -99,7 +91,7 @@ enum PretrainingRun {
         var batches = streams.stream("batches")
         let losses = try Divergence.diagnosing(run, stage: "pretrain-local", parameters: { net.decoder.flatMap(\.units).flatMap(\.parameters) + net.head.parameters },
                                                forward: { step in LayerProbe.firstNonFinite(net, try Divergence.replay(run, step: step) { try builder.batch(using: &$0) }.tensor) }) {
-            try LocalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate))
+            try LocalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate), temperature: Float(s.temperature))
                 .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-local", step, s.iterations, l) } }
         clock.lap("train")
         let dependency = RunDependency(stage: parent.stage.rawValue, runKey: parent.runKey,
@@ -110,5 +102,16 @@ enum PretrainingRun {
                          curves: trainingCurves(losses: losses, lossName: "local", learningRate: s.learningRate),
                          metrics: nil, bestWeights: nil, finalWeights: net.variables.named, activations: activations(),
                          initialActivations: initial, predictions: [])
+    }
+}
+
+extension GlobalVariant {
+    /// The batch builder's loss for this variant.
+    var loss: GlobalLossKind {
+        switch self {
+        case .GR: .random
+        case .GDminus: .domainMinus
+        case .GD: .domain
+        }
     }
 }

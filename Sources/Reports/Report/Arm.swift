@@ -8,13 +8,19 @@ public struct Arm: Sendable, Hashable {
     public let method: Method
     public let globalVariant: GlobalVariant?
     public let localVariant: LocalVariant?
+    /// The ablation value its pre-training was made with ("S=2", `Ablation`); nil outside an ablation.
+    public let ablation: String?
 
-    public init(method: Method, globalVariant: GlobalVariant?, localVariant: LocalVariant?) {
+    public init(method: Method, globalVariant: GlobalVariant?, localVariant: LocalVariant?, ablation: String? = nil) {
         self.method = method
         self.globalVariant = globalVariant
         self.localVariant = localVariant
-        id = method.runKeyPrefix(global: globalVariant, local: localVariant)
+        self.ablation = ablation
+        id = method.runKeyPrefix(global: globalVariant, local: localVariant) + (ablation.map { "@\($0)" } ?? "")
     }
+
+    /// The same arm outside the ablation ("global-GD@S=2" → "global-GD"): the row an ablation table groups by.
+    public var withoutAblation: Arm { Arm(method: method, globalVariant: globalVariant, localVariant: localVariant) }
 
     public var isBaseline: Bool { method == .baseline }
     public var isBenchmark: Bool { method.benchmark }
@@ -25,7 +31,7 @@ public struct Arm: Sendable, Hashable {
         guard method.pretraining != nil, method.addition != nil else { return nil }
         var m = method
         m.addition = nil
-        return Arm(method: m, globalVariant: globalVariant, localVariant: localVariant)
+        return Arm(method: m, globalVariant: globalVariant, localVariant: localVariant, ablation: ablation)
     }
 
     /// The addition alone from random init ("global-GD+mixup" → "mixup"); nil without pre-training or addition.
@@ -42,7 +48,7 @@ public struct Arm: Sendable, Hashable {
         guard method.augmented, !method.benchmark, method.addition != .intensity else { return nil }
         var m = method
         m.augmented = false
-        return Arm(method: m, globalVariant: globalVariant, localVariant: localVariant)
+        return Arm(method: m, globalVariant: globalVariant, localVariant: localVariant, ablation: ablation)
     }
 
     /// The global stage alone ("global-GD+local-LR" → "global-GD"); nil unless the arm is global+local
@@ -51,7 +57,7 @@ public struct Arm: Sendable, Hashable {
         guard method.pretraining == .globalLocal, method.addition == nil else { return nil }
         var m = method
         m.pretraining = .global
-        return Arm(method: m, globalVariant: globalVariant, localVariant: nil)
+        return Arm(method: m, globalVariant: globalVariant, localVariant: nil, ablation: ablation)
     }
 
     /// What the arm is, in the paper's words, for the glossary under the main table.
@@ -75,7 +81,7 @@ public struct Arm: Sendable, Hashable {
         case .selfTrain: training += ", with self-training on the unlabelled pool (pseudo-labels)"
         case .mixup: training += ", with Mixup"
         }
-        return "fine-tuned from \(init_); \(training)"
+        return "fine-tuned from \(init_)\(ablation.map { " (pre-trained with \($0))" } ?? ""); \(training)"
     }
 
     static func globalName(_ g: GlobalVariant) -> String {

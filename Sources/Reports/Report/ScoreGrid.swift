@@ -12,8 +12,11 @@ public struct Budget: Sendable, Hashable {
 /// The fine-tuning runs arranged as the report's tables see them: arms (rows) × budgets (columns), each
 /// cell holding the per-volume scores of all its (combination, seed) runs.
 public struct ScoreGrid: Sendable {
-    /// Non-benchmark arms in plan order.
+    /// Non-benchmark arms outside an ablation, in plan order: the main table's rows and the claims' arms.
     public let arms: [Arm]
+    /// Arms made at one value of the experiment's ablation (`Arm.ablation`), in plan order: the ablation
+    /// table's rows, kept out of the main table and the claims.
+    public let ablatedArms: [Arm]
     public let benchmarkArm: Arm?
     /// The experiment's budgets in file order (the benchmark's set is not one of them).
     public let budgets: [Budget]
@@ -26,7 +29,7 @@ public struct ScoreGrid: Sendable {
     struct CellKey: Hashable { let arm: String, budget: String }
 
     public init(inventory: RunInventory) throws {
-        var arms: [Arm] = [], budgets: [Budget] = [], planned: [CellKey: Int] = [:]
+        var arms: [Arm] = [], ablatedArms: [Arm] = [], budgets: [Budget] = [], planned: [CellKey: Int] = [:]
         var benchmarkArm: Arm?, benchmarkBudget: Budget?
         for e in inventory.entries where e.planned.stage == .finetune {
             let at = try RunCoordinates(configJSON: e.planned.configJSON, path: e.path)
@@ -35,6 +38,9 @@ public struct ScoreGrid: Sendable {
             if at.arm.isBenchmark {
                 benchmarkArm = at.arm
                 benchmarkBudget = budget
+            } else if at.arm.ablation != nil {
+                if !ablatedArms.contains(at.arm) { ablatedArms.append(at.arm) }
+                if !budgets.contains(where: { $0.key == budget.key }) { budgets.append(budget) }
             } else {
                 if !arms.contains(at.arm) { arms.append(at.arm) }
                 if !budgets.contains(where: { $0.key == budget.key }) { budgets.append(budget) }
@@ -50,6 +56,7 @@ public struct ScoreGrid: Sendable {
                               "scores classes \(odd.classNames) where other runs score \(classNames)")
         }
         self.arms = arms
+        self.ablatedArms = ablatedArms
         self.benchmarkArm = benchmarkArm
         self.budgets = budgets
         self.benchmarkBudget = benchmarkBudget

@@ -120,6 +120,7 @@ public struct RunCoordinates: Sendable, Hashable {
             var settings: Settings
             var globalVariant: String?
             var localVariant: String?
+            var ablation: String?
             var seed: UInt64
             var split: Split
         }
@@ -140,7 +141,7 @@ public struct RunCoordinates: Sendable, Hashable {
             guard let l = LocalVariant(rawValue: v) else { throw ReportError(path, "/config: unknown local variant \"\(v)\"") }
             return l
         }
-        arm = Arm(method: method, globalVariant: g, localVariant: l)
+        arm = Arm(method: method, globalVariant: g, localVariant: l, ablation: s.ablation)
         budget = s.split.key
         labelledCount = s.split.train.count
         combination = s.split.combination

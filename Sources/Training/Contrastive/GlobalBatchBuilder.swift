@@ -27,15 +27,7 @@ public struct GlobalBatchBuilder: Sendable {
 
     public init(pool: ContrastivePool, loss: GlobalLossKind, batchSize: Int = 12, parts: Int = 4,
                 augmentation: ViewAugmentation = ViewAugmentation()) throws {
-        guard batchSize > 0 else { throw ContrastiveError("global batch", "batch size must be positive") }
-        if loss != .random {
-            guard batchSize % parts == 0 else {
-                throw ContrastiveError("global batch", "batch size \(batchSize) is not a whole number of \(parts)-partition groups")
-            }
-            if loss == .domain && augmentation.fidelity == .faithful2020 && parts != 4 {
-                throw ContrastiveError("global batch", "faithful-2020 G^D is defined only for 4 partitions (the original's other values use odd hard-coded sizes)")
-            }
-        }
+        try Self.checkShape(loss: loss, batchSize: batchSize, parts: parts, fidelity: augmentation.fidelity, poolVolumes: pool.volumes.count)
         self.loss = loss
         self.batchSize = batchSize
         self.parts = parts
@@ -44,18 +36,35 @@ public struct GlobalBatchBuilder: Sendable {
         sampler = try PartitionSampler(pool: pool, parts: loss == .random ? 1 : parts)
         _ = try augmentation.offsetRange(size: pool.height)
         _ = try augmentation.offsetRange(size: pool.width)
-        let needed = volumesPerBatch
-        guard needed <= pool.volumes.count else {
-            throw ContrastiveError("unlabelled pool", "\(loss.rawValue) (\(fidelity.rawValue)) with batch size \(batchSize) needs \(needed) distinct volumes per draw, the pool has \(pool.volumes.count)")
+    }
+
+    /// The rules on B and S that need nothing of the pool but its size, so a planned run can be checked
+    /// before any volume is read: B a whole number of S-partition groups (G^R ignores partitions),
+    /// faithful G^D only at S = 4, and enough distinct volumes for one draw.
+    public static func checkShape(loss: GlobalLossKind, batchSize: Int, parts: Int, fidelity: ContrastiveFidelity, poolVolumes: Int) throws {
+        guard batchSize > 0 else { throw ContrastiveError("global batch", "batch size must be positive") }
+        if loss != .random {
+            guard parts > 0, batchSize % parts == 0 else {
+                throw ContrastiveError("global batch", "batch size \(batchSize) is not a whole number of \(parts)-partition groups")
+            }
+            if loss == .domain && fidelity == .faithful2020 && parts != 4 {
+                throw ContrastiveError("global batch", "faithful-2020 G^D is defined only for 4 partitions (the original's other values use odd hard-coded sizes)")
+            }
+        }
+        let needed = volumesPerBatch(loss: loss, batchSize: batchSize, parts: parts, fidelity: fidelity)
+        guard needed <= poolVolumes else {
+            throw ContrastiveError("unlabelled pool", "\(loss.rawValue) (\(fidelity.rawValue)) with batch size \(batchSize) needs \(needed) distinct volumes per draw, the pool has \(poolVolumes)")
         }
     }
 
     /// Distinct volumes one draw needs (per set, for faithful G^D).
-    public var volumesPerBatch: Int {
+    public var volumesPerBatch: Int { Self.volumesPerBatch(loss: loss, batchSize: batchSize, parts: parts, fidelity: fidelity) }
+
+    static func volumesPerBatch(loss: GlobalLossKind, batchSize: Int, parts: Int, fidelity: ContrastiveFidelity) -> Int {
         switch loss {
         case .random: return 1
         case .domainMinus: return batchSize / parts
-        case .domain: return fidelity == .intended ? 2 * batchSize / parts : Self.faithfulFilledBlocks(batchSize: batchSize, parts: parts)
+        case .domain: return fidelity == .intended ? 2 * batchSize / parts : faithfulFilledBlocks(batchSize: batchSize, parts: parts)
         }
     }
 

@@ -6,10 +6,13 @@ import Networks
 public struct GlobalPretrainer {
     public var iterations: Int
     public var learningRate: Float
+    /// τ of the InfoNCE terms (`temp_fac`, 0.1 in the original).
+    public var temperature: Float
 
-    public init(iterations: Int = 10001, learningRate: Float = 1e-3) {
+    public init(iterations: Int = 10001, learningRate: Float = 1e-3, temperature: Float = contrastiveTemperature) {
         self.iterations = iterations
         self.learningRate = learningRate
+        self.temperature = temperature
     }
 
     /// Returns the loss of every step. A non-finite loss stops training with an error naming the step.
@@ -19,7 +22,7 @@ public struct GlobalPretrainer {
                                       ParameterGroup(name: "reg", parameters: net.head.parameters)],
                              learningRate: learningRate)
         return try runSteps(iterations, optimiser: optimiser, progress: progress) {
-            globalContrastiveLoss(network: net, batch: try builder.batch(using: &stream))
+            globalContrastiveLoss(network: net, batch: try builder.batch(using: &stream), temperature: temperature)
         }
     }
 }
@@ -29,10 +32,13 @@ public struct GlobalPretrainer {
 public struct LocalPretrainer {
     public var iterations: Int
     public var learningRate: Float
+    /// τ of the InfoNCE terms (`temp_fac`, 0.1 in the original).
+    public var temperature: Float
 
-    public init(iterations: Int = 10001, learningRate: Float = 1e-3) {
+    public init(iterations: Int = 10001, learningRate: Float = 1e-3, temperature: Float = contrastiveTemperature) {
         self.iterations = iterations
         self.learningRate = learningRate
+        self.temperature = temperature
     }
 
     public func train(_ net: LocalContrastiveNet, batches builder: LocalBatchBuilder, stream: inout RandomStream,
@@ -43,7 +49,7 @@ public struct LocalPretrainer {
             ParameterGroup(name: "seg", parameters: net.head.parameters),
         ], learningRate: learningRate)
         return try runSteps(iterations, optimiser: optimiser, progress: progress) {
-            localContrastiveLoss(network: net, regions: builder.regions, batch: try builder.batch(using: &stream))
+            localContrastiveLoss(network: net, regions: builder.regions, batch: try builder.batch(using: &stream), temperature: temperature)
         }
     }
 }
