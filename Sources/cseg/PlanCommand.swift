@@ -40,6 +40,8 @@ struct Plan: ParsableCommand {
         let split = try SplitFileParser.read(exp.data.split)
         let ids = split.dataset.ids
         let runs = try RunPlanner.plan(exp, split: split, data: try DataHashes.compute(for: exp, ids: ids))
+        // Settings that would fail at a run's first step (B against S, l against the input size) fail here.
+        try ExperimentData.checkStageShapes(runs, experiment: exp)
         if json {
             struct Row: Encodable {
                 var index: Int, runKey: String, stage: String, method: String?, dependencies: [String], seed: UInt64

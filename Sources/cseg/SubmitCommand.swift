@@ -73,6 +73,8 @@ struct Submit: ParsableCommand {
         }
         let split = try SplitFileParser.read(exp.data.split)
         let plan = try RunPlanner.plan(exp, split: split, data: try DataHashes.compute(for: exp, ids: split.dataset.ids))
+        // Settings that would fail at a run's first step (B against S, l against the input size) fail here.
+        try ExperimentData.checkStageShapes(plan, experiment: exp)
         let submission = try SlurmSubmission(experiment: exp, split: split, plan: plan, options: options(cwd: cwd))
         if dryRun {
             if plan.first?.provisional == true {

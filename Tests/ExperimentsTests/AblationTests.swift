@@ -100,3 +100,26 @@ struct AblationTests {
         #expect(phantom.count == 24 && phantom.filter { $0.stage == .pretrainGlobal }.count == 4)
     }
 }
+
+@Suite("Shipped experiment files")
+struct ShippedExperimentTests {
+    @Test("every experiment file in experiments/ and experiments/paper/ plans without data and passes the stage-shape checks (B against S, l against the input size)")
+    func everyFilePlansAndFits() throws {
+        var checked = 0
+        for dir in ["\(repoRoot)/experiments", "\(repoRoot)/experiments/paper"] {
+            for f in try FileManager.default.contentsOfDirectory(atPath: dir).filter({ $0.hasSuffix(".toml") }).sorted() {
+                let e = try ExperimentParser.read("\(dir)/\(f)")
+                let plan = try RunPlanner.plan(e, split: try SplitFileParser.read(e.data.split), data: .unavailable)
+                #expect(!plan.isEmpty, "\(f)")
+                #expect(throws: Never.self, "\(f)") { try ExperimentData.checkStageShapes(plan, experiment: e) }
+                checked += 1
+            }
+        }
+        #expect(checked >= 18)
+        // The check itself: l = 1 at the quick preset's 96² input leaves a 6×6 map.
+        let e = try ExperimentParser.parse(experimentText(grid: "methods = [\"global+local\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]",
+                                                          extra: "[stage.pretrain-local]\ndecoder_blocks = 1"), path: "/x/e.toml")
+        let plan = try RunPlanner.plan(e, split: try SplitFileParser.read(e.data.split), data: .unavailable)
+        #expect(throws: RunnerError.self) { try ExperimentData.checkStageShapes(plan, experiment: e) }
+    }
+}

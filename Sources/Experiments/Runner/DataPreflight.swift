@@ -12,6 +12,34 @@ extension ExperimentData {
     public func preflight(_ runs: [PlannedRun]) throws {
         var ids = Set<String>()
         var partitionNeeds: [String: (parts: Int, runKey: String)] = [:]
+        try Self.checkStageShapes(runs, experiment: experiment)
+        for r in runs {
+            let needs = try ConfigIDs.decode(r)
+            ids.formUnion(needs.all)
+            guard let parts = needs.partitions, parts > 1 else { continue }
+            for id in needs.pool ?? [] where parts > (partitionNeeds[id]?.parts ?? 0) { partitionNeeds[id] = (parts, r.runKey) }
+        }
+        // Which classes each volume's label contains, for the declared-class check below.
+        var present: [String: Set<Int>] = [:]
+        let declared = experiment.declaredClasses(try SplitFileParser.read(experiment.data.split))
+        for id in ids.sorted() {
+            let loaded = try dataset.load(id)
+            if declared != nil { present[id] = Set(loaded.label.voxels.map { Int($0) }) }
+            if let need = partitionNeeds[id], loaded.image.shape[2] < need.parts {
+                let path = try dataset.files(for: id).image
+                throw DatasetError(path, "\(loaded.image.shape[2]) slice\(loaded.image.shape[2] == 1 ? "" : "s") cannot be cut into the "
+                                   + "\(need.parts) partitions \(need.runKey) needs (spec §3.1: every pre-training pool volume "
+                                   + "needs at least as many slices as partitions)")
+            }
+        }
+        if let declared { try checkDeclaredClasses(declared, runs, present) }
+    }
+
+    /// The stage settings that fail before a run's first step whatever the data: a global stage's B
+    /// against its S and pool, a local stage's l against the input size and its region size. Checked
+    /// before any volume is read: an ablation over S or l would otherwise fail at its first bad value,
+    /// after the runs before it had trained. Needs no data, so `cseg plan` can run it too.
+    public static func checkStageShapes(_ runs: [PlannedRun], experiment: Experiment) throws {
         // A global stage's B and S are checked before any volume is read: an ablation over S would
         // otherwise fail at its first S that does not divide B, after the runs before it had trained.
         for r in runs where r.stage == .pretrainGlobal {
@@ -38,26 +66,6 @@ extension ExperimentData {
                                   + "\(experiment.settings.scale.inputSize)): \(error); nothing was run")
             }
         }
-        for r in runs {
-            let needs = try ConfigIDs.decode(r)
-            ids.formUnion(needs.all)
-            guard let parts = needs.partitions, parts > 1 else { continue }
-            for id in needs.pool ?? [] where parts > (partitionNeeds[id]?.parts ?? 0) { partitionNeeds[id] = (parts, r.runKey) }
-        }
-        // Which classes each volume's label contains, for the declared-class check below.
-        var present: [String: Set<Int>] = [:]
-        let declared = experiment.declaredClasses(try SplitFileParser.read(experiment.data.split))
-        for id in ids.sorted() {
-            let loaded = try dataset.load(id)
-            if declared != nil { present[id] = Set(loaded.label.voxels.map { Int($0) }) }
-            if let need = partitionNeeds[id], loaded.image.shape[2] < need.parts {
-                let path = try dataset.files(for: id).image
-                throw DatasetError(path, "\(loaded.image.shape[2]) slice\(loaded.image.shape[2] == 1 ? "" : "s") cannot be cut into the "
-                                   + "\(need.parts) partitions \(need.runKey) needs (spec §3.1: every pre-training pool volume "
-                                   + "needs at least as many slices as partitions)")
-            }
-        }
-        if let declared { try checkDeclaredClasses(declared, runs, present) }
     }
 
     /// A declared class that no training label of a fine-tuning run contains is an error: the network
