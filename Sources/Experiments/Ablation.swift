@@ -1,7 +1,6 @@
 /// An experiment's `[ablation]`: one pre-training setting the paper varies (§4 of the paper, its ablation
 /// tables: the number of partitions S, the temperature τ of either loss, the number of pre-trained decoder
-/// blocks l), taken at each listed value in turn. The local region size is not among them: only 3×3
-/// windows are implemented (`region_size = 1`). The grid is planned once per value;
+/// blocks l, the local region size), taken at each listed value in turn. The grid is planned once per value;
 /// runs the setting reaches (its stage, the stages after it, the fine-tuning runs that start from them) get
 /// the value in their run key (`global-GD@S=2_tr1_c1_s1`) and their fine-tuning config, and every other run
 /// (random init, the benchmark) is planned once, shared by all values.
@@ -11,12 +10,13 @@ public struct Ablation: Sendable, Equatable {
         case globalTemperature = "stage.pretrain-global.temperature"
         case localTemperature = "stage.pretrain-local.temperature"
         case decoderBlocks = "stage.pretrain-local.decoder_blocks"
+        case regionSize = "stage.pretrain-local.region_size"
 
         /// The stage whose settings it is.
         public var stage: Stage {
             switch self {
             case .partitions, .globalTemperature: .pretrainGlobal
-            case .localTemperature, .decoderBlocks: .pretrainLocal
+            case .localTemperature, .decoderBlocks, .regionSize: .pretrainLocal
             }
         }
 
@@ -27,6 +27,7 @@ public struct Ablation: Sendable, Equatable {
             case .globalTemperature: "tauG"
             case .localTemperature: "tauL"
             case .decoderBlocks: "l"
+            case .regionSize: "region"
             }
         }
 
@@ -37,6 +38,7 @@ public struct Ablation: Sendable, Equatable {
             case .globalTemperature: "τ of the global contrastive loss"
             case .localTemperature: "τ of the local contrastive loss"
             case .decoderBlocks: "l, the number of decoder blocks pre-trained by the local loss (no_of_decoder_blocks)"
+            case .regionSize: "the local region: 1 for 3×3 windows through seg_pred, 0 for single pixels (local_reg_size)"
             }
         }
 

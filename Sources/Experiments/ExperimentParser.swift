@@ -78,12 +78,16 @@ public enum ExperimentParser {
         }
         var variants: [Ablation.Variant] = []
         switch setting {
-        case .partitions, .decoderBlocks:
-            let range = setting == .partitions ? 1...64 : 1...5
+        case .partitions, .decoderBlocks, .regionSize:
+            let range = setting == .partitions ? 1...64 : setting == .decoderBlocks ? 1...5 : 0...1
             for (i, v) in try r.ints("values", in: t, at: at).enumerated() {
                 guard range.contains(v) else { throw outOfRange(i, v, "\(range.lowerBound)…\(range.upperBound)") }
                 variants.append(variant { s in
-                    if setting == .partitions { s.pretrainGlobal.partitions = v } else { s.pretrainLocal.decoderBlocks = v }
+                    switch setting {
+                    case .partitions: s.pretrainGlobal.partitions = v
+                    case .decoderBlocks: s.pretrainLocal.decoderBlocks = v
+                    default: s.pretrainLocal.regionSize = v
+                    }
                     return "\(v)"
                 })
             }

@@ -37,7 +37,9 @@ public final class DenseHead {
 public final class LocalHead {
     public let convA: ConvUnit
     public let convB: ConvUnit
-    public let windowMap: Tensor
+    /// `seg_pred`, the dense 9C → embedding map of a flattened 3×3 window; nil for single pixels, whose
+    /// C-vector is the embedding itself (spec §2.4: with 1×1 regions the original has no such layer).
+    public let windowMap: Tensor?
     public let windowSize: Int
 
     public init(channels: Int, embeddingSize: Int, windowSize: Int = 3, seed: UInt64) {
@@ -46,22 +48,25 @@ public final class LocalHead {
                          batchNorm: false, relu: false, seed: seed)
         let din = windowSize * windowSize * channels
         var s = RandomStream(seed: seed, purpose: "init/seg_pred/W")
-        windowMap = Tensor(shape: [din, embeddingSize],
-                           data: Initializer.glorotUniform([din, embeddingSize], fanIn: din, fanOut: embeddingSize, stream: &s),
-                           requiresGrad: true, name: "seg_pred/W")
+        windowMap = windowSize == 1 ? nil
+            : Tensor(shape: [din, embeddingSize],
+                     data: Initializer.glorotUniform([din, embeddingSize], fanIn: din, fanOut: embeddingSize, stream: &s),
+                     requiresGrad: true, name: "seg_pred/W")
         self.windowSize = windowSize
     }
 
     public var units: [ConvUnit] { [convA, convB] }
-    public var parameters: [Tensor] { units.flatMap(\.parameters) + [windowMap] }
-    public var variables: [Tensor] { units.flatMap(\.variables) + [windowMap] }
+    public var parameters: [Tensor] { units.flatMap(\.parameters) + (windowMap.map { [$0] } ?? []) }
+    public var variables: [Tensor] { units.flatMap(\.variables) + (windowMap.map { [$0] } ?? []) }
 
     /// Feature map after g2's two 1×1 conv units: `[N, C, F, F]`.
     public func features(_ x: Tensor, mode: BatchNormMode) -> Tensor { convB(convA(x, mode: mode), mode: mode) }
 
-    /// Embeddings of the windows at `positions`: `[N·P, embeddingSize]` (row n·P + p), not normalised.
+    /// Embeddings of the regions at `positions`: `[N·P, embeddingSize]` for windows, `[N·P, C]` for
+    /// pixels (row n·P + p), not normalised.
     public func embed(_ features: Tensor, at positions: [WindowPosition]) -> Tensor {
-        dense(gatherWindows(features, at: positions, size: windowSize), weight: windowMap)
+        let gathered = gatherWindows(features, at: positions, size: windowSize)
+        return windowMap.map { dense(gathered, weight: $0) } ?? gathered
     }
 }
 
@@ -100,11 +105,12 @@ public final class LocalContrastiveNet {
     public let decoder: [DecoderBlock]
     public let head: LocalHead
 
-    public init(config: UNetConfig, decoderBlocks l: Int, seed: UInt64) {
+    /// `regionSize` 1: 3×3 windows through `seg_pred`; 0: single pixels (`local_reg_size`).
+    public init(config: UNetConfig, decoderBlocks l: Int, regionSize: Int = 1, seed: UInt64) {
         self.config = config
         encoder = Encoder(config: config, seed: seed)
         decoder = DecoderBlock.stack(l, config: config, seed: seed)
-        head = LocalHead(channels: config.filters[5 - l], embeddingSize: config.embeddingSize, seed: seed)
+        head = LocalHead(channels: config.filters[5 - l], embeddingSize: config.embeddingSize, windowSize: regionSize == 1 ? 3 : 1, seed: seed)
     }
 
     public var variables: [Tensor] {

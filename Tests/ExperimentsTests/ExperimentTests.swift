@@ -73,7 +73,7 @@ func planError(_ text: String) -> String {
     func thePaperGridsPlan() throws {
         let dir = repoRoot + "/experiments/paper"
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }.sorted()
-        #expect(files.count == 10)
+        #expect(files.count == 11)
         for f in files {
             let e = try ExperimentParser.read("\(dir)/\(f)")
             #expect(e.preset == .paper && e.grid.allCombinations, "\(f)")

@@ -300,6 +300,14 @@ struct RunnerTests {
         // The local stage trains decoder blocks 1…l (dc6 first, dc2 last): its weights hold those and no others.
         #expect(local.map { $0.finalWeights.contains { $0.name.hasPrefix("dec_dc3/") } } == [false, true, true])
         #expect(local.map { $0.finalWeights.contains { $0.name.hasPrefix("dec_dc2/") } } == [false, false, true])
+        // Single pixels against windows: the pixel run's local stage has no seg_pred.
+        let region = try TinyExperiment.experiment("ablation-region", methods: ["global+local"],
+                                                   extra: "[ablation]\nsetting = \"stage.pretrain-local.region_size\"\nvalues = [0, 1]")
+        #expect(try TinyExperiment.runner(region).run().map(\.runKey) == [
+            "pretrain-global-GD_s7", "pretrain-local-GD-LR@region=0_s7", "global-GD+local-LR@region=0_tr1_c1_s7",
+            "pretrain-local-GD-LR@region=1_s7", "global-GD+local-LR@region=1_tr1_c1_s7"])
+        let regionLocal = try TinyExperiment.plan(region).filter { $0.stage == .pretrainLocal }.map { try RunFileReader.read($0.output) }
+        #expect(regionLocal.map { $0.finalWeights.contains { $0.name == "seg_pred/W" } } == [false, true])
         // At l = 1 the 32² tiny input gives a 2×2 map: refused before anything runs.
         let small = try TinyExperiment.experiment("ablation-l-small", methods: ["global+local"],
                                                   extra: "[ablation]\nsetting = \"stage.pretrain-local.decoder_blocks\"\nvalues = [3, 1]")

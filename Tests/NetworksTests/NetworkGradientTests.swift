@@ -80,11 +80,19 @@ struct NetworkGradientTests {
         let terms = [ContrastiveTerm(anchor: 0, positive: 3, negatives: [1, 2, 4, 5]),
                      ContrastiveTerm(anchor: 4, positive: 1, negatives: [0, 2, 3, 5])]
         let params = [net.decoder[0].upConv.weight, net.decoder[2].convs[1].weight, net.head.convA.weight,
-                      net.head.convB.weight, net.head.windowMap]
+                      net.head.convB.weight, net.head.windowMap!]
         check(params) {
             infoNCE(embeddings: l2Normalize(net.head.embed(net.features(x), at: pos)), terms: terms,
                     temperature: 0.1, normaliser: 2)
         }
+        // Single pixels (local_reg_size = 0): no seg_pred; the C-vector after g2 is the embedding.
+        let pixels = LocalContrastiveNet(config: cfg, decoderBlocks: 3, regionSize: 0, seed: 7)
+        #expect(pixels.head.windowMap == nil && !pixels.variables.contains { $0.name == "seg_pred/W" })
+        check([pixels.decoder[1].convs[0].weight, pixels.head.convA.weight, pixels.head.convB.weight]) {
+            infoNCE(embeddings: l2Normalize(pixels.head.embed(pixels.features(x), at: pos)), terms: terms,
+                    temperature: 0.1, normaliser: 2)
+        }
+        #expect(pixels.head.embed(pixels.features(x), at: pos).shape == [2 * 3, 3])   // C = filters[5 − l] = 3
         // The encoder ran without a tape: its parameters received no gradient.
         _ = infoNCE(embeddings: l2Normalize(net.head.embed(net.features(x), at: pos)), terms: terms,
                     temperature: 0.1, normaliser: 2).backward()

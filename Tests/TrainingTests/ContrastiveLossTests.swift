@@ -41,7 +41,7 @@ struct ContrastiveLossTests {
                                        augmentation: PoolFixture.augmentation(.intended, size: 32))
         var s = RandomStream(seed: 7, purpose: "test/grad")
         let batch = try lb.batch(using: &s)
-        let inputs = [net.head.windowMap, net.head.convB.weight, net.decoder[2].units[0].weight]
+        let inputs = [net.head.windowMap!, net.head.convB.weight, net.decoder[2].units[0].weight]
         // h = 1e-3: with 1e-2 the ReLUs after the 2×2 up-conv cross kinks inside the step (errors of 1–4%
         // that shrink with h), while the float32 rounding at 1e-3 is still far below the tolerance.
         GradientCheck(h: 1e-3, maxElements: 12).run(inputs) { localContrastiveLoss(network: net, regions: lb.regions, batch: batch) }

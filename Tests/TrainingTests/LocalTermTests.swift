@@ -21,6 +21,25 @@ struct LocalTermTests {
         }
     }
 
+    @Test("single pixels (local_reg_size = 0), F = 48: m = 47, h = 23, q = 11, t = 35; the original's pixel table, which differs from the window table")
+    func pixelRegions() throws {
+        let r = try LocalRegions.paper(featureSize: 48, regionSize: 0)
+        #expect(r.regionSize == 0 && r.windowSize == 1 && r.anchors.count == 13 && r.negatives.allSatisfy { $0.count == 5 })
+        #expect(r.anchors[2] == p(0, 47) && r.anchors[4] == p(23, 23) && r.anchors[8] == p(47, 47) && r.anchors[10] == p(11, 35))
+        // Hand-copied from models.py's 1×1 branch: R0, R6 and R11 (R11 reaches back to the top edge).
+        #expect(r.negatives[0] == [p(0, 23), p(23, 0), p(23, 23), p(11, 11), p(11, 35)])
+        #expect(r.negatives[6] == [p(23, 0), p(23, 23), p(47, 23), p(35, 11), p(11, 11)])
+        #expect(r.negatives[11] == [p(23, 0), p(23, 23), p(47, 0), p(0, 23), p(11, 11)])
+        #expect(r.negatives != (try LocalRegions.paper(featureSize: 48)).negatives)
+        // Pixels reach the last row and column, windows never do.
+        #expect(r.uniquePositions.contains(p(47, 47)) && r.uniquePositions.allSatisfy { $0.row <= 47 && $0.col <= 47 })
+        #expect(try LocalRegions.paper(featureSize: 5, regionSize: 0).anchors[8] == p(4, 4))
+        #expect(throws: ContrastiveError("local regions", "a 4×4 feature map is too small for the 13 regions (need at least 5×5 for single pixels)")) {
+            try LocalRegions.paper(featureSize: 4, regionSize: 0)
+        }
+        #expect(throws: ContrastiveError.self) { try LocalRegions.paper(featureSize: 48, regionSize: 2) }
+    }
+
     @Test("L^R, one pair: 26 terms; R0 anchor (0,0) of image 0 against image 1, 10 negatives from both maps")
     func randomTerms() throws {
         let r = try LocalRegions.paper(featureSize: 48)

@@ -87,7 +87,11 @@ public struct PlanEstimate: Sendable {
                 slices = 2 * sliceCount.total(c.probe)
             case .pretrainLocal:
                 let c = try ConfigDecoding.decode(LocalPretrainingConfig.self, r)
-                perStep = try cached("pretrain-local \(c.variant.rawValue), \(c.settings.lrSlices) slices") { try probe.local(c.variant, c.settings) }
+                // l and the region size change the network and the regions, so each pair is probed on its own.
+                let regions = c.settings.regionSize == 1 ? "3×3 windows" : "pixels"
+                perStep = try cached("pretrain-local \(c.variant.rawValue), \(c.settings.lrSlices) slices, l = \(c.settings.decoderBlocks), \(regions)") {
+                    try probe.local(c.variant, c.settings)
+                }
                 steps = c.settings.iterations
                 slices = 2 * sliceCount.total(c.probe)
             case .pretrainPretext:

@@ -52,15 +52,13 @@ extension ExperimentData {
                 throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-global batch_size \(s.batchSize), partitions \(s.partitions)): \(error); nothing was run")
             }
         }
-        // Likewise the local stage's l against the input size: L^R's 13 regions need a map of 8×8 or more.
+        // Likewise the local stage's l against the input size: the 13 regions need a map of 8×8 or more
+        // (5×5 for single pixels).
         for r in runs where r.stage == .pretrainLocal {
             let s = try ConfigDecoding.decode(LocalPretrainingConfig.self, r).settings
             let featureSize = experiment.settings.scale.inputSize >> (5 - s.decoderBlocks)
             do {
-                guard s.regionSize == 1 else {
-                    throw ContrastiveError("local regions", "region_size \(s.regionSize): only 3×3 windows (region_size = 1) are implemented")
-                }
-                _ = try LocalRegions.paper(featureSize: featureSize)
+                _ = try LocalRegions.paper(featureSize: featureSize, regionSize: s.regionSize)
             } catch {
                 throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-local decoder_blocks \(s.decoderBlocks) at input size "
                                   + "\(experiment.settings.scale.inputSize)): \(error); nothing was run")

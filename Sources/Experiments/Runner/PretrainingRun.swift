@@ -57,20 +57,17 @@ enum PretrainingRun {
         var clock = PhaseClock()
         let config = try ConfigDecoding.decode(LocalPretrainingConfig.self, run)
         let s = config.settings
-        guard s.regionSize == 1 else {
-            throw RunnerError(run.output, "region_size \(s.regionSize): only 3×3 windows (region_size = 1) are implemented")
-        }
         var streams = RunStreams(seed: run.seed, runKey: run.runKey)
         try c.data.prepare(config.pool + config.probe)
         guard let parentKey = run.dependencies.first else { throw RunnerError(run.output, "local pre-training without a global run") }
         let parent = try c.run(parentKey)
         let stored = try RunFileReader.read(parent.output)
-        let net = LocalContrastiveNet(config: c.networkConfig, decoderBlocks: s.decoderBlocks, seed: streams.seedValue("init"))
+        let net = LocalContrastiveNet(config: c.networkConfig, decoderBlocks: s.decoderBlocks, regionSize: s.regionSize, seed: streams.seedValue("init"))
         try net.variables.load(from: stored.finalWeights, where: WeightSelection.encoder, source: parent.output)
         let featureSize = c.networkConfig.inputSize >> (5 - s.decoderBlocks)
         let loss: LocalLossKind = config.variant == .LR ? .random : .domain
         // L^D draws volume groups of 4 partitions (the original's fixed S), as many groups as B allows.
-        let builder = try LocalBatchBuilder(pool: pool(c, config.pool), loss: loss, featureSize: featureSize, batchSize: s.lrSlices,
+        let builder = try LocalBatchBuilder(pool: pool(c, config.pool), loss: loss, featureSize: featureSize, regionSize: s.regionSize, batchSize: s.lrSlices,
                                             volumes: max(1, s.batchSize / 4), parts: 4,
                                             augmentation: views(c, faithful: s.faithful2020))
         // Embeddings through the frozen encoder and the parent's g1 (the same before and after this stage);

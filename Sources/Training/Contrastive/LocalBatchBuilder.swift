@@ -28,7 +28,7 @@ public struct LocalBatchBuilder: Sendable {
 
     public var pool: ContrastivePool { sampler.pool }
 
-    public init(pool: ContrastivePool, loss: LocalLossKind, featureSize: Int, batchSize: Int = 10, volumes: Int = 3,
+    public init(pool: ContrastivePool, loss: LocalLossKind, featureSize: Int, regionSize: Int = 1, batchSize: Int = 10, volumes: Int = 3,
                 parts: Int = 4, negativeCount: Int? = nil, augmentation: ViewAugmentation = ViewAugmentation()) throws {
         guard batchSize > 0, volumes > 0 else { throw ContrastiveError("local batch", "batch size and volume count must be positive") }
         self.loss = loss
@@ -40,7 +40,7 @@ public struct LocalBatchBuilder: Sendable {
         guard (1...5).contains(self.negativeCount) else {
             throw ContrastiveError("local batch", "\(self.negativeCount) negative windows per region, the table lists 5")
         }
-        regions = try LocalRegions.paper(featureSize: featureSize)
+        regions = try LocalRegions.paper(featureSize: featureSize, regionSize: regionSize)
         sampler = try PartitionSampler(pool: pool, parts: loss == .random ? 1 : parts)
         if loss == .domain && volumes > pool.volumes.count {
             throw ContrastiveError("unlabelled pool", "LD needs \(volumes) distinct volumes per draw, the pool has \(pool.volumes.count)")
