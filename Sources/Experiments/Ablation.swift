@@ -41,14 +41,6 @@ public struct Ablation: Sendable, Equatable {
             case .regionSize: "the local region: 1 for 3×3 windows through seg_pred, 0 for single pixels (local_reg_size)"
             }
         }
-
-        /// Whether runs of `stage` are reached by this setting (directly; fine-tuning runs through their parent).
-        public func reaches(_ stage: Stage) -> Bool {
-            switch self.stage {
-            case .pretrainGlobal: stage == .pretrainGlobal || stage == .pretrainLocal
-            default: stage == self.stage
-            }
-        }
     }
 
     /// One value of the setting: its text as the file gives it ("2", "0.5") and the settings it makes.

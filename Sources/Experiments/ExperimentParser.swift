@@ -64,9 +64,15 @@ public enum ExperimentParser {
             throw ExperimentError(r.path, keyPath: name, "is set by [ablation] (ablation.setting); remove it here")
         }
         let reached: Set<Method.Pretraining> = setting.stage == .pretrainGlobal ? [.global, .globalLocal] : [.globalLocal]
-        guard grid.methods.contains(where: { $0.pretraining.map(reached.contains) ?? false }) else {
+        // G^R draws slices without partitions, so S reaches only the domain-aware variants.
+        func uses(_ m: Method) -> Bool {
+            guard let p = m.pretraining, reached.contains(p) else { return false }
+            return setting != .partitions || grid.globalVariants(for: m).contains { $0 != .GR }
+        }
+        guard grid.methods.contains(where: uses) else {
             throw ExperimentError(r.path, keyPath: "ablation.setting", "\(name) is used by no method of grid.methods (it needs "
-                                  + (setting.stage == .pretrainGlobal ? "a global or global+local" : "a global+local") + " pre-training method)")
+                                  + (setting.stage == .pretrainGlobal ? "a global or global+local" : "a global+local") + " pre-training method"
+                                  + (setting == .partitions ? " with a G^D- or G^D variant: G^R ignores partitions" : "") + ")")
         }
         func variant(_ apply: (inout ExperimentSettings) -> String) -> Ablation.Variant {
             var s = base

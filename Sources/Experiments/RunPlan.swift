@@ -27,6 +27,9 @@ public struct PlannedRun: Sendable, Equatable {
     /// file records them: a finished run whose recorded volumes differ was made from other data and is
     /// computed again. Nil when the data could not be hashed (`provisional`).
     public var volumes: [VolumeHash]? = nil
+    /// The ablation value this run is made with ("S=2", `Ablation`), in its key after the method; nil for
+    /// runs the ablation does not reach and outside an ablation.
+    public var ablation: String? = nil
 }
 
 /// SHA-256 of each volume's image and label files, by id; nil when the data root does not exist yet.
@@ -105,40 +108,50 @@ public enum RunPlanner {
             return r
         }
         func pretrainOutput(_ name: String, _ id: String) -> String { "\(e.output)/pretrain/\(name)-\(id.prefix(16)).h5" }
-        /// "@S=2" for a run of `stage` that the ablation's current value reaches; "" otherwise.
-        func suffix(_ stage: Stage) -> String {
-            guard let label, let a = e.ablation, a.setting.reaches(stage) else { return "" }
-            return "@\(label)"
-        }
+        /// "@S=2" in the key of a run the current ablation value reaches; "" otherwise.
+        func suffix(_ ablation: String?) -> String { ablation.map { "@\($0)" } ?? "" }
 
         /// A pre-training run named `name` (key `pretrain-<name>`): it reads the pool and probes the test set.
-        func pretraining(_ name: String, _ stage: Stage, _ json: String, _ seed: UInt64, after parents: [String] = []) throws -> PlannedRun {
+        func pretraining(_ name: String, _ stage: Stage, _ json: String, _ seed: UInt64, after parents: [String] = [],
+                         ablation: String?) throws -> PlannedRun {
             let id = identity(json, split.pool!.ids + split.test, seed)
             return try add(PlannedRun(index: 0, runKey: "pretrain-\(name)", stage: stage, method: nil, dependencies: parents, seed: seed,
                                   output: pretrainOutput(name, id), identity: id, configJSON: json, provisional: provisional,
-                                  volumes: data.volumes(split.pool!.ids + split.test)))
+                                  volumes: data.volumes(split.pool!.ids + split.test), ablation: ablation))
         }
         func global(_ v: GlobalVariant, _ seed: UInt64) throws -> PlannedRun {
             let pool = split.pool!
+            var settings = s.pretrainGlobal, ablation = label
+            if let a = e.ablation, a.setting.stage != .pretrainGlobal {
+                ablation = nil
+            } else if e.ablation?.setting == .partitions && v == .GR {
+                // G^R draws slices without partitions: every S would be the same run, so it is planned
+                // once, at the file's own S.
+                settings.partitions = e.settings.pretrainGlobal.partitions
+                ablation = nil
+            }
             let json = CanonicalJSON.encode(GlobalPretrainingConfig(variant: v, seed: seed, dataset: dataset, scale: s.scale,
-                                                                    settings: s.pretrainGlobal, poolKey: pool.key, pool: pool.ids,
+                                                                    settings: settings, poolKey: pool.key, pool: pool.ids,
                                                                     probe: split.test))
-            return try pretraining("global-\(v.rawValue)\(suffix(.pretrainGlobal))_s\(seed)", .pretrainGlobal, json, seed)
+            return try pretraining("global-\(v.rawValue)\(suffix(ablation))_s\(seed)", .pretrainGlobal, json, seed, ablation: ablation)
         }
         func local(_ gv: GlobalVariant, _ lv: LocalVariant, _ seed: UInt64) throws -> PlannedRun {
             let parent = try global(gv, seed)
             let pool = split.pool!
+            // Reached by a local setting, or through its global stage by a global one.
+            let ablation = e.ablation?.setting.stage == .pretrainLocal ? label : parent.ablation
             let json = CanonicalJSON.encode(LocalPretrainingConfig(variant: lv, seed: seed, dataset: dataset, scale: s.scale,
                                                                    settings: s.pretrainLocal, poolKey: pool.key, pool: pool.ids,
                                                                    probe: split.test, globalIdentity: parent.identity))
-            return try pretraining("local-\(gv.rawValue)-\(lv.rawValue)\(suffix(.pretrainLocal))_s\(seed)", .pretrainLocal, json, seed, after: [parent.runKey])
+            return try pretraining("local-\(gv.rawValue)-\(lv.rawValue)\(suffix(ablation))_s\(seed)", .pretrainLocal, json, seed,
+                                   after: [parent.runKey], ablation: ablation)
         }
         func pretext(_ kind: Method.Pretraining, _ seed: UInt64) throws -> PlannedRun {
             let pool = split.pool!
             let json = CanonicalJSON.encode(PretextPretrainingConfig(kind: kind, seed: seed, dataset: dataset, scale: s.scale,
                                                                      settings: s.pretrainPretext, poolKey: pool.key, pool: pool.ids,
                                                                      probe: split.test))
-            return try pretraining("\(kind.rawValue)_s\(seed)", .pretrainPretext, json, seed)
+            return try pretraining("\(kind.rawValue)_s\(seed)", .pretrainPretext, json, seed, ablation: nil)
         }
 
         /// The grid's runs at the current settings, in method, variant, cell, seed order.
@@ -160,7 +173,7 @@ public enum RunPlanner {
                             if let gv { parent = try lv.map { try local(gv, $0, seed) } ?? global(gv, seed) }
                             if let p = method.pretraining, !p.isContrastive { parent = try pretext(p, seed) }
                             // The ablation reaches this run through its pre-training (random init never).
-                            let ablation = parent.flatMap { p in suffix(p.stage).isEmpty ? nil : label }
+                            let ablation = parent?.ablation
                             // By role, never by key: the benchmark is its own role, and a budget is always a labelled set.
                             let selected = method.benchmark ? (split.benchmark!.ids, split.benchmark!.validation)
                                 : try split.labelledSet(key: budget, combination: comb).pair
@@ -182,7 +195,7 @@ public enum RunPlanner {
                             _ = try add(PlannedRun(index: 0, runKey: key, stage: .finetune, method: method.name,
                                                dependencies: parent.map { [$0.runKey] } ?? [], seed: seed,
                                                output: "\(e.output)/runs/\(key).h5", identity: identity(json, ids, seed),
-                                               configJSON: json, provisional: provisional, volumes: data.volumes(ids)))
+                                               configJSON: json, provisional: provisional, volumes: data.volumes(ids), ablation: ablation))
                         }
                     }
                 }

@@ -30,6 +30,14 @@ public struct LocalPretrainingSettings: Sendable, Hashable, Codable {
     public var faithful2020: Bool
 }
 
+extension LocalPretrainingSettings {
+    /// The side of the g2 feature map the local loss sees: the input halved 5 − l times.
+    public func featureSize(inputSize: Int) -> Int { inputSize >> (5 - decoderBlocks) }
+
+    /// L^D's volumes per draw: groups of the original's fixed 4 partitions, as many as B allows.
+    public var domainVolumes: Int { max(1, batchSize / 4) }
+}
+
 /// The pretext baselines' pre-training (spec §6; `rotation`, `inpainting`, `context-restoration`). The
 /// original has helpers for their batches but no training script, so the loop is the global stage's
 /// (Adam, the last step kept) and these settings are the harness's choices (docs/experiments.md).

@@ -74,9 +74,9 @@ struct Run: ParsableCommand {
                                   selection: selection, jobs: jobs, threadsPerJob: max(1, threads.threads / jobs))
             local.allowLeaks = allowLeaks
             local.recomputeArchived = recomputeArchived
-            local.kernels = threads.kernels.rawValue
+            local.kernels = threads.kernels
             local.log = { FileHandle.standardOutput.write(Data("\($0)\n".utf8)) }
-            var lastStatus = Date.distantPast
+            var lastStatus = Date()
             local.status = { lines in
                 // On a terminal the block is redrawn in place (and cleared when a child ends); in a log,
                 // every 30 s at most.

@@ -37,6 +37,22 @@ struct AblationTests {
         #expect(byKey["global-GD@S=2_tr1_c1_s1"]!.output.hasSuffix("/runs/global-GD@S=2_tr1_c1_s1.h5"))
     }
 
+    @Test("S with G^R beside G^D: G^R ignores partitions, so it is planned once at the file's S, with no value in its key; τ reaches G^R")
+    func partitionsSkipRandomGlobal() throws {
+        let plan = try Self.plan("[grid.variants]\nglobal = [\"GR\", \"GD\"]\n[ablation]\nsetting = \"stage.pretrain-global.partitions\"\nvalues = [2, 4]",
+                                 methods: "[\"global\"]")
+        #expect(plan.map(\.runKey) == ["pretrain-global-GR_s1", "global-GR_tr1_c1_s1",
+                                       "pretrain-global-GD@S=2_s1", "global-GD@S=2_tr1_c1_s1",
+                                       "pretrain-global-GD@S=4_s1", "global-GD@S=4_tr1_c1_s1"])
+        let gr = try Self.config(plan[0])
+        #expect((gr["settings"] as? [String: Any])?["partitions"] as? Int == Preset.quick.settings(for: .acdc).pretrainGlobal.partitions)
+        #expect(plan[1].ablation == nil && plan[3].ablation == "S=2")
+        let tau = try Self.plan("[grid.variants]\nglobal = [\"GR\"]\n[ablation]\nsetting = \"stage.pretrain-global.temperature\"\nvalues = [0.1, 0.2]",
+                                methods: "[\"global\"]")
+        #expect(tau.map(\.runKey) == ["pretrain-global-GR@tauG=0.1_s1", "global-GR@tauG=0.1_tr1_c1_s1",
+                                      "pretrain-global-GR@tauG=0.2_s1", "global-GR@tauG=0.2_tr1_c1_s1"])
+    }
+
     @Test("l at 1 and 3: the global stage and its fine-tuning runs are shared by both values; only the local stage and what follows it vary")
     func decoderBlocks() throws {
         let plan = try Self.plan("[ablation]\nsetting = \"stage.pretrain-local.decoder_blocks\"\nvalues = [1, 3]")
@@ -73,6 +89,9 @@ struct AblationTests {
                 "\(p): ablation.setting: stage.pretrain-local.decoder_blocks is used by no method of grid.methods (it needs a global+local pre-training method)")
         #expect(ablation("[ablation]\nsetting = \"stage.pretrain-local.region_size\"\nvalues = [0, 2]") ==
                 "\(p): ablation.values[1]: 2 is out of range for stage.pretrain-local.region_size (0…1)")
+        #expect(ablation("[ablation]\nsetting = \"stage.pretrain-global.partitions\"\nvalues = [2, 4]",
+                         methods: "[\"global\"]\nglobal_variants = [\"GR\"]") ==
+                "\(p): ablation.setting: stage.pretrain-global.partitions is used by no method of grid.methods (it needs a global or global+local pre-training method with a G^D- or G^D variant: G^R ignores partitions)")
         #expect(ablation("[ablation]\nsetting = \"stage.pretrain-local.decoder_blocks\"\nvalues = [1, 6]") ==
                 "\(p): ablation.values[1]: 6 is out of range for stage.pretrain-local.decoder_blocks (1…5)")
         #expect(ablation("[ablation]\nsetting = \"stage.pretrain-local.temperature\"\nvalues = [0.1, -1]") ==
@@ -82,18 +101,13 @@ struct AblationTests {
         #expect(ablation("[ablation]\nsetting = \"stage.pretrain-global.partitions\"\nvalue = [2]").hasPrefix("\(p): ablation.value: unknown key"))
     }
 
-    @Test("the shipped ablation files: every S of every file divides its global batch and fits its pool, so no value fails at its first step")
+    @Test("the shipped S ablations take S = 2, 3, 4, 6 (that each fits its batch and pool is ShippedExperimentTests' check)")
     func shippedFilesAreRunnable() throws {
         let files = ["experiments/phantom-ablation-partitions.toml", "experiments/paper/acdc-ablation-partitions.toml"]
         for f in files {
             let e = try ExperimentParser.read("\(repoRoot)/\(f)")
             let a = try #require(e.ablation, "\(f)")
             #expect(a.setting == .partitions && a.variants.map(\.value) == ["2", "3", "4", "6"], "\(f)")
-            let split = try SplitFileParser.read(e.data.split)
-            for v in a.variants {
-                try GlobalBatchBuilder.checkShape(loss: .domain, batchSize: v.settings.pretrainGlobal.batchSize, parts: v.settings.pretrainGlobal.partitions,
-                                                  fidelity: .intended, poolVolumes: try #require(split.pool).ids.count)
-            }
         }
         let phantom = try RunPlanner.plan(try ExperimentParser.read("\(repoRoot)/\(files[0])"),
                                           split: try SplitFileParser.read(phantomSplitPath), data: .unavailable)
@@ -116,7 +130,12 @@ struct ShippedExperimentTests {
             }
         }
         #expect(checked >= 18)
-        // The check itself: l = 1 at the quick preset's 96² input leaves a 6×6 map.
+        // The checks themselves: L^D drawing more volumes than the pool holds (200 / 4 = 50 of 24) ...
+        let ld = try ExperimentParser.parse(experimentText(grid: "methods = [\"global+local\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]\nlocal_variants = [\"LD\"]",
+                                                           extra: "[stage.pretrain-local]\nbatch_size = 200"), path: "/x/e.toml")
+        let ldPlan = try RunPlanner.plan(ld, split: try SplitFileParser.read(ld.data.split), data: .unavailable)
+        #expect(throws: RunnerError.self) { try ExperimentData.checkStageShapes(ldPlan, experiment: ld) }
+        // ... and l = 1 at the quick preset's 96² input, which leaves a 6×6 map.
         let e = try ExperimentParser.parse(experimentText(grid: "methods = [\"global+local\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]",
                                                           extra: "[stage.pretrain-local]\ndecoder_blocks = 1"), path: "/x/e.toml")
         let plan = try RunPlanner.plan(e, split: try SplitFileParser.read(e.data.split), data: .unavailable)

@@ -283,11 +283,14 @@ struct RunnerTests {
         for r in plan { #expect(FileManager.default.fileExists(atPath: r.output), "\(r.output)") }
         let s1 = try RunFileReader.read(plan[2].output), s2 = try RunFileReader.read(plan[4].output)
         #expect(s1.inputs.dependencies.map(\.runKey) == ["pretrain-global-GD@tauG=0.1_s7"] && s2.inputs.dependencies.map(\.runKey) == ["pretrain-global-GD@tauG=0.5_s7"])
-        #expect(s1.configJSON.contains("\"ablation\":\"tauG=0.1\"") && s1.finalWeights != s2.finalWeights)
+        #expect(s1.configJSON.contains("\"ablation\":\"tauG=0.1\"") && s2.configJSON.contains("\"ablation\":\"tauG=0.5\""))
+        // Each value's pre-training ran at its own τ (that τ reaches the loss is StageChainTests' check).
+        let taus = try plan.filter { $0.stage == .pretrainGlobal }.map { try ConfigDecoding.decode(GlobalPretrainingConfig.self, $0).settings.temperature }
+        #expect(taus == [0.1, 0.5])
         #expect(try TinyExperiment.runner(e).run().allSatisfy(\.skipped))
     }
 
-    @Test("an ablation over l: one shared global stage, a local stage and fine-tuning per l, each fine-tune taking exactly l pre-trained decoder blocks")
+    @Test("an ablation over l (and over the region size): one shared global stage, a local stage per value with exactly its l decoder blocks, each fine-tuned from its own")
     func decoderBlocksAblationRuns() throws {
         let e = try TinyExperiment.experiment("ablation-l", methods: ["global+local"],
                                               extra: "[ablation]\nsetting = \"stage.pretrain-local.decoder_blocks\"\nvalues = [3, 4, 5]")
@@ -296,6 +299,9 @@ struct RunnerTests {
                                            "pretrain-local-GD-LR@l=4_s7", "global-GD+local-LR@l=4_tr1_c1_s7",
                                            "pretrain-local-GD-LR@l=5_s7", "global-GD+local-LR@l=5_tr1_c1_s7"])
         let plan = try TinyExperiment.plan(e)
+        for f in plan where f.stage == .finetune {
+            #expect(f.dependencies == ["pretrain-local-GD-LR@\(try #require(f.ablation))_s7"], "\(f.runKey)")
+        }
         let local = try plan.filter { $0.stage == .pretrainLocal }.map { try RunFileReader.read($0.output) }
         // The local stage trains decoder blocks 1…l (dc6 first, dc2 last): its weights hold those and no others.
         #expect(local.map { $0.finalWeights.contains { $0.name.hasPrefix("dec_dc3/") } } == [false, true, true])

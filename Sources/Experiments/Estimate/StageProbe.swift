@@ -106,10 +106,10 @@ struct StageProbe {
     }
 
     func local(_ variant: LocalVariant, _ s: LocalPretrainingSettings) throws -> Double {
-        let featureSize = side >> (5 - s.decoderBlocks)
+        let featureSize = s.featureSize(inputSize: side)
         let builder = try LocalBatchBuilder(pool: pool(volumes: max(2 * s.batchSize, 4), slicesEach: 12),
-                                            loss: variant == .LR ? .random : .domain, featureSize: featureSize, regionSize: s.regionSize,
-                                            batchSize: s.lrSlices, volumes: max(1, s.batchSize / 4), parts: 4, augmentation: views())
+                                            loss: variant.loss, featureSize: featureSize, regionSize: s.regionSize,
+                                            batchSize: s.lrSlices, volumes: s.domainVolumes, parts: 4, augmentation: views())
         let net = LocalContrastiveNet(config: network, decoderBlocks: s.decoderBlocks, regionSize: s.regionSize, seed: 1)
         var stream = RandomStream(seed: 1, purpose: "estimate/local")
         return try perStep { n in _ = try LocalPretrainer(iterations: n, learningRate: 1e-3).train(net, batches: builder, stream: &stream) }

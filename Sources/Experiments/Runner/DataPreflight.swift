@@ -36,29 +36,34 @@ extension ExperimentData {
     }
 
     /// The stage settings that fail before a run's first step whatever the data: a global stage's B
-    /// against its S and pool, a local stage's l against the input size and its region size. Checked
+    /// against its S and pool, a local stage's l against the input size, its region size and L^D's
+    /// volumes per draw against the pool, and either stage's crop box against the input. Checked
     /// before any volume is read: an ablation over S or l would otherwise fail at its first bad value,
     /// after the runs before it had trained. Needs no data, so `cseg plan` can run it too.
     public static func checkStageShapes(_ runs: [PlannedRun], experiment: Experiment) throws {
-        // A global stage's B and S are checked before any volume is read: an ablation over S would
-        // otherwise fail at its first S that does not divide B, after the runs before it had trained.
+        let side = experiment.settings.scale.inputSize
+        // The same rules the batch builders apply when a run starts (their checkShape functions).
         for r in runs where r.stage == .pretrainGlobal {
             let config = try ConfigDecoding.decode(GlobalPretrainingConfig.self, r)
             let s = config.settings
             do {
                 try GlobalBatchBuilder.checkShape(loss: config.variant.loss, batchSize: s.batchSize, parts: s.partitions,
                                                   fidelity: s.faithful2020 ? .faithful2020 : .intended, poolVolumes: Set(config.pool).count)
+                _ = try PretrainingRun.views(experiment, faithful: s.faithful2020).offsetRange(size: side)
             } catch {
                 throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-global batch_size \(s.batchSize), partitions \(s.partitions)): \(error); nothing was run")
             }
         }
-        // Likewise the local stage's l against the input size: the 13 regions need a map of 8×8 or more
-        // (5×5 for single pixels).
+        // The local stage: the 13 regions need a map of 8×8 or more (5×5 for single pixels).
         for r in runs where r.stage == .pretrainLocal {
-            let s = try ConfigDecoding.decode(LocalPretrainingConfig.self, r).settings
-            let featureSize = experiment.settings.scale.inputSize >> (5 - s.decoderBlocks)
+            let config = try ConfigDecoding.decode(LocalPretrainingConfig.self, r)
+            let s = config.settings
             do {
-                _ = try LocalRegions.paper(featureSize: featureSize, regionSize: s.regionSize)
+                _ = try LocalRegions.paper(featureSize: s.featureSize(inputSize: side), regionSize: s.regionSize)
+                // As PretrainingRun.local builds it: L^D draws volume groups of the original's fixed 4 partitions.
+                try LocalBatchBuilder.checkShape(loss: config.variant.loss, volumes: s.domainVolumes,
+                                                 poolVolumes: Set(config.pool).count)
+                _ = try PretrainingRun.views(experiment, faithful: s.faithful2020).offsetRange(size: side)
             } catch {
                 throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-local decoder_blocks \(s.decoderBlocks) at input size "
                                   + "\(experiment.settings.scale.inputSize)): \(error); nothing was run")

@@ -166,9 +166,7 @@ public struct ExperimentRunner {
                 log("[\(r.index)/\(plan.count)] \(why)")
                 continue
             }
-            if let inputs = try? RunFileReader.inputs(r.output), case let changed = RunCompletion.changedVolumes(inputs, r), !changed.isEmpty {
-                log("[\(r.index)/\(plan.count)] \(r.runKey): its file was made from other data (volumes \(changed.joined(separator: ", "))): computing it again")
-            }
+            if let note = Self.dataChangeNote(r) { log("[\(r.index)/\(plan.count)] \(r.runKey): \(note)") }
             let runStart = Date()
             var c = RunContext(experiment: e, split: split, data: data, plan: plan, provenance: provenance)
             let remainingRuns = pending.count - done
@@ -214,6 +212,14 @@ public struct ExperimentRunner {
         }
         if !failed.isEmpty { throw GridFailure(outcomes: outcomes) }
         return outcomes
+    }
+
+    /// Why a run about to be computed is not skipped, when its file holds the planned config but was made
+    /// from other data (`RunCompletion.changedVolumes`); nil otherwise.
+    public static func dataChangeNote(_ r: PlannedRun) -> String? {
+        guard let inputs = try? RunFileReader.inputs(r.output), case let changed = RunCompletion.changedVolumes(inputs, r),
+              !changed.isEmpty else { return nil }
+        return "its file was made from other data (volumes \(changed.joined(separator: ", "))): computing it again"
     }
 
     /// The runs of `selected` to compute (`RunCompletion.toCompute`), with this invocation's findings;

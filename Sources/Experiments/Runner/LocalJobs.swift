@@ -1,4 +1,5 @@
 import Datasets
+import Engine
 import Foundation
 
 /// `cseg run --jobs N`: the plan run as N child processes of this executable at once, each
@@ -21,7 +22,7 @@ public struct LocalJobs {
     /// whatever this flag); complete runs are checked here.
     public var recomputeArchived = false
     /// Passed on to the children (`--kernels`): every run of one invocation uses the same products.
-    public var kernels = "engine"
+    public var kernels: MatrixKernels = .engine
     /// One line per run done, skipped or failed, and the notes before them.
     public var log: (String) -> Void = { _ in }
     /// Every second while children run: each running child's latest progress line, then the grid's
@@ -78,11 +79,13 @@ public struct LocalJobs {
         let total = schedule.pending.count
 
         func launch(_ r: PlannedRun) throws {
+            // The child's own log goes nowhere but its exit status: say here why it recomputes.
+            if let note = ExperimentRunner.dataChangeNote(r) { say("[\(r.index)/\(plan.count)] \(r.runKey): \(note)") }
             let p = Process()
             p.executableURL = URL(fileURLWithPath: executable)
             p.environment = environment
             // Children report progress every second on their stderr; the parent shows each one's latest line.
-            p.arguments = ["run", experimentPath, "--index", "\(r.index)", "--threads", "\(threadsPerJob)", "--kernels", kernels, "--progress-interval", "1"]
+            p.arguments = ["run", experimentPath, "--index", "\(r.index)", "--threads", "\(threadsPerJob)", "--kernels", kernels.rawValue, "--progress-interval", "1"]
                 + (allowLeaks ? ["--allow-leaks"] : [])
             let stdout = Pipe(), stderr = Pipe()
             p.standardOutput = stdout

@@ -9,8 +9,8 @@ import Training
 enum PretrainingRun {
     /// The views scale with the slice: the paper's 100-pixel crop box at offsets 10…69 of a 192² slice
     /// becomes the same fractions of the experiment's slice (the crop covers the same anatomy).
-    static func views(_ c: RunContext, faithful: Bool) -> ViewAugmentation {
-        let ratio = Double(c.experiment.settings.scale.inputSize) / Double(c.experiment.data.layout.constants.sliceSize)
+    static func views(_ e: Experiment, faithful: Bool) -> ViewAugmentation {
+        let ratio = Double(e.settings.scale.inputSize) / Double(e.data.layout.constants.sliceSize)
         func px(_ v: Double) -> Int { max(1, Int((v * ratio).rounded())) }
         return ViewAugmentation(fidelity: faithful ? .faithful2020 : .intended, cropBox: px(100), cropOffsets: px(10)...px(69))
     }
@@ -31,7 +31,7 @@ enum PretrainingRun {
         try c.data.prepare(config.pool + config.probe)
         let loss = config.variant.loss
         let builder = try GlobalBatchBuilder(pool: pool(c, config.pool), loss: loss, batchSize: s.batchSize, parts: s.partitions,
-                                             augmentation: views(c, faithful: s.faithful2020))
+                                             augmentation: views(c.experiment, faithful: s.faithful2020))
         let net = GlobalContrastiveNet(config: c.networkConfig, seed: streams.seedValue("init"))
         let probes = try c.data.cases(config.probe)
         func activations() -> RunActivations {
@@ -64,12 +64,12 @@ enum PretrainingRun {
         let stored = try RunFileReader.read(parent.output)
         let net = LocalContrastiveNet(config: c.networkConfig, decoderBlocks: s.decoderBlocks, regionSize: s.regionSize, seed: streams.seedValue("init"))
         try net.variables.load(from: stored.finalWeights, where: WeightSelection.encoder, source: parent.output)
-        let featureSize = c.networkConfig.inputSize >> (5 - s.decoderBlocks)
-        let loss: LocalLossKind = config.variant == .LR ? .random : .domain
+        let featureSize = s.featureSize(inputSize: c.networkConfig.inputSize)
+        let loss: LocalLossKind = config.variant.loss
         // L^D draws volume groups of 4 partitions (the original's fixed S), as many groups as B allows.
         let builder = try LocalBatchBuilder(pool: pool(c, config.pool), loss: loss, featureSize: featureSize, regionSize: s.regionSize, batchSize: s.lrSlices,
-                                            volumes: max(1, s.batchSize / 4), parts: 4,
-                                            augmentation: views(c, faithful: s.faithful2020))
+                                            volumes: s.domainVolumes, parts: 4,
+                                            augmentation: views(c.experiment, faithful: s.faithful2020))
         // Embeddings through the frozen encoder and the parent's g1 (the same before and after this stage);
         // decoder features of block l, from the fresh decoder and from the trained one.
         let parentNet = GlobalContrastiveNet(config: c.networkConfig, seed: 0)
@@ -111,4 +111,9 @@ extension GlobalVariant {
         case .GD: .domain
         }
     }
+}
+
+extension LocalVariant {
+    /// The batch builder's loss for this variant.
+    var loss: LocalLossKind { self == .LR ? .random : .domain }
 }

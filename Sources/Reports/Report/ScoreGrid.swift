@@ -118,8 +118,9 @@ public struct ScoreGrid: Sendable {
     }
 
     /// All (arm, budget) cells that have a plan, benchmark last.
+    /// Every planned cell: the shared arms, the ablated ones, then the benchmark (the per-class tables).
     public var allCells: [(arm: Arm, budget: Budget)] {
-        arms.flatMap { a in budgets.filter { plannedRunCount(a, $0.key) > 0 }.map { (arm: a, budget: $0) } }
+        (arms + ablatedArms).flatMap { a in budgets.filter { plannedRunCount(a, $0.key) > 0 }.map { (arm: a, budget: $0) } }
             + (benchmarkArm.flatMap { a in benchmarkBudget.map { [(arm: a, budget: $0)] } } ?? [])
     }
 }

@@ -42,8 +42,14 @@ public struct LocalBatchBuilder: Sendable {
         }
         regions = try LocalRegions.paper(featureSize: featureSize, regionSize: regionSize)
         sampler = try PartitionSampler(pool: pool, parts: loss == .random ? 1 : parts)
-        if loss == .domain && volumes > pool.volumes.count {
-            throw ContrastiveError("unlabelled pool", "LD needs \(volumes) distinct volumes per draw, the pool has \(pool.volumes.count)")
+        try Self.checkShape(loss: loss, volumes: volumes, poolVolumes: pool.volumes.count)
+    }
+
+    /// The rule on the volumes per draw that needs nothing of the pool but its size, so a planned run can
+    /// be checked before any volume is read (the regions are checked by `LocalRegions.paper`).
+    public static func checkShape(loss: LocalLossKind, volumes: Int, poolVolumes: Int) throws {
+        if loss == .domain && volumes > poolVolumes {
+            throw ContrastiveError("unlabelled pool", "LD needs \(volumes) distinct volumes per draw, the pool has \(poolVolumes)")
         }
     }
 

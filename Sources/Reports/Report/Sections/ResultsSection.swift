@@ -33,12 +33,12 @@ enum ResultsSection {
             notes.append("[k/K runs]: only k of the cell's K planned runs are present; its n is smaller accordingly.")
         }
         if g.runs.contains(where: \.stale) {
-            notes.append("‡: the cell includes run files whose config differs from the plan (--include-stale); see the list at the top.")
+            notes.append("‡: the cell includes run files whose config or data differ from the plan (--include-stale); see the list at the top.")
         }
         doc.paragraph(notes.joined(separator: "\n\n"))
         doc.paragraph("Median [first quartile, third quartile] of the same per-volume scores (NumPy's linear percentiles):")
         doc.table(medians)
-        doc.bulletList(g.arms.map { "`\($0.id)`: \($0.meaning)" } + (g.benchmarkArm.map { ["`\($0.id)`: \($0.meaning)"] } ?? []))
+        doc.bulletList((g.arms + g.ablatedArms).map { "`\($0.id)`: \($0.meaning)" } + (g.benchmarkArm.map { ["`\($0.id)`: \($0.meaning)"] } ?? []))
 
         for metric in ScoreGrid.Metric.allCases {
             doc.heading("\(metric.title) per class", level: 3)

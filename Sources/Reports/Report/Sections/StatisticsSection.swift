@@ -9,7 +9,8 @@ enum StatisticsSection {
         doc.paragraph(c.commandLine() + "\n\n" + c.sourceLine(c.entries(stage: .finetune), what: "fine-tuning",
                                                               reads: "`/metrics`, per-volume scores as in section 1"))
         if let baseline = g.baseline {
-            let comparisons = try g.arms.filter { $0 != baseline }.flatMap { arm in
+            // The ablated arms too: each value of the setting against random init, in the same Holm family.
+            let comparisons = try (g.arms + g.ablatedArms).filter { $0 != baseline }.flatMap { arm in
                 try g.budgets.filter { g.plannedRunCount(arm, $0.key) > 0 }.map { try PairedComparison(arm, baseline, budget: $0, grid: g) }
             }
             if comparisons.isEmpty {
