@@ -7,6 +7,8 @@ import Training
 /// naming the file, the key path and the nearest valid key.
 public enum ExperimentParser {
     public static let formatVersion = 1
+    /// Valid values of the integer settings an ablation can take, shared by the stage tables and `[ablation]`.
+    static let partitionsRange = 1...64, decoderBlocksRange = 1...5, regionSizeRange = 0...1
 
     public static func read(_ path: String) throws -> Experiment {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -85,7 +87,7 @@ public enum ExperimentParser {
         var variants: [Ablation.Variant] = []
         switch setting {
         case .partitions, .decoderBlocks, .regionSize:
-            let range = setting == .partitions ? 1...64 : setting == .decoderBlocks ? 1...5 : 0...1
+            let range = setting == .partitions ? Self.partitionsRange : setting == .decoderBlocks ? Self.decoderBlocksRange : Self.regionSizeRange
             for (i, v) in try r.ints("values", in: t, at: at).enumerated() {
                 guard range.contains(v) else { throw outOfRange(i, v, "\(range.lowerBound)…\(range.upperBound)") }
                 variants.append(variant { s in
@@ -241,7 +243,7 @@ public enum ExperimentParser {
                 g.batchSize = try r.optionalInt("batch_size", in: t, at: at, range: 2...Int.max) ?? g.batchSize
                 g.learningRate = try r.optionalDouble("learning_rate", in: t, at: at, positive: true) ?? g.learningRate
                 g.temperature = try r.optionalDouble("temperature", in: t, at: at, positive: true) ?? g.temperature
-                g.partitions = try r.optionalInt("partitions", in: t, at: at, range: 1...64) ?? g.partitions
+                g.partitions = try r.optionalInt("partitions", in: t, at: at, range: Self.partitionsRange) ?? g.partitions
                 g.faithful2020 = try r.optionalBool("faithful_2020", in: t, at: at) ?? g.faithful2020
                 s.pretrainGlobal = g
             }
@@ -254,8 +256,8 @@ public enum ExperimentParser {
                 l.lrSlices = try r.optionalInt("lr_slices", in: t, at: at, range: 1...Int.max) ?? l.lrSlices
                 l.learningRate = try r.optionalDouble("learning_rate", in: t, at: at, positive: true) ?? l.learningRate
                 l.temperature = try r.optionalDouble("temperature", in: t, at: at, positive: true) ?? l.temperature
-                l.decoderBlocks = try r.optionalInt("decoder_blocks", in: t, at: at, range: 1...5) ?? l.decoderBlocks
-                l.regionSize = try r.optionalInt("region_size", in: t, at: at, range: 0...1) ?? l.regionSize
+                l.decoderBlocks = try r.optionalInt("decoder_blocks", in: t, at: at, range: Self.decoderBlocksRange) ?? l.decoderBlocks
+                l.regionSize = try r.optionalInt("region_size", in: t, at: at, range: Self.regionSizeRange) ?? l.regionSize
                 l.faithful2020 = try r.optionalBool("faithful_2020", in: t, at: at) ?? l.faithful2020
                 s.pretrainLocal = l
             }
