@@ -36,7 +36,7 @@ struct AuditCommandTests {
         // The seeds audit does not re-execute on changed inputs: it says which changed.
         let after = try CSegProcess.run(["audit", "seeds", c.experimentPath], in: c.path)
         #expect(after.status == 1)
-        #expect(after.stdout.contains("[1] baseline_tr1_c1_s7  DIFFERS: the inputs changed since the run (volume 005's label has another sha256); not re-executed"),
+        #expect(after.stdout.contains("[1] baseline_tr1_c1_s7  DIFFERS: the inputs changed since the run (volumes 005 (label) have other files); not re-executed"),
                 "\(after.stdout)")
     }
 }

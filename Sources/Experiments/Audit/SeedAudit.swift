@@ -116,7 +116,7 @@ public struct SeedAudit {
             let verdict: Verdict
             do {
                 // Re-executing on other inputs would only show that they changed: say which, and do not.
-                if let changed = Self.changedInputs(stored.inputs, split: split, hashes: hashes) {
+                if let changed = Self.changedInputs(stored.inputs, r, split: split) {
                     verdict = .differs("the inputs changed since the run (\(changed)); not re-executed (cseg audit run names the files)")
                 } else {
                     verdict = try steps.map { try stepsVerdict(r, c, stored, steps: $0) } ?? fullVerdict(r, c, stored)
@@ -164,14 +164,10 @@ public struct SeedAudit {
     }
 
     /// The first recorded input whose bytes are no longer what the run read, in words.
-    static func changedInputs(_ inputs: RunInputs, split: SplitFile, hashes: DataHashes) -> String? {
+    static func changedInputs(_ inputs: RunInputs, _ r: PlannedRun, split: SplitFile) -> String? {
         if inputs.splitSHA256 != split.sha256 { return "the split file \(split.path) has another sha256" }
-        for v in inputs.volumes {
-            guard let now = hashes.byID?[v.id] else { return "volume \(v.id) is no longer in the data" }
-            if now.image != v.imageSHA256 { return "volume \(v.id)'s image has another sha256" }
-            if now.label != v.labelSHA256 { return "volume \(v.id)'s label has another sha256" }
-        }
-        return nil
+        let changed = RunCompletion.changedVolumes(inputs, r)
+        return changed.isEmpty ? nil : "volumes \(changed.joined(separator: ", ")) have other files"
     }
 
     /// Provenance that explains a difference without excusing it.
