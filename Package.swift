@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependency direction (one way, like the data): C bindings -> Engine -> Networks -> Benchmarks -> cseg;
-// C bindings -> Imaging -> Datasets -> Training -> Experiments -> Reports -> cseg.
-// HDF5 is a thin Swift layer over libhdf5 used by weight files and run files (RunStore).
+// Dependency direction (one way, like the data): C bindings -> Engine -> Networks -> Training;
+// C bindings -> AtomicWrite -> Imaging -> Datasets (which also uses Engine's random streams and worker
+// pool for the phantom) -> Training -> Experiments -> Reports -> cseg; Benchmarks (Engine, Networks,
+// Training) -> cseg. HDF5 is a thin Swift layer over libhdf5 used by weight files (Networks) and run
+// files (RunStore, below Experiments). Reports still reaches Training through Experiments (issue 17).
 let package = Package(
     name: "ContrastiveSeg",
     products: [
