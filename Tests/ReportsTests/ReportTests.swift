@@ -197,7 +197,12 @@ struct ReportTests {
         let f = try ReportFixture(name: "ablation", extra: "[ablation]\nsetting = \"stage.pretrain-global.partitions\"\nvalues = [2, 4]")
         defer { f.remove() }
         try f.writeRuns()
-        let readme = try ReportBuilder.render(try f.context()).readme
+        let rendered = try ReportBuilder.render(try f.context())
+        let readme = rendered.readme
+        // Its plot: one line per pre-trained arm and budget, random init dashed.
+        let figure = try #require(rendered.figures.first { $0.name == "ablation-S.png" })
+        #expect(readme.contains("![Mean test Dice against S"))
+        if let dir = ProcessInfo.processInfo.environment["REPORTS_EXAMPLE_DIR"] { try figure.canvas.writePNG(to: dir + "/ablation-S.png") }
         let section = try #require(readme.components(separatedBy: "### Ablation: S (`stage.pretrain-global.partitions`)").dropFirst().first?
             .components(separatedBy: "## 2.").first)
         let table = section.replacingOccurrences(of: " +", with: " ", options: .regularExpression)

@@ -33,7 +33,7 @@ public enum ReportBuilder {
         var figures: [ReportFigure] = []
         HeaderSection.render(c, &doc)
         ResultsSection.render(c, &doc, files: &files)
-        AblationSection.render(c, &doc)
+        AblationSection.render(c, &doc, figures: &figures)
         try StatisticsSection.render(c, &doc)
         PlotsSection.render(c, &doc, figures: &figures)
         try OverlaySection.render(c, &doc, figures: &figures)
