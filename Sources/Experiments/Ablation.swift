@@ -3,7 +3,8 @@
 /// blocks l, the local region size), taken at each listed value in turn. The grid is planned once per value;
 /// runs the setting reaches (its stage, the stages after it, the fine-tuning runs that start from them) get
 /// the value in their run key (`global-GD@S=2_tr1_c1_s1`) and their fine-tuning config, and every other run
-/// (random init, the benchmark) is planned once, shared by all values.
+/// (random init, the benchmark, and G^R under S, which draws slices without partitions) is planned once,
+/// shared by all values.
 public struct Ablation: Sendable, Equatable {
     public enum Setting: String, Sendable, CaseIterable {
         case partitions = "stage.pretrain-global.partitions"

@@ -134,7 +134,9 @@ struct ShippedExperimentTests {
         let ld = try ExperimentParser.parse(experimentText(grid: "methods = [\"global+local\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]\nlocal_variants = [\"LD\"]",
                                                            extra: "[stage.pretrain-local]\nbatch_size = 200"), path: "/x/e.toml")
         let ldPlan = try RunPlanner.plan(ld, split: try SplitFileParser.read(ld.data.split), data: .unavailable)
-        #expect(throws: RunnerError.self) { try ExperimentData.checkStageShapes(ldPlan, experiment: ld) }
+        #expect {
+            try ExperimentData.checkStageShapes(ldPlan, experiment: ld)
+        } throws: { "\($0)".contains("unlabelled pool: LD needs 50 distinct volumes per draw, the pool has 24; nothing was run") }
         // ... and l = 1 at the quick preset's 96² input, which leaves a 6×6 map.
         let e = try ExperimentParser.parse(experimentText(grid: "methods = [\"global+local\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]",
                                                           extra: "[stage.pretrain-local]\ndecoder_blocks = 1"), path: "/x/e.toml")

@@ -320,7 +320,7 @@ struct RunnerTests {
         #expect {
             try TinyExperiment.runner(small).run()
         } throws: { error in
-            "\(error)".contains("pretrain-local-GD-LR@l=1_s7 (stage.pretrain-local decoder_blocks 1 at input size 32): local regions: a 2×2 feature map is too small for the 13 regions (need at least 8×8); nothing was run")
+            "\(error)".contains("pretrain-local-GD-LR@l=1_s7 (stage.pretrain-local decoder_blocks 1, region_size 1, batch_size 4 at input size 32): local regions: a 2×2 feature map is too small for the 13 regions (need at least 8×8); nothing was run")
         }
         #expect(try TinyExperiment.plan(small).allSatisfy { !FileManager.default.fileExists(atPath: $0.output) })
     }
@@ -332,7 +332,7 @@ struct RunnerTests {
         #expect {
             try TinyExperiment.runner(e).run()
         } throws: { error in
-            "\(error)".contains("pretrain-global-GD@S=3_s7 (stage.pretrain-global batch_size 4, partitions 3): global batch: batch size 4 is not a whole number of 3-partition groups; nothing was run")
+            "\(error)".contains("pretrain-global-GD@S=3_s7 (stage.pretrain-global batch_size 4, partitions 3 at input size 32): global batch: batch size 4 is not a whole number of 3-partition groups; nothing was run")
         }
         #expect(try TinyExperiment.plan(e).allSatisfy { !FileManager.default.fileExists(atPath: $0.output) })
     }

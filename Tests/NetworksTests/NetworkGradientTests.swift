@@ -92,7 +92,13 @@ struct NetworkGradientTests {
             infoNCE(embeddings: l2Normalize(pixels.head.embed(pixels.features(x), at: pos)), terms: terms,
                     temperature: 0.1, normaliser: 2)
         }
-        #expect(pixels.head.embed(pixels.features(x), at: pos).shape == [2 * 3, 3])   // C = filters[5 − l] = 3
+        // Row n·P + p is the C-vector of image n at pixel p, unchanged: C = filters[5 − l] = 3 channels.
+        let f = pixels.features(x), e = pixels.head.embed(f, at: pos)
+        #expect(e.shape == [2 * 3, 3])
+        let side = f.shape[2]
+        for n in 0..<2 { for (k, q) in pos.enumerated() { for ch in 0..<3 {
+            #expect(e.data[(n * 3 + k) * 3 + ch] == f.data[((n * 3 + ch) * side + q.row) * side + q.col])
+        } } }
         // The encoder ran without a tape: its parameters received no gradient.
         _ = infoNCE(embeddings: l2Normalize(net.head.embed(net.features(x), at: pos)), terms: terms,
                     temperature: 0.1, normaliser: 2).backward()

@@ -219,7 +219,8 @@ struct ReportTests {
         // The per-class tables and the paired tests include the ablated arms; the claims do not.
         let sections = readme.components(separatedBy: "\n## ")
         let stats = try #require(sections.first { $0.hasPrefix("2.") }), claims = try #require(sections.first { $0.hasPrefix("6.") })
-        #expect(stats.contains("| global-GD@S=4 ") && !claims.contains("@S="))
+        let perClass = try #require(readme.components(separatedBy: "### Dice per class").dropFirst().first)
+        #expect(perClass.contains("| global-GD@S=2 ") && stats.contains("| global-GD@S=4 ") && !claims.contains("@S="))
         #expect(readme.contains("global-GD@S=2_tr1_c1_s7"), "the run list names every run")
         // Without an ablation the section is absent (the golden file holds the rest).
         #expect(!SharedReport.report.readme.contains("### Ablation"))

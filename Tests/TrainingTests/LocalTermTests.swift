@@ -21,7 +21,7 @@ struct LocalTermTests {
         }
     }
 
-    @Test("single pixels (local_reg_size = 0), F = 48: m = 47, h = 23, q = 11, t = 35; the original's pixel table, which differs from the window table")
+    @Test("single pixels (local_reg_size = 0), F = 48: m = 47, h = 23, q = 11, t = 35; rows R0, R6 and R11 of the original's pixel table, which differs from the window table")
     func pixelRegions() throws {
         let r = try LocalRegions.paper(featureSize: 48, regionSize: 0)
         #expect(r.regionSize == 0 && r.windowSize == 1 && r.anchors.count == 13 && r.negatives.allSatisfy { $0.count == 5 })
@@ -33,6 +33,7 @@ struct LocalTermTests {
         #expect(r.negatives != (try LocalRegions.paper(featureSize: 48)).negatives)
         // Pixels reach the last row and column, windows never do.
         #expect(r.uniquePositions.contains(p(47, 47)) && r.uniquePositions.allSatisfy { $0.row <= 47 && $0.col <= 47 })
+        #expect(try LocalRegions.paper(featureSize: 48).uniquePositions.allSatisfy { $0.row + 2 < 47 && $0.col + 2 < 47 })
         #expect(try LocalRegions.paper(featureSize: 5, regionSize: 0).anchors[8] == p(4, 4))
         #expect(throws: ContrastiveError("local regions", "a 4×4 feature map is too small for the 13 regions (need at least 5×5 for single pixels)")) {
             try LocalRegions.paper(featureSize: 4, regionSize: 0)

@@ -36,8 +36,8 @@ extension ExperimentData {
     }
 
     /// The stage settings that fail before a run's first step whatever the data: a global stage's B
-    /// against its S and pool, a local stage's l against the input size, its region size and L^D's
-    /// volumes per draw against the pool, and either stage's crop box against the input. Checked
+    /// against its S and pool and its crop box against the input, a local stage's l against the input
+    /// size, its region size and L^D's volumes per draw against the pool (local views are not cropped). Checked
     /// before any volume is read: an ablation over S or l would otherwise fail at its first bad value,
     /// after the runs before it had trained. Needs no data, so `cseg plan` can run it too.
     public static func checkStageShapes(_ runs: [PlannedRun], experiment: Experiment) throws {
@@ -51,7 +51,7 @@ extension ExperimentData {
                                                   fidelity: s.faithful2020 ? .faithful2020 : .intended, poolVolumes: Set(config.pool).count)
                 _ = try PretrainingRun.views(experiment, faithful: s.faithful2020).offsetRange(size: side)
             } catch {
-                throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-global batch_size \(s.batchSize), partitions \(s.partitions)): \(error); nothing was run")
+                throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-global batch_size \(s.batchSize), partitions \(s.partitions) at input size \(side)): \(error); nothing was run")
             }
         }
         // The local stage: the 13 regions need a map of 8×8 or more (5×5 for single pixels).
@@ -63,10 +63,9 @@ extension ExperimentData {
                 // As PretrainingRun.local builds it: L^D draws volume groups of the original's fixed 4 partitions.
                 try LocalBatchBuilder.checkShape(loss: config.variant.loss, volumes: s.domainVolumes,
                                                  poolVolumes: Set(config.pool).count)
-                _ = try PretrainingRun.views(experiment, faithful: s.faithful2020).offsetRange(size: side)
             } catch {
-                throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-local decoder_blocks \(s.decoderBlocks) at input size "
-                                  + "\(experiment.settings.scale.inputSize)): \(error); nothing was run")
+                throw RunnerError(experiment.path, "\(r.runKey) (stage.pretrain-local decoder_blocks \(s.decoderBlocks), region_size "
+                                  + "\(s.regionSize), batch_size \(s.batchSize) at input size \(side)): \(error); nothing was run")
             }
         }
     }

@@ -19,14 +19,16 @@ public func globalContrastiveLoss(network: GlobalContrastiveNet, batch: Contrast
     globalContrastiveLoss(embeddings: network(batch.tensor, mode: .training), batch: batch, temperature: temperature)
 }
 
-/// Stage-2 loss: the g2 feature map `[count, C, F, F]` of `batch.images` → the 3×3 windows at
-/// `regions.uniquePositions` through g2's window map → L2-normalised rows `[count·U, D]` → InfoNCE over
-/// the batch's terms divided by its normaliser.
+/// Stage-2 loss: the g2 feature map `[count, C, F, F]` of `batch.images` → the regions at
+/// `regions.uniquePositions` (3×3 windows through g2's window map, or single pixels' C-vectors) →
+/// L2-normalised rows `[count·U, D]` → InfoNCE over the batch's terms divided by its normaliser.
 public func localContrastiveLoss(features: Tensor, head: LocalHead, regions: LocalRegions, batch: ContrastiveBatch,
                                  temperature: Float = contrastiveTemperature) -> Tensor {
     precondition(features.shape.count == 4 && features.shape[0] == batch.count
                  && features.shape[2] == regions.featureSize && features.shape[3] == regions.featureSize,
                  "localContrastiveLoss: features \(features.shape) for \(batch.count) images and \(regions.featureSize)² regions")
+    precondition(head.windowSize == regions.windowSize,
+                 "localContrastiveLoss: a head for \(head.windowSize)×\(head.windowSize) regions given the table of \(regions.windowSize)×\(regions.windowSize) ones")
     let z = l2Normalize(head.embed(features, at: regions.uniquePositions))
     return infoNCE(embeddings: z, terms: batch.terms, temperature: temperature, normaliser: batch.normaliser)
 }
