@@ -11,20 +11,11 @@ import Testing
 struct SlurmTaskTests {
     /// Runs `script` with bash and `environment` added; returns (status, stdout, stderr).
     static func bash(_ script: String, _ environment: [String: String]) throws -> (Int32, String, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [script]
         var env = ProcessInfo.processInfo.environment
         env["SLURM_ARRAY_TASK_ID"] = nil
         env.merge(environment) { _, new in new }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try ChildProcess.capture(URL(fileURLWithPath: "/bin/bash"), [script], environment: env)
+        return (r.status, r.stdout, r.stderr)
     }
 
     @Test("array task t runs plan entry INDICES[t] with the stage's --threads; out-of-range, missing task ids and edited files are refused")
