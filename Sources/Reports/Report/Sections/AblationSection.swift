@@ -38,9 +38,10 @@ enum AblationSection {
                       + "The x axis is categorical (the values in the file's order).")
     }
 
-    /// "2" of "S=2".
+    /// The value of the variant whose label the arm carries ("2" for "S=2"), looked up rather than cut
+    /// out of the label; "?" for a run file made with a value the experiment no longer lists.
     static func value(_ arm: Arm, _ ablation: Ablation) -> String {
-        arm.ablation.map { String($0.dropFirst(ablation.setting.symbol.count + 1)) } ?? "?"
+        ablation.variants.first { $0.label(ablation.setting) == arm.ablation }?.value ?? "?"
     }
 
     static func chart(_ g: ScoreGrid, _ ablation: Ablation, groups: [Arm]) -> RGBCanvas {
