@@ -35,7 +35,10 @@ let package = Package(
         // The convolution micro-kernels: AVX-512 / AVX2 chosen at run time, so no -march flag is needed.
         .target(name: "CConvKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
-        .target(name: "Engine", dependencies: ["CBLAS", "CAllocator", "CConvKernels"]),
+        // Seeded random streams, the shape-cut worker pool and the matrix-kernel choice: what keeps results
+        // independent of the thread count and the machine. Below Engine and the phantom, and links nothing.
+        .target(name: "Determinism"),
+        .target(name: "Engine", dependencies: ["CBLAS", "CAllocator", "CConvKernels", "Determinism"]),
         .target(name: "HDF5", dependencies: ["CHDF5", "AtomicWrite"]),
         // Volumes, NIfTI I/O, preprocessing, PNG: everything between a file and a normalised slice.
         .target(name: "Imaging", dependencies: [
@@ -45,17 +48,17 @@ let package = Package(
         // Dice, HD95 and ASSD on the native grid (method-spec §5.6, §11).
         .target(name: "Evaluation", dependencies: ["Imaging"]),
         // Sampling, augmentation, mixup, the contrastive batches and losses, the training methods.
-        .target(name: "Training", dependencies: ["Engine", "Networks", "Imaging", "Datasets", "Evaluation"]),
+        .target(name: "Training", dependencies: ["Determinism", "Engine", "Networks", "Imaging", "Datasets", "Evaluation"]),
         // Dataset layouts, the phantom, split files and their audit.
         // Optimised in debug builds too: the tests check every volume of the experiments' 40-volume phantom
         // against ACDC's ranges, which an unoptimised generator makes ten times slower.
         .target(name: "Datasets", dependencies: [
-            "Imaging", "Engine", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Imaging", "Determinism", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
         ], exclude: ["Phantom/README.md"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Networks", dependencies: ["Engine", "HDF5"]),
+        .target(name: "Networks", dependencies: ["Determinism", "Engine", "HDF5"]),
         // Experiment files, grid expansion and the stage graph (docs/experiments.md).
         .target(name: "Experiments", dependencies: [
-            "Datasets", "RunStore", "HDF5", "Training", "Networks", "Engine", "Evaluation", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Datasets", "RunStore", "HDF5", "Training", "Networks", "Determinism", "Engine", "Evaluation", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
         .target(name: "RunStore", dependencies: ["HDF5", .product(name: "Crypto", package: "swift-crypto")]),
@@ -63,26 +66,27 @@ let package = Package(
         .target(name: "Reports", dependencies: [
             "Imaging", "Datasets", "Experiments", "RunStore", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
-        .target(name: "Benchmarks", dependencies: ["Engine", "Networks", "Training"]),
+        .target(name: "Benchmarks", dependencies: ["Determinism", "Engine", "Networks", "Training"]),
         .executableTarget(name: "cseg", dependencies: [
-            "Engine", "CConvKernels", "Networks", "Benchmarks", "HDF5", "Imaging", "Datasets", "Experiments", "RunStore", "Reports", "AtomicWrite",
+            "Determinism", "Engine", "CConvKernels", "Networks", "Benchmarks", "HDF5", "Imaging", "Datasets", "Experiments", "RunStore", "Reports", "AtomicWrite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Shared by the test targets (gradient checks, running the built cseg); never linked into cseg.
-        .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "CConvKernels", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["Determinism", "Engine"], path: "Tests/TestSupport"),
+        .testTarget(name: "DeterminismTests", dependencies: ["Determinism"]),
+        .testTarget(name: "EngineTests", dependencies: ["Determinism", "Engine", "CConvKernels", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", .product(name: "Numerics", package: "swift-numerics")], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Networks", "Imaging", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Determinism", "Imaging", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Determinism", "Engine", "Networks", "Imaging", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore", "Engine", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Datasets", "Experiments", "RunStore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "HDF5", "Benchmarks", "TestSupport"]),
-        .testTarget(name: "AuditTests", dependencies: ["Experiments", "Datasets", "RunStore", "HDF5", "Imaging", "Engine", "Networks", "CNIfTI", "TestSupport"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Determinism", "Engine", "HDF5", "Benchmarks", "TestSupport"]),
+        .testTarget(name: "AuditTests", dependencies: ["Experiments", "Datasets", "RunStore", "HDF5", "Imaging", "Determinism", "Engine", "Networks", "CNIfTI", "TestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// The original's "conv unit": conv (TF 'SAME', stride 1) → optional batch norm → optional ReLU.

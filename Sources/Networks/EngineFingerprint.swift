@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// A reproducibility probe: a scaled U-Net trained for `steps` Adam steps with Dice loss on a seeded

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// Two dense layers on the flattened encoder output: dense to `hidden` + ReLU, dense to `output`, no

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// Mixup of a labelled batch (method-spec §6; the original's unused `mixup_data_gen` helper).

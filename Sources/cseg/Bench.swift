@@ -1,6 +1,7 @@
 import AtomicWrite
 import ArgumentParser
 import Benchmarks
+import Determinism
 import Engine
 import Foundation
 

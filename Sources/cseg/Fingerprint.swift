@@ -1,5 +1,6 @@
 import ArgumentParser
 import CConvKernels
+import Determinism
 import Engine
 import Networks
 

@@ -1,5 +1,6 @@
 import CConvKernels
 @testable import Engine
+import Determinism
 import Testing
 import TestSupport
 

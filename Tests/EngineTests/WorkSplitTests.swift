@@ -1,4 +1,5 @@
 @testable import Engine
+import Determinism
 import Testing
 import TestSupport
 

@@ -1,4 +1,4 @@
-import Engine
+import Determinism
 import Foundation
 
 /// Draws for the phantom from one Philox stream (`RandomStream(seed:purpose:)`), one stream per volume

@@ -1,4 +1,4 @@
-import Engine
+import Determinism
 import Foundation
 
 /// What is known about one generated volume besides its voxels (stored in phantom.json).

@@ -1,4 +1,4 @@
-import Engine
+import Determinism
 import Foundation
 
 /// One sampled subject: heart, torso, acquisition and signal model, all drawn from the volume's own

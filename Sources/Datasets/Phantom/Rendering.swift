@@ -1,4 +1,4 @@
-import Engine
+import Determinism
 import Foundation
 
 /// How a volume is acquired: the pixel grid, the slice stack and the array's orientation in the

@@ -1,3 +1,5 @@
+import Determinism
+
 /// Weight initialisers drawing from a caller-supplied stream (derive one per variable, e.g.
 /// `RandomStream(seed:, purpose: "init/enc_c1_a/W")`), so adding a layer never changes another's weights.
 public enum Initializer {

@@ -1,4 +1,5 @@
 import CConvKernels
+import Determinism
 
 /// Stride-1 2D convolution on `[N, C, H, W]`, cut into shape-fixed chunks: the forward pass by the
 /// panel kernels of CConvKernels, the weight gradient by im2col + a matrix product (`MatrixProduct`:

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// Whether batch norm normalises with this batch's statistics or with the moving averages. Chosen per

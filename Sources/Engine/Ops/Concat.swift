@@ -1,3 +1,5 @@
+import Determinism
+
 /// Channel concatenation of `[N, C_i, H, W]` tensors → `[N, Σ C_i, H, W]`, in argument order (the
 /// decoder concatenates [upsampled-conv features, encoder skip]).
 public func concatChannels(_ parts: [Tensor]) -> Tensor {

@@ -1,3 +1,5 @@
+import Determinism
+
 /// 2D convolution, stride 1, TensorFlow 'SAME' padding, with optional bias.
 ///
 /// - x: `[N, C_in, H, W]`; weight: `[C_out, C_in, kh, kw]`; bias: `[C_out]`; result `[N, C_out, H, W]`.

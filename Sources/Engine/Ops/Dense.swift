@@ -1,3 +1,5 @@
+import Determinism
+
 /// Fully connected layer: `[N, D_in] · W[D_in, D_out] (+ b[D_out])` → `[N, D_out]`. The kernel is stored
 /// `[in, out]` as TF stores it, so weights can be compared with the original's checkpoints.
 public func dense(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {

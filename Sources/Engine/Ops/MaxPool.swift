@@ -1,3 +1,5 @@
+import Determinism
+
 /// 2×2 max-pooling with stride 2 on `[N, C, H, W]` → `[N, C, H/2, W/2]`. H and W must be even (all the
 /// paper's encoder levels are). Ties go to the first maximum in row-major window order, which also
 /// receives the whole gradient.

@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// Softmax over the channel axis: per pixel of `[N, C, H, W]`, or per row of `[N, C]`.

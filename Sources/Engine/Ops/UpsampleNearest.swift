@@ -1,3 +1,5 @@
+import Determinism
+
 /// Nearest-neighbour ×2 upsampling (pixel replication, TF `resize_images` method 1) on `[N, C, H, W]`
 /// → `[N, C, 2H, 2W]`. The gradient of an input pixel is the sum over its 2×2 copies.
 public func upsampleNearest2x(_ x: Tensor) -> Tensor {

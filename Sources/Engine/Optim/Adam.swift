@@ -1,3 +1,4 @@
+import Determinism
 import Foundation
 
 /// Parameters optimised (or held fixed) together, e.g. `enc_*` + `reg_*` in the global stage, or a

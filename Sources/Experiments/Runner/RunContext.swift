@@ -1,4 +1,5 @@
 import Datasets
+import Determinism
 import Engine
 import Foundation
 import Networks

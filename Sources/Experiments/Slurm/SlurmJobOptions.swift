@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// What every stage script of `cseg submit --slurm` asks Slurm for, and which binary its tasks run.

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 import Imaging
 

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// The original's random elastic deformation (method-spec §5.4 step 2, `calc_deform` + the deformation

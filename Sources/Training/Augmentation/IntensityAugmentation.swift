@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// Random contrast and brightness (method-spec §5.4 step 3, the original's `ri_en`).

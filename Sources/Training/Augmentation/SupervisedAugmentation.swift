@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// The whole per-iteration augmentation of a labelled batch (method-spec §5.4): affine per image on

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// The three global losses of stage 1 (spec §3.3–3.6), by the original's `global_loss_exp_no`.

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// The two local losses of stage 2 (spec §4.3–4.4), by the original's `local_loss_exp_no`.

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// The S contiguous chunks of a volume of N slices (spec §3.1, quirk Q7): chunk k is

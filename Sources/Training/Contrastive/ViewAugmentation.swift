@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// The views of spec §3.1: (a) a random crop of a `cropBox`² box resized back to full size

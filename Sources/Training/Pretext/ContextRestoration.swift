@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// Context restoration (Chen et al. 2019), the third pretext baseline, with the corruption of the

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// Inpainting (Pathak et al. 2016), the second pretext baseline, with the box of the original's

@@ -1,3 +1,4 @@
+import Determinism
 import Engine
 
 /// One of the three pretext tasks the paper compares its pre-training with (method-spec §6), with the
