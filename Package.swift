@@ -47,8 +47,12 @@ let package = Package(
         ]),
         // Dice, HD95 and ASSD on the native grid (method-spec §5.6, §11).
         .target(name: "Evaluation", dependencies: ["Imaging"]),
+        // The values a run config records about how Training augments and corrupts images (augmentation
+        // switches, the pretext corruptions' geometry), apart from the code that applies them, so that
+        // planning an experiment does not link the engine.
+        .target(name: "TrainingSettings"),
         // Sampling, augmentation, mixup, the contrastive batches and losses, the training methods.
-        .target(name: "Training", dependencies: ["Determinism", "Engine", "Networks", "Imaging", "Datasets", "Evaluation"]),
+        .target(name: "Training", dependencies: ["TrainingSettings", "Determinism", "Engine", "Networks", "Imaging", "Datasets", "Evaluation"]),
         // Dataset layouts, the phantom, split files and their audit.
         // Optimised in debug builds too: the tests check every volume of the experiments' 40-volume phantom
         // against ACDC's ranges, which an unoptimised generator makes ten times slower.
@@ -58,7 +62,7 @@ let package = Package(
         .target(name: "Networks", dependencies: ["Determinism", "Engine", "HDF5"]),
         // Experiment files, grid expansion and the stage graph (docs/experiments.md).
         .target(name: "Experiments", dependencies: [
-            "Datasets", "RunStore", "HDF5", "Training", "Networks", "Determinism", "Engine", "Evaluation", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Datasets", "RunStore", "HDF5", "TrainingSettings", "Training", "Networks", "Determinism", "Engine", "Evaluation", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
         .target(name: "RunStore", dependencies: ["HDF5", .product(name: "Crypto", package: "swift-crypto")]),
@@ -80,7 +84,7 @@ let package = Package(
         .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", .product(name: "Numerics", package: "swift-numerics")], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Determinism", "Imaging", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Determinism", "Engine", "Networks", "Imaging", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingSettings", "Determinism", "Engine", "Networks", "Imaging", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore", "Engine", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),

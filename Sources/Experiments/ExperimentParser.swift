@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import TOMLKit
 import Training
+import TrainingSettings
 
 /// Reads experiment files strictly: an unknown key, a wrong type or a missing required key is an error
 /// naming the file, the key path and the nearest valid key.
@@ -296,7 +297,7 @@ public enum ExperimentParser {
             a.elastic = try r.optionalBool("elastic", in: t, at: at) ?? a.elastic
             a.elasticSigma = try r.optionalDouble("elastic_sigma", in: t, at: at, positive: true) ?? a.elasticSigma
             if t["intensity_draws"] != nil {
-                let names = ["per-image": IntensityAugmentation.Draws.perImage, "per-half": .perHalf]
+                let names = ["per-image": IntensityDraws.perImage, "per-half": .perHalf]
                 let name = try r.string("intensity_draws", in: t, at: at)
                 guard let draws = names[name] else {
                     throw ExperimentError(r.path, keyPath: "augmentation.intensity_draws", "unknown value \"\(name)\" (valid: per-image, per-half)",

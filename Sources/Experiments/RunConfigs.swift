@@ -1,6 +1,7 @@
 import Datasets
 import Training
 import Foundation
+import TrainingSettings
 
 /// The dataset facts a run depends on (not where the data lives: that is a host fact, /volatile).
 struct DatasetConfig: Codable, Hashable {

@@ -1,4 +1,5 @@
 import Training
+import TrainingSettings
 
 /// Stage 1 (spec §3): encoder + g1 trained with a global contrastive loss on the unlabelled pool.
 public struct GlobalPretrainingSettings: Sendable, Hashable, Codable {
@@ -77,9 +78,9 @@ public struct AugmentationConfig: Sendable, Hashable, Codable {
     /// Step 3: random contrast and brightness after the deformation.
     public var intensity: Bool
     /// How step 3 draws: `perHalf` as the released code (Q3), `perImage`; nil when step 3 is off.
-    public var intensityDraws: IntensityAugmentation.Draws?
+    public var intensityDraws: IntensityDraws?
 
-    public init(affine: Bool, elastic: Bool, elasticSigma: Double, intensity: Bool, intensityDraws: IntensityAugmentation.Draws?) {
+    public init(affine: Bool, elastic: Bool, elasticSigma: Double, intensity: Bool, intensityDraws: IntensityDraws?) {
         self.affine = affine
         self.elastic = elastic
         self.elasticSigma = elasticSigma

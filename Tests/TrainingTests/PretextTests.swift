@@ -5,6 +5,7 @@ import Networks
 import TestSupport
 import Testing
 import Training
+import TrainingSettings
 
 /// The three pretext baselines (method-spec §6): their batches as the original's helpers build them,
 /// their losses, and tiny runs that learn.

@@ -3,6 +3,7 @@ import Engine
 import Imaging
 import Testing
 @testable import Training
+import TrainingSettings
 
 @Suite("Intensity and the augmentation pipeline")
 struct SupervisedAugmentationTests {

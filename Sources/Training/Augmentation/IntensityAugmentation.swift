@@ -1,5 +1,6 @@
 import Determinism
 import Engine
+import TrainingSettings
 
 /// Random contrast and brightness (method-spec §5.4 step 3, the original's `ri_en`).
 ///
@@ -10,19 +11,11 @@ import Engine
 /// deformation is unreachable (quirk Q4), so `AugmentationSettings.faithful2020` leaves it off.
 /// The first half is indices 0..<N/2 (integer division).
 public struct IntensityAugmentation: Sendable, Equatable {
-    public enum Draws: String, Sendable, Equatable, Codable {
-        /// One c for the whole first half and one δ for the whole second half, as one TF op on a batch
-        /// tensor draws (quirk Q3).
-        case perHalf
-        /// An independent c or δ per image (the port's default when enabled).
-        case perImage
-    }
-
-    public var draws: Draws
+    public var draws: IntensityDraws
     public var contrast: ClosedRange<Double>
     public var brightness: ClosedRange<Double>
 
-    public init(draws: Draws = .perImage, contrast: ClosedRange<Double> = 0.8...1.2,
+    public init(draws: IntensityDraws = .perImage, contrast: ClosedRange<Double> = 0.8...1.2,
                 brightness: ClosedRange<Double> = -0.1...0.1) {
         self.draws = draws
         self.contrast = contrast

@@ -1,5 +1,6 @@
 import Determinism
 import Engine
+import TrainingSettings
 
 /// The whole per-iteration augmentation of a labelled batch (method-spec §5.4): affine per image on
 /// label indices, one-hot, elastic on images ≥ k, then optionally intensity on those same images.

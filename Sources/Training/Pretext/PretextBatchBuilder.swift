@@ -1,5 +1,6 @@
 import Determinism
 import Engine
+import TrainingSettings
 
 /// One of the three pretext tasks the paper compares its pre-training with (method-spec §6), with the
 /// corruption it trains on.

@@ -15,10 +15,10 @@ public struct AugmentationSettings: Sendable, Equatable, Codable {
     /// Step 3, contrast/brightness (`IntensityAugmentation`); off in the released code (Q4).
     public var intensity: Bool
     /// One draw per half-batch (the original, Q3) or per image (the port's default when enabled).
-    public var intensityDraws: IntensityAugmentation.Draws
+    public var intensityDraws: IntensityDraws
 
     public init(affine: Bool = true, elastic: Bool = true, elasticSigma: Double = 5, elasticGrid: Int = 3,
-                intensity: Bool = false, intensityDraws: IntensityAugmentation.Draws = .perImage) {
+                intensity: Bool = false, intensityDraws: IntensityDraws = .perImage) {
         self.affine = affine
         self.elastic = elastic
         self.elasticSigma = elasticSigma
