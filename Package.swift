@@ -1,11 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependency direction (one way, like the data): C bindings -> Engine -> Networks -> Training;
-// C bindings -> AtomicWrite -> Imaging -> Datasets (which also uses Engine's random streams and worker
-// pool for the phantom) -> Training -> Experiments -> Reports -> cseg; Benchmarks (Engine, Networks,
-// Training) -> cseg. HDF5 is a thin Swift layer over libhdf5 used by weight files (Networks) and run
-// files (RunStore, below Experiments). Reports still reaches Training through Experiments (issue 17).
+// Dependency direction (one way, like the data; README's module graph): Determinism -> Engine -> Networks
+// -> Training; C bindings -> AtomicWrite -> Imaging -> Datasets (the phantom uses Determinism, not Engine)
+// -> Training -> Running -> cseg. Planning (experiment files, grids, Slurm scripts) sits on Datasets,
+// RunStore and TrainingSettings without the engine, and Reports on Planning, so `cseg report` links
+// neither the engine nor OpenBLAS. HDF5 is a thin Swift layer over libhdf5 used by weight files (Networks)
+// and run files (RunStore).
 let package = Package(
     name: "ContrastiveSeg",
     products: [
@@ -60,19 +61,25 @@ let package = Package(
             "Imaging", "Determinism", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
         ], exclude: ["Phantom/README.md"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Networks", dependencies: ["Determinism", "Engine", "HDF5"]),
-        // Experiment files, grid expansion and the stage graph (docs/experiments.md).
-        .target(name: "Experiments", dependencies: [
-            "Datasets", "RunStore", "HDF5", "TrainingSettings", "Training", "Networks", "Determinism", "Engine", "Evaluation", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
+        // Experiment files, presets, grid expansion, the stage graph and the Slurm scripts
+        // (docs/experiments.md): what a grid is and which runs are done, without the engine.
+        .target(name: "Planning", dependencies: [
+            "Datasets", "RunStore", "TrainingSettings", "Determinism", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // Running a plan: the runner, local jobs, the estimate's probes, the audits, archiving and export.
+        .target(name: "Running", dependencies: [
+            "Planning", "Datasets", "RunStore", "HDF5", "TrainingSettings", "Training", "Networks", "Determinism", "Engine", "Evaluation",
+            "AtomicWrite",
         ]),
         // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
         .target(name: "RunStore", dependencies: ["HDF5", .product(name: "Crypto", package: "swift-crypto")]),
         // `cseg report` and its building blocks: statistics, Markdown/CSV, bitmap font, charts (issue 5).
         .target(name: "Reports", dependencies: [
-            "Imaging", "Datasets", "Experiments", "RunStore", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Imaging", "Datasets", "Planning", "RunStore", "AtomicWrite", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Benchmarks", dependencies: ["Determinism", "Engine", "Networks", "Training"]),
         .executableTarget(name: "cseg", dependencies: [
-            "Determinism", "Engine", "CConvKernels", "Networks", "Benchmarks", "HDF5", "Imaging", "Datasets", "Experiments", "RunStore", "Reports", "AtomicWrite",
+            "Determinism", "Engine", "CConvKernels", "Networks", "Benchmarks", "HDF5", "Imaging", "Datasets", "Planning", "Running", "RunStore", "Reports", "AtomicWrite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -86,11 +93,11 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Determinism", "Imaging", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingSettings", "Determinism", "Engine", "Networks", "Imaging", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Datasets", "RunStore", "Engine", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Planning", "Running", "Datasets", "RunStore", "Engine", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Datasets", "Experiments", "RunStore", "TestSupport"],
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Datasets", "Planning", "RunStore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Determinism", "Engine", "HDF5", "Benchmarks", "TestSupport"]),
-        .testTarget(name: "AuditTests", dependencies: ["Experiments", "Datasets", "RunStore", "HDF5", "Imaging", "Determinism", "Engine", "Networks", "CNIfTI", "TestSupport"]),
+        .testTarget(name: "AuditTests", dependencies: ["Planning", "Running", "Datasets", "RunStore", "HDF5", "Imaging", "Determinism", "Engine", "Networks", "CNIfTI", "TestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
-import Experiments
+import Planning
+import Running
 import Foundation
 
 /// `cseg archive EXPERIMENT`: the complete runs' archived copies, for committing a grid's results.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Experiments
+import Planning
+import Running
 import Foundation
 
 /// `cseg audit run FILE.h5… [--experiment EXP | --split FILE] [--data DIR]`: verifies each run file and

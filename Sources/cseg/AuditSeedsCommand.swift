@@ -1,5 +1,6 @@
 import ArgumentParser
-import Experiments
+import Planning
+import Running
 import Foundation
 
 /// `cseg audit seeds EXPERIMENT [--sample K] [--steps N]`: re-executes stored runs and compares them with

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Experiments
+import Planning
+import Running
 import Foundation
 
 /// `cseg export RUN.h5… --out DIR`: a run's test predictions as NIfTI on the native grid.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
-import Experiments
+import Planning
+import Running
 import Foundation
 
 /// `cseg plan EXPERIMENT [--json]`: the runs an experiment expands to, in execution order.

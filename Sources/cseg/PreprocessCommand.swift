@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
-import Experiments
+import Planning
+import Running
 import Foundation
 
 /// `cseg preprocess`: the per-volume preprocessing of method-spec §1.1 written out, as the original

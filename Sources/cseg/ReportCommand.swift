@@ -1,5 +1,6 @@
 import ArgumentParser
-import Experiments
+import Planning
+import Running
 import Foundation
 import Reports
 
@@ -34,7 +35,7 @@ struct Report: ParsableCommand {
     var overlayBudget: String?
 
     func run() throws {
-        let e = try Experiments.ExperimentParser.read(experiment)
+        let e = try Planning.ExperimentParser.read(experiment)
         let name = e.name
         // As `cseg run` does: a fresh checkout has the archived runs (results/) but not the phantom they
         // were computed on, and without it the plan's data hashes, and so its configs, are provisional.

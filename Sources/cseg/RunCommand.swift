@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
-import Experiments
+import Planning
+import Running
 import Foundation
 import RunStore
 

@@ -2,7 +2,8 @@ import ArgumentParser
 import Datasets
 import Determinism
 import Engine
-import Experiments
+import Planning
+import Running
 import Foundation
 
 /// `cseg submit EXPERIMENT --slurm`: the plan as one Slurm job array per stage, chained with afterok

@@ -1,6 +1,7 @@
 import Determinism
 import Engine
-import Experiments
+import Planning
+import Running
 import HDF5
 import Imaging
 

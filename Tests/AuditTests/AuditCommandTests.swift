@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// `cseg audit seeds` and `cseg audit run` as a user runs them, on runs made by `cseg run`.
 @Suite("Audit: commands (cseg audit)", .serialized)

@@ -4,7 +4,8 @@ import Imaging
 import RunStore
 import TestSupport
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// A tiny experiment with a run file already stored, copied afresh for every bad-input case: a 6-volume
 /// coarse phantom (ACDC layout, 8–9 slices of 48–64², as the runner tests use), read as `kind = "acdc"`

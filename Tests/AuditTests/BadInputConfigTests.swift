@@ -3,7 +3,8 @@ import Foundation
 import HDF5
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// Bad split and experiment files, through the runner on a case that already holds a run file.
 @Suite("Bad input: split and experiment files", .serialized)

@@ -3,7 +3,8 @@ import Foundation
 import Imaging
 import Testing
 import TestSupport
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// Bad data files, each through the runner on a case that already holds a run file: the error names the
 /// file and the problem, every stored file is byte-for-byte unchanged and no temporary file is left

@@ -1,7 +1,8 @@
 import Foundation
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// Cases only a real process can show: `kill -9` in the middle of a grid, a disk that fills while a run
 /// file is written, two `cseg run` processes on one experiment; and the messages as `cseg run` prints

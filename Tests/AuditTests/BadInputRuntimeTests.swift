@@ -2,7 +2,8 @@ import Foundation
 import Networks
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// What goes wrong while a grid runs, in process: divergence, a damaged run file at the output path,
 /// temporary files of a killed writer, a lock held by another process.

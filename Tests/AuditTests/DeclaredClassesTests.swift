@@ -3,7 +3,8 @@ import Foundation
 import Imaging
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// Issue 15 item 2: a split file declares its dataset's classes, and the network, losses, metrics,
 /// model selection and export follow them. The dataset is the tiny phantom in ACDC layout with every

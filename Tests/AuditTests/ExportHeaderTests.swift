@@ -3,7 +3,8 @@ import Imaging
 import RunStore
 import Testing
 import TestSupport
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// Issue 15 item 3 end to end: a run on inputs whose headers carry qform/sform codes 2/1 and a 4-D
 /// singleton axis exports predictions with exactly those headers, as nibabel reads them.

@@ -2,7 +2,8 @@ import Determinism
 import Engine
 import Networks
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// The divergence locator on networks broken on purpose: the layer it names is the one that was broken.
 @Suite("Divergence: first non-finite layer")

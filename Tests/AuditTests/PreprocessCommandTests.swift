@@ -1,7 +1,8 @@
 import Foundation
 import Imaging
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// Issue 15 item 6: `cseg preprocess` writes the arrays a preset trains on (`--spacing`/`--size`, or
 /// `--experiment`), and `cseg audit run` works on relative paths from any working directory.

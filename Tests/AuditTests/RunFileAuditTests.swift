@@ -2,7 +2,8 @@ import Foundation
 import Imaging
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// `cseg audit run` in process: each check on a stored file of the fixture, then broken one at a time.
 @Suite("Audit: run files", .serialized)

@@ -1,7 +1,8 @@
 import Foundation
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// `cseg audit seeds` in process: re-execution into a scratch directory, the verdicts, the sample.
 @Suite("Audit: seeds", .serialized)

@@ -2,7 +2,8 @@ import Datasets
 import Foundation
 import Testing
 import Training
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 @Suite("Ablations: one pre-training setting at several values")
 struct AblationTests {

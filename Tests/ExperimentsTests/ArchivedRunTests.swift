@@ -1,7 +1,8 @@
 import Foundation
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// The results archive end to end on the tiny experiment: runs are archived, the run files go (as they do
 /// with every fresh checkout), and the runner treats the archived copies as done unless a run it must

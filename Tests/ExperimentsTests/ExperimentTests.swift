@@ -2,7 +2,8 @@ import Datasets
 import Foundation
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// The repository root, from this file's path (tests read the shipped split and experiment files).
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

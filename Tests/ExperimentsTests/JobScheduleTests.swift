@@ -1,5 +1,6 @@
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 @Suite("Job schedule for cseg run --jobs")
 struct JobScheduleTests {

@@ -2,7 +2,8 @@ import Foundation
 import RunStore
 import Testing
 import TestSupport
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 @Suite("cseg run --jobs", .serialized)
 struct ParallelJobsTests {

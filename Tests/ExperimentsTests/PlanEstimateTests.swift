@@ -1,7 +1,8 @@
 import Datasets
 import Foundation
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 @Suite("Plan estimate")
 struct PlanEstimateTests {

@@ -2,7 +2,8 @@ import Datasets
 import Foundation
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 func plan(_ text: String, data: DataHashes = .unavailable) throws -> [PlannedRun] {
     let e = try ExperimentParser.parse(text, path: "e.toml")

@@ -4,7 +4,8 @@ import Imaging
 import RunStore
 import TestSupport
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// A tiny experiment end to end: a 6-volume phantom at 32², 2–3 steps per stage, one run of every stage
 /// kind and of every fine-tuning method family.

@@ -1,7 +1,8 @@
 import Datasets
 import Foundation
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// The tiny experiment with one run of each stage kind and fine-tuning at non-contiguous plan indices:
 /// 1 baseline, 2 pretrain-global, 3 global, 4 pretrain-local, 5 global+local.

@@ -3,7 +3,8 @@ import Foundation
 import RunStore
 import TestSupport
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 /// What an array task relies on, checked without Slurm: the generated script under bash, `cseg run --index`
 /// being idempotent, and the command line (`cseg plan --json`, `cseg submit --dry-run`).

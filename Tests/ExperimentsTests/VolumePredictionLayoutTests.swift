@@ -1,7 +1,8 @@
 import Imaging
 import RunStore
 import Testing
-@testable import Experiments
+@testable import Planning
+@testable import Running
 
 @Suite struct VolumePredictionLayoutTests {
     /// A 2 × 3 × 4 label map whose value at (x, y, z) is its own C-order index x·12 + y·4 + z: stored

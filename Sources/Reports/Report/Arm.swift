@@ -1,4 +1,4 @@
-import Experiments
+import Planning
 
 /// One row of the report's tables: a method with its pre-training variants ("global-GD+local-LR+augment"),
 /// named as in run keys. Several arms share a method when the grid has several variants.

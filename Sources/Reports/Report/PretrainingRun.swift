@@ -1,4 +1,4 @@
-import Experiments
+import Planning
 import Foundation
 import RunStore
 

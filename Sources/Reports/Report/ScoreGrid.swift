@@ -1,4 +1,4 @@
-import Experiments
+import Planning
 
 /// A label budget of the grid: the split key and how many labelled volumes it holds.
 public struct Budget: Sendable, Hashable {

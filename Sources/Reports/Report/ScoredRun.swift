@@ -1,4 +1,4 @@
-import Experiments
+import Planning
 import Foundation
 import RunStore
 
@@ -98,7 +98,7 @@ public struct VolumeScore: Sendable {
 }
 
 /// Where a fine-tuning run sits in the grid, read from its canonical config (docs/run-file.md; the
-/// fields of Experiments' FinetuneConfig that the report needs).
+/// fields of Planning's FinetuneConfig that the report needs).
 public struct RunCoordinates: Sendable, Hashable {
     public let arm: Arm
     public let budget: String

@@ -1,4 +1,4 @@
-import Experiments
+import Planning
 import Imaging
 
 /// Under section 1, for an experiment with `[ablation]`: each pre-trained arm at every value of the

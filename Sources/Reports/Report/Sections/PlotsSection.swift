@@ -1,4 +1,4 @@
-import Experiments
+import Planning
 import Imaging
 
 /// Section 3: Dice against labelled volumes, training and validation curves per budget, and the

@@ -1,5 +1,5 @@
 import Datasets
-import Experiments
+import Planning
 import Imaging
 import RunStore
 

@@ -1,4 +1,4 @@
-import Experiments
+import Planning
 import Foundation
 
 /// Section 1: the main table (methods × label budgets), the median table, per-class tables for Dice, HD95

@@ -1,4 +1,4 @@
-import Experiments
+import Planning
 
 /// Section 2: each method against the baseline of the same budget, paired per (volume, combination, seed),
 /// and the differences to published values when a file of them is given.

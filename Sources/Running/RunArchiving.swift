@@ -1,0 +1,38 @@
+import Foundation
+import Planning
+import RunStore
+
+/// `cseg archive`: writes the archived copy (`RunArchive`) of every complete run of a plan into the
+/// experiment's `archive` directory, so that its results can be committed and outlive `output`.
+public enum RunArchiving {
+    public enum Action: Sendable, Equatable {
+        /// Written now; the archive's size in bytes.
+        case written(bytes: Int)
+        /// The archive already holds a copy of this very file (same source content hash).
+        case upToDate
+        /// No complete run file to archive (missing, stale or damaged); an existing archive is left as is.
+        case notComplete
+    }
+
+    /// Under the experiment's shared lock, so no grid run (which locks it exclusively) rewrites a run
+    /// file while it is copied; temporary files that a killed `cseg archive` left are removed first
+    /// (`log` names them).
+    public static func archive(_ experiment: Experiment, plan: [PlannedRun], log: (String) -> Void = { _ in }) throws -> [(run: PlannedRun, action: Action)] {
+        guard let directory = experiment.archive else {
+            throw RunnerError(experiment.path, "names no archive directory: add archive = \"…\" beside output (docs/experiments.md)")
+        }
+        let lock = try ExperimentLock.experiment(output: experiment.output, mode: .shared)
+        defer { lock.release() }
+        for path in StaleTemporaryFiles.remove(under: directory) { log("removed \(path), left by a writer that was killed") }
+        return try plan.map { r in
+            guard let archive = r.archive, RunCompletion.isComplete(r) else { return (r, .notComplete) }
+            let source = try RunFileReader.header(r.output)
+            if let existing = try? RunFileVerifier.verify(archive), existing.archivedFrom?.contentSHA256 == source.contentSHA256 {
+                return (r, .upToDate)
+            }
+            try RunArchive.write(from: r.output, to: archive)
+            let bytes = (try FileManager.default.attributesOfItem(atPath: archive)[.size] as? NSNumber)?.intValue ?? 0
+            return (r, .written(bytes: bytes))
+        }
+    }
+}
