@@ -141,4 +141,12 @@ package enum CanonicalJSON {
         // Every value here is a finite number, string, bool or array: encoding cannot fail.
         return String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
+
+    /// The inverse: a stored or planned config read back as `type` (what the runner trains from and the
+    /// report places in its grid).
+    package static func decode<T: Decodable>(_ type: T.Type, from json: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(type, from: Data(json.utf8))
+    }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Datasets
+import Foundation
 import Planning
 import Running
-import Foundation
 
 /// `cseg archive EXPERIMENT`: the complete runs' archived copies, for committing a grid's results.
 struct Archive: ParsableCommand {

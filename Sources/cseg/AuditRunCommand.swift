@@ -1,7 +1,7 @@
 import ArgumentParser
+import Foundation
 import Planning
 import Running
-import Foundation
 
 /// `cseg audit run FILE.h5… [--experiment EXP | --split FILE] [--data DIR]`: verifies each run file and
 /// re-hashes its inputs on disk; provenance that differs from this process is flagged (docs/audit.md).

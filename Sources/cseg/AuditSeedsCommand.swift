@@ -1,7 +1,7 @@
 import ArgumentParser
+import Foundation
 import Planning
 import Running
-import Foundation
 
 /// `cseg audit seeds EXPERIMENT [--sample K] [--steps N]`: re-executes stored runs and compares them with
 /// their run files (docs/audit.md).

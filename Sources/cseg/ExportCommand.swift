@@ -1,7 +1,7 @@
 import ArgumentParser
+import Foundation
 import Planning
 import Running
-import Foundation
 
 /// `cseg export RUN.h5… --out DIR`: a run's test predictions as NIfTI on the native grid.
 struct Export: ParsableCommand {

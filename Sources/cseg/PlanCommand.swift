@@ -1,8 +1,8 @@
 import ArgumentParser
 import Datasets
+import Foundation
 import Planning
 import Running
-import Foundation
 
 /// `cseg plan EXPERIMENT [--json]`: the runs an experiment expands to, in execution order.
 struct Plan: ParsableCommand {

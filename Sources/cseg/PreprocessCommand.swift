@@ -1,8 +1,8 @@
 import ArgumentParser
 import Datasets
+import Foundation
 import Planning
 import Running
-import Foundation
 
 /// `cseg preprocess`: the per-volume preprocessing of method-spec §1.1 written out, as the original
 /// stored it (`img_cropped.nii.gz`, `mask_cropped.nii.gz` per id), for inspection and comparison.

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Planning
-import Running
 import Foundation
+import Planning
 import Reports
+import Running
 
 /// `cseg report EXPERIMENT [--out DIR]`: README.md, CSV and figures from the run files alone.
 struct Report: ParsableCommand {

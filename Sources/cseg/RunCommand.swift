@@ -1,9 +1,9 @@
 import ArgumentParser
 import Engine
-import Planning
-import Running
 import Foundation
+import Planning
 import RunStore
+import Running
 
 /// `cseg run EXPERIMENT`: executes the plan (docs/experiments.md), one run file per run (docs/run-file.md).
 struct Run: ParsableCommand {

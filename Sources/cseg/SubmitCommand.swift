@@ -2,9 +2,9 @@ import ArgumentParser
 import Datasets
 import Determinism
 import Engine
+import Foundation
 import Planning
 import Running
-import Foundation
 
 /// `cseg submit EXPERIMENT --slurm`: the plan as one Slurm job array per stage, chained with afterok
 /// (docs/slurm.md).

@@ -1,9 +1,9 @@
 import Determinism
 import Engine
-import Planning
-import Running
 import HDF5
 import Imaging
+import Planning
+import Running
 
 /// What `cseg --version` prints: our version, the linked libraries, and the BLAS kernel and thread count
 /// that decide which bits a run produces.

@@ -1,6 +1,6 @@
-import Planning
 import Foundation
 import Imaging
+import Planning
 import RunStore
 import TestSupport
 import Testing

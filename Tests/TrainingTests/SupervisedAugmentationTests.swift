@@ -2,8 +2,8 @@ import Determinism
 import Engine
 import Imaging
 import Testing
-@testable import Training
 import TrainingSettings
+@testable import Training
 
 @Suite("Intensity and the augmentation pipeline")
 struct SupervisedAugmentationTests {

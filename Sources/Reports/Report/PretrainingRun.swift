@@ -1,5 +1,5 @@
-import Planning
 import Foundation
+import Planning
 import RunStore
 
 /// The pre-training runs of an experiment as the "what the pre-training learned" section reads them.

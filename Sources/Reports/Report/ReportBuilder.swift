@@ -1,7 +1,7 @@
 import Datasets
-import Planning
 import Foundation
 import Imaging
+import Planning
 
 /// A rendered report: README.md, the files beside it and its figures, all in memory until `write`.
 public struct RenderedReport: Sendable {

@@ -1,7 +1,7 @@
 import Datasets
-import Planning
 import Foundation
 import Imaging
+import Planning
 import RunStore
 
 /// What `cseg report` was asked for.

@@ -1,5 +1,5 @@
-import Planning
 import Foundation
+import Planning
 import RunStore
 
 /// Every run the plan lists, with what is on disk for it. The report is driven by the plan, so a run

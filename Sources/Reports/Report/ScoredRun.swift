@@ -1,5 +1,5 @@
-import Planning
 import Foundation
+import Planning
 import RunStore
 
 /// A fine-tuning run's test scores, with the grid coordinates read from its config.
@@ -97,8 +97,8 @@ public struct VolumeScore: Sendable {
     }
 }
 
-/// Where a fine-tuning run sits in the grid, read from its canonical config (docs/run-file.md; the
-/// fields of Planning's FinetuneConfig that the report needs).
+/// Where a fine-tuning run sits in the grid, read from its canonical config (docs/run-file.md), which
+/// decodes as the `FinetuneConfig` the planner wrote.
 public struct RunCoordinates: Sendable, Hashable {
     public let arm: Arm
     public let budget: String
@@ -109,39 +109,14 @@ public struct RunCoordinates: Sendable, Hashable {
     public let iterations: Int
 
     public init(configJSON: String, path: String) throws {
-        struct Summary: Decodable {
-            struct Split: Decodable {
-                var key: String
-                var combination: String
-                var train: [String]
-            }
-            struct Settings: Decodable { var iterations: Int }
-            var method: String
-            var settings: Settings
-            var globalVariant: String?
-            var localVariant: String?
-            var ablation: String?
-            var seed: UInt64
-            var split: Split
-        }
-        let s: Summary
+        let s: FinetuneConfig
         do {
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            s = try decoder.decode(Summary.self, from: Data(configJSON.utf8))
+            s = try CanonicalJSON.decode(FinetuneConfig.self, from: configJSON)
         } catch {
             throw ReportError(path, "/config is not a fine-tuning config this report understands: \(error)")
         }
         guard let method = Method(name: s.method) else { throw ReportError(path, "/config: unknown method \"\(s.method)\"") }
-        let g = try s.globalVariant.map { v in
-            guard let g = GlobalVariant(rawValue: v) else { throw ReportError(path, "/config: unknown global variant \"\(v)\"") }
-            return g
-        }
-        let l = try s.localVariant.map { v in
-            guard let l = LocalVariant(rawValue: v) else { throw ReportError(path, "/config: unknown local variant \"\(v)\"") }
-            return l
-        }
-        arm = Arm(method: method, globalVariant: g, localVariant: l, ablation: s.ablation)
+        arm = Arm(method: method, globalVariant: s.globalVariant, localVariant: s.localVariant, ablation: s.ablation)
         budget = s.split.key
         labelledCount = s.split.train.count
         combination = s.split.combination

@@ -64,10 +64,8 @@ struct RunStreams {
 /// Decodes a planned run's canonical config back into its typed form: the config is what the run does.
 enum ConfigDecoding {
     static func decode<T: Decodable>(_ type: T.Type, _ run: PlannedRun) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            return try decoder.decode(type, from: Data(run.configJSON.utf8))
+            return try CanonicalJSON.decode(type, from: run.configJSON)
         } catch {
             throw RunnerError(run.output, "the planned config does not decode as \(type): \(error)")
         }

@@ -1,5 +1,5 @@
-import Planning
 import Imaging
+import Planning
 
 /// Under section 1, for an experiment with `[ablation]`: each pre-trained arm at every value of the
 /// ablated setting (rows) × label budgets, the same cells as the main table, with random init and the

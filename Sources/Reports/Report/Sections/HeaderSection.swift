@@ -1,6 +1,6 @@
-import Planning
 import Foundation
 import Imaging
+import Planning
 import RunStore
 
 /// The top of the report: how to regenerate it, which runs are missing, and the provenance of everything

@@ -1,6 +1,6 @@
 import Datasets
-import Planning
 import Imaging
+import Planning
 import RunStore
 
 /// Section 4: for chosen test volumes, the base, mid and apex slices with the image, the reference and

@@ -1,5 +1,5 @@
-import Planning
 import Imaging
+import Planning
 
 /// Section 3: Dice against labelled volumes, training and validation curves per budget, and the
 /// per-volume distributions.

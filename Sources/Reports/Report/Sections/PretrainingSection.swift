@@ -1,6 +1,6 @@
 import Datasets
-import Planning
 import Imaging
+import Planning
 import RunStore
 
 /// Section 5: what the pre-training learned, from the probes the pre-training run files store before and

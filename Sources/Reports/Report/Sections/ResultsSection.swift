@@ -1,5 +1,5 @@
-import Planning
 import Foundation
+import Planning
 
 /// Section 1: the main table (methods × label budgets), the median table, per-class tables for Dice, HD95
 /// and ASSD, and the per-volume CSV beside the report.
