@@ -1,12 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependency direction (one way, like the data; README's module graph): Determinism -> Engine -> Networks
-// -> Training; C bindings -> AtomicWrite -> Imaging -> Datasets (the phantom uses Determinism, not Engine)
-// -> Training -> Running -> cseg. Planning (experiment files, grids, Slurm scripts) sits on Datasets,
-// RunStore and TrainingSettings without the engine, and Reports on Planning, so `cseg report` links
-// neither the engine nor OpenBLAS. HDF5 is a thin Swift layer over libhdf5 used by weight files (Networks)
-// and run files (RunStore).
+// Dependency direction, as README's module graph draws it (A → B: A depends on B), one way like the data:
+// Engine → Determinism; Networks → Engine; Training → Networks, Datasets; Datasets → Imaging and
+// Determinism (the phantom's random streams, not the engine); Running → Planning, Training; cseg → all.
+// Planning (experiment files, grids, run configs, Slurm scripts) rests on Datasets, RunStore and
+// TrainingSettings, and Reports on Planning, so the Reports module links neither Training, the engine nor
+// OpenBLAS. HDF5 is a thin Swift layer over libhdf5 used by weight files (Networks) and run files (RunStore).
 let package = Package(
     name: "ContrastiveSeg",
     products: [
@@ -68,7 +68,7 @@ let package = Package(
         ]),
         // Running a plan: the runner, local jobs, the estimate's probes, the audits, archiving and export.
         .target(name: "Running", dependencies: [
-            "Planning", "Datasets", "RunStore", "HDF5", "TrainingSettings", "Training", "Networks", "Determinism", "Engine", "Evaluation",
+            "Planning", "Datasets", "Imaging", "RunStore", "HDF5", "Training", "Networks", "Determinism", "Engine", "Evaluation",
             "AtomicWrite",
         ]),
         // One HDF5 file per run: schema, writer, reader, content hash, verification (docs/run-file.md).
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Determinism", "Imaging", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingSettings", "Determinism", "Engine", "Networks", "Imaging", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Planning", "Running", "Datasets", "RunStore", "Engine", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Planning", "Running", "Datasets", "Imaging", "RunStore", "Training", "Engine", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Datasets", "Planning", "RunStore", "TestSupport"],
                     resources: [.copy("Fixtures")]),

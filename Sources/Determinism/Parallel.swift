@@ -1,14 +1,15 @@
 import Dispatch
 import Synchronization
 
-/// Worker threads for the engine's kernels.
+/// Worker threads for the engine's kernels and the phantom's rendering.
 ///
-/// Determinism rule: work is always cut into chunks whose boundaries depend only on tensor shapes, each
-/// chunk writes its own output (or its own partial sum, reduced afterwards in chunk order), and threads
-/// merely pick chunks. The worker count therefore changes speed, never bits. A cut may follow the worker
-/// count only where each output is computed whole inside one item, so that no sum crosses items
-/// (`Convolution.forwardItems`, `Convolution.weightGradientColumnSplits`). OpenBLAS itself is pinned to
-/// one thread (see `BLAS`), because its own threading changes bits with the thread count on some kernels.
+/// Determinism rule: work is always cut into chunks whose boundaries depend only on the shapes of the
+/// data, each chunk writes its own output (or its own partial sum, reduced afterwards in chunk order), and
+/// threads merely pick chunks. The worker count therefore changes speed, never bits. A cut may follow the
+/// worker count only where each output is computed whole inside one item, so that no sum crosses items
+/// (in Engine: `Convolution.forwardItems`, `Convolution.weightGradientColumnSplits`). Engine pins OpenBLAS
+/// itself to one thread (its `BLAS`), because OpenBLAS's own threading changes bits with the thread count
+/// on some kernels.
 public enum Parallel {
     private static let workers = Atomic<Int>(1)
 

@@ -16,13 +16,13 @@ extension Experiment {
     }
 
     /// Both files declaring different classes is an error: which one a run followed would be a guess.
-    package func checkClassDeclarations(_ split: SplitFile) throws {
+    func checkClassDeclarations(_ split: SplitFile) throws {
         guard let mine = data.declaredClasses, let theirs = split.dataset.declaredClasses, mine != theirs else { return }
         throw ExperimentError(path, keyPath: "data.class_names",
                               "declares \(Self.describe(mine)) but \(split.path) declares \(Self.describe(theirs)); declare the classes in one file")
     }
 
-    package static func describe(_ c: ClassSet) -> String {
+    static func describe(_ c: ClassSet) -> String {
         zip(c.labels, c.names).map { "\($0) \($1)" }.joined(separator: ", ")
     }
 }

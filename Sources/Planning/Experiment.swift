@@ -106,7 +106,7 @@ package func resolve(_ path: String, against directory: String) -> String {
     return joined.hasPrefix("/") ? "/" + body : (body.isEmpty ? "." : body)
 }
 
-package func directoryOf(_ path: String) -> String {
+func directoryOf(_ path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "" }
     return slash == path.startIndex ? "/" : String(path[..<slash])
 }

@@ -8,7 +8,7 @@ import TrainingSettings
 public enum ExperimentParser {
     public static let formatVersion = 1
     /// Valid values of the integer settings an ablation can take, shared by the stage tables and `[ablation]`.
-    package static let partitionsRange = 1...64, decoderBlocksRange = 1...5, regionSizeRange = 0...1
+    static let partitionsRange = 1...64, decoderBlocksRange = 1...5, regionSizeRange = 0...1
 
     public static func read(_ path: String) throws -> Experiment {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -52,7 +52,7 @@ public enum ExperimentParser {
     /// `[ablation]`: `setting` (one of `Ablation.Setting`'s key paths) and `values`, each checked as the
     /// stage table checks that key; the stage table must not set it too, and a method of the grid must
     /// use it.
-    package static func ablation(_ r: TOMLReader, _ root: TOMLTable, _ base: ExperimentSettings, _ grid: Grid) throws -> Ablation? {
+    static func ablation(_ r: TOMLReader, _ root: TOMLTable, _ base: ExperimentSettings, _ grid: Grid) throws -> Ablation? {
         guard let (t, at) = try r.optionalTable("ablation", in: root, at: "") else { return nil }
         try r.allowOnly(["setting", "values"], in: t, at: at)
         let name = try r.string("setting", in: t, at: at)
@@ -119,7 +119,7 @@ public enum ExperimentParser {
 
     /// `archive`, resolved; it must not be, or lie inside, `output`, whose stale-file cleanup and
     /// overwrites it would then share.
-    package static func archive(_ r: TOMLReader, _ root: TOMLTable, _ dir: String, output: String) throws -> String? {
+    static func archive(_ r: TOMLReader, _ root: TOMLTable, _ dir: String, output: String) throws -> String? {
         guard let text = try r.optionalString("archive", in: root, at: "") else { return nil }
         let archive = resolve(text, against: dir)
         // By components: "." (a bare relative experiment path's directory) contains every relative path.
@@ -131,7 +131,7 @@ public enum ExperimentParser {
         return archive
     }
 
-    package static func dataSource(_ r: TOMLReader, _ t: (TOMLTable, String), _ dir: String) throws -> DataSource {
+    static func dataSource(_ r: TOMLReader, _ t: (TOMLTable, String), _ dir: String) throws -> DataSource {
         let (table, at) = t
         try r.allowOnly(["kind", "root", "split", "phantom_volumes", "phantom_seed", "class_names", "class_labels"], in: table, at: at)
         let kindName = try r.string("kind", in: table, at: at)
@@ -153,7 +153,7 @@ public enum ExperimentParser {
         return source
     }
 
-    package static func grid(_ r: TOMLReader, _ t: (TOMLTable, String)) throws -> Grid {
+    static func grid(_ r: TOMLReader, _ t: (TOMLTable, String)) throws -> Grid {
         let (table, at) = t
         try r.allowOnly(["methods", "budgets", "combinations", "seeds", "global_variants", "local_variants", "variants"], in: table, at: at)
         let methods = try r.strings("methods", in: table, at: at, unique: true).enumerated().map { i, name in
@@ -218,7 +218,7 @@ public enum ExperimentParser {
         return grid
     }
 
-    package static func applyOverrides(_ r: TOMLReader, _ root: TOMLTable, _ s: inout ExperimentSettings) throws {
+    static func applyOverrides(_ r: TOMLReader, _ root: TOMLTable, _ s: inout ExperimentSettings) throws {
         if let (t, at) = try r.optionalTable("network", in: root, at: "") {
             try r.allowOnly(["input_size", "channel_multiplier", "target_spacing"], in: t, at: at)
             if let v = try r.optionalInt("input_size", in: t, at: at, range: 32...1024) {

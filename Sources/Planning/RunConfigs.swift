@@ -65,7 +65,7 @@ package struct PretextPretrainingConfig: Codable {
     /// The test volumes whose slices probe the network before and after training (`/activations`).
     package var probe: [String]
 
-    package init(kind: Method.Pretraining, seed: UInt64, dataset: DatasetConfig, scale: ScaleSettings, settings: PretextPretrainingSettings,
+    init(kind: Method.Pretraining, seed: UInt64, dataset: DatasetConfig, scale: ScaleSettings, settings: PretextPretrainingSettings,
          poolKey: String, pool: [String], probe: [String]) {
         task = kind.rawValue
         let side = scale.inputSize
@@ -134,7 +134,7 @@ public enum Stage: String, Sendable, Codable {
 
 /// Sorted keys, no whitespace, no escaped slashes, snake_case keys: the bytes that are hashed and stored.
 package enum CanonicalJSON {
-    package static func encode<T: Encodable>(_ value: T) -> String {
+    static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase

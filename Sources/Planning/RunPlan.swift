@@ -59,13 +59,13 @@ public struct DataHashes: Sendable, Equatable {
     }
 
     /// The hashes of `ids`, sorted by id and each listed once, as run files record them; nil when unavailable.
-    package func volumes(_ ids: [String]) -> [VolumeHash]? {
+    func volumes(_ ids: [String]) -> [VolumeHash]? {
         guard let storage else { return nil }
         return Set(ids).sorted().compactMap { id in storage[id].map { VolumeHash(id: id, imageSHA256: $0[0], labelSHA256: $0[1]) } }
     }
 
     /// `[[id, image sha, label sha]…]` for `ids` in sorted order, or the ids alone when unavailable.
-    package func entries(_ ids: [String]) -> [[String]] {
+    func entries(_ ids: [String]) -> [[String]] {
         ids.sorted().map { id in
             guard let h = storage?[id] else { return [id, "unavailable", "unavailable"] }
             return [id] + h
@@ -211,7 +211,7 @@ public enum RunPlanner {
 
     /// The grid against the split file: every budget and combination exists, the pool and benchmark exist
     /// when a method needs them.
-    package static func check(_ e: Experiment, _ split: SplitFile) throws {
+    static func check(_ e: Experiment, _ split: SplitFile) throws {
         try e.checkClassDeclarations(split)
         let g = e.grid
         let needsLabelled = g.methods.contains { !$0.benchmark }
@@ -241,7 +241,7 @@ public enum RunPlanner {
         }
     }
 
-    package static func orderedKeys(_ split: SplitFile) -> [String] {
+    static func orderedKeys(_ split: SplitFile) -> [String] {
         var seen = Set<String>()
         return split.labelled.map(\.key).filter { seen.insert($0).inserted }
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Planning
 import Running
 
 /// `cseg export RUN.h5… --out DIR`: a run's test predictions as NIfTI on the native grid.

@@ -2,7 +2,6 @@ import Determinism
 import Engine
 import HDF5
 import Imaging
-import Planning
 import Running
 
 /// What `cseg --version` prints: our version, the linked libraries, and the BLAS kernel and thread count

@@ -1,6 +1,5 @@
 @testable import Datasets
 import Determinism
-import Engine
 import Testing
 
 @Suite("Phantom determinism")

@@ -43,7 +43,7 @@ public struct SlurmJobOptions: Sendable, Equatable {
         return nil
     }
 
-    package static func isPartitionList(_ s: String) -> Bool {
+    static func isPartitionList(_ s: String) -> Bool {
         let names = s.split(separator: ",", omittingEmptySubsequences: false)
         return !names.isEmpty && names.allSatisfy { name in
             !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
@@ -51,7 +51,7 @@ public struct SlurmJobOptions: Sendable, Equatable {
     }
 
     /// Slurm's `--time` grammar: `M`, `M:S`, `H:M:S`, `D-H`, `D-H:M`, `D-H:M:S`, each field decimal digits.
-    package static func isTimeLimit(_ s: String) -> Bool {
+    static func isTimeLimit(_ s: String) -> Bool {
         func digits(_ f: Substring) -> Bool { !f.isEmpty && f.allSatisfy { $0.isASCII && $0.isNumber } }
         let dayParts = s.split(separator: "-", omittingEmptySubsequences: false)
         switch dayParts.count {

@@ -18,7 +18,7 @@ public struct SlurmStageJob: Sendable, Equatable {
     /// maps task id t to `INDICES[t]`), with `%K` when at most K tasks may run at once.
     public var arraySpec: String
 
-    package init(stage: Stage, entries: [PlannedRun], experiment: Experiment, splitSHA256: String, options: SlurmJobOptions,
+    init(stage: Stage, entries: [PlannedRun], experiment: Experiment, splitSHA256: String, options: SlurmJobOptions,
          directory: String, logDirectory: String) throws {
         self.stage = stage
         self.entries = entries
@@ -77,7 +77,7 @@ public struct SlurmStageJob: Sendable, Equatable {
             """
     }
 
-    package static func jobName(experiment: String, stage: Stage) -> String {
+    static func jobName(experiment: String, stage: Stage) -> String {
         let safe = String(experiment.unicodeScalars.map { s -> Character in
             s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || "._-".unicodeScalars.contains(s)) ? Character(s) : "_"
         })
@@ -86,16 +86,16 @@ public struct SlurmStageJob: Sendable, Equatable {
 }
 
 /// Quoting for the two languages a stage script is written in: bash, and sbatch's `#SBATCH` lines.
-package enum SlurmText {
+enum SlurmText {
     /// One bash word: single quotes, with each `'` written as `'\''`.
-    package static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     /// sbatch expands `%x`, `%A`… in `--output`; a literal `%` in a directory name must be `%%`.
-    package static func escapePercent(_ s: String) -> String { s.replacingOccurrences(of: "%", with: "%%") }
+    static func escapePercent(_ s: String) -> String { s.replacingOccurrences(of: "%", with: "%%") }
 
     /// A value for an `#SBATCH` line: sbatch splits those on whitespace and treats quotes and `\` specially,
     /// so a path holding any of them is refused rather than silently cut.
-    package static func directiveValue(_ value: String, what: String, path: String) throws -> String {
+    static func directiveValue(_ value: String, what: String, path: String) throws -> String {
         if let bad = value.first(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "\\" }) {
             throw SlurmSubmissionError(path, "\(what) contains \(bad == "\\" ? "a backslash" : bad.isWhitespace ? "whitespace" : "a quote"), "
                                        + "which an #SBATCH line cannot hold; choose an output directory without it")
@@ -104,7 +104,7 @@ package enum SlurmText {
     }
 
     /// Text for a `#` comment line: no line breaks.
-    package static func commentSafe(_ s: String) -> String {
+    static func commentSafe(_ s: String) -> String {
         String(s.map { $0.isNewline ? " " : $0 })
     }
 }

@@ -100,7 +100,7 @@ public struct SlurmSubmission: Sendable {
         }
     }
 
-    package static func describe(_ entries: [PlannedRun]) -> String {
+    static func describe(_ entries: [PlannedRun]) -> String {
         let indices = entries.map { String($0.index) }.joined(separator: ", ")
         return entries.count == 1 ? "1 entry (plan index \(indices))" : "\(entries.count) entries (plan indices \(indices))"
     }
@@ -125,7 +125,7 @@ public struct SlurmSubmission: Sendable {
         return text
     }
 
-    package static func placeholder(_ stage: Stage) -> String {
+    static func placeholder(_ stage: Stage) -> String {
         stage.rawValue.uppercased().replacingOccurrences(of: "-", with: "_") + "_JOB"
     }
 
@@ -168,7 +168,7 @@ public struct SlurmSubmission: Sendable {
     }
 
     /// `sbatch --parsable` prints `<job id>` or `<job id>;<cluster>`.
-    package static func parseJobID(_ output: String) throws -> String {
+    static func parseJobID(_ output: String) throws -> String {
         let line = output.trimmingCharacters(in: .whitespacesAndNewlines)
         let id = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         guard !id.isEmpty, id.allSatisfy({ $0.isASCII && $0.isNumber }) else {
@@ -211,8 +211,8 @@ public struct SlurmSubmission: Sendable {
 }
 
 /// Whole-file text writes through the one atomic write, failures as submission errors.
-package enum AtomicText {
-    package static func write(_ text: String, to path: String) throws {
+enum AtomicText {
+    static func write(_ text: String, to path: String) throws {
         do {
             try AtomicFile.write(Data(text.utf8), to: path)
         } catch let e as AtomicFileError {

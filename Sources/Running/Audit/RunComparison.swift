@@ -1,5 +1,4 @@
 import Foundation
-import Planning
 import RunStore
 
 /// Where a re-executed run first departs from the stored one: the first training step whose logged

@@ -1,6 +1,5 @@
 import Foundation
 import HDF5
-import Planning
 import RunStore
 
 /// One stored dataset: its type (as the content hash names it), shape, and values as little-endian bytes

@@ -1,5 +1,4 @@
 import Foundation
-import Planning
 
 /// flock(2) on a file in the experiment's output directory, so that two `cseg run` processes cannot
 /// write the same run files. The kernel releases the lock when the holder dies (kill -9 included), so a

@@ -1,5 +1,3 @@
-import Planning
-
 /// A run that cannot be done: "<path>: <problem>".
 public struct RunnerError: Error, CustomStringConvertible, Equatable {
     public let path: String

@@ -1,6 +1,5 @@
 import AtomicWrite
 import Foundation
-import Planning
 
 /// Temporary files a killed writer left behind. Every writer of the output tree writes through
 /// `AtomicFile` (`<path>.tmp-<pid>-<random>`, or with the suffix kept for NIfTI) and renames it over

@@ -1,3 +1,5 @@
+import Planning
+
 /// Which planned runs may start now when several run at once (`cseg run --jobs N`): a run is ready when
 /// every dependency is done. Ready pre-training runs (runs that others wait for) start first, then the
 /// rest in plan order, so the long chain stage 1 → stage 2 → fine-tuning is not left to the end. The
