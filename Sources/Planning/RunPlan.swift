@@ -32,7 +32,7 @@ public struct PlannedRun: Sendable, Equatable {
     public var ablation: String? = nil
 }
 
-/// SHA-256 of each volume's image and label files, by id; nil when the data root does not exist yet.
+/// SHA-256 of each volume's image and label files, by id; nil when the data is not there yet (`compute`).
 public struct DataHashes: Sendable, Equatable {
     public var byID: [String: (image: String, label: String)]? {
         get { storage.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, (image: $0.value[0], label: $0.value[1])) }) } }
@@ -46,9 +46,14 @@ public struct DataHashes: Sendable, Equatable {
 
     public static let unavailable = DataHashes(byID: nil)
 
-    /// Hashes the files of `ids` under the experiment's data root, or `.unavailable` if the root is missing.
+    /// Hashes the files of `ids` under the experiment's data root, or `.unavailable` if the root is missing
+    /// or holds a phantom that is not whole: its `phantom.json` is written last, so without it the
+    /// generation never ran or was stopped part way, and `cseg run` generates it again.
     public static func compute(for experiment: Experiment, ids: [String]) throws -> DataHashes {
         guard FileManager.default.fileExists(atPath: experiment.data.root) else { return .unavailable }
+        if experiment.data.kind == .phantom, !FileManager.default.fileExists(atPath: "\(experiment.data.root)/phantom.json") {
+            return .unavailable
+        }
         let dataset = try Dataset(kind: experiment.data.layout, root: experiment.data.root)
         var hashes: [String: (image: String, label: String)] = [:]
         for id in Set(ids).sorted() {

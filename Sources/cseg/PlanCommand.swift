@@ -59,7 +59,7 @@ struct Plan: ParsableCommand {
         }
         print("experiment \(exp.name) (\(exp.path), preset \(exp.preset.rawValue)): \(runs.count) runs")
         if runs.first?.provisional == true {
-            print("note: data root \(exp.data.root) does not exist yet; identities are provisional")
+            print("note: data root \(exp.data.root) does not exist yet\(exp.data.kind == .phantom ? " or holds an unfinished phantom (no phantom.json)" : ""); identities are provisional")
         }
         let keyWidth = max(7, runs.map(\.runKey.count).max() ?? 0)
         let stageWidth = 15

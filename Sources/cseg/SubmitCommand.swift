@@ -80,7 +80,7 @@ struct Submit: ParsableCommand {
         let submission = try SlurmSubmission(experiment: exp, split: split, plan: plan, options: options(cwd: cwd))
         if dryRun {
             if plan.first?.provisional == true {
-                print("note: data root \(exp.data.root) does not exist yet; cseg submit generates a phantom before queuing "
+                print("note: data root \(exp.data.root) does not exist yet or holds an unfinished phantom; cseg submit generates the phantom before queuing "
                       + "anything (pre-training file names change then), and refuses other missing data")
             }
             print(submission.dryRunText, terminator: "")
