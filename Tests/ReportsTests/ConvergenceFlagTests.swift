@@ -20,6 +20,10 @@ struct ConvergenceFlagTests {
         // The stricter preset check (last 20 %) uses the same rule.
         #expect(ScoredRun.bestStepIsLate(bestStep: 330, lastStep: 399, iterations: 400, share: 0.2))
         #expect(!ScoredRun.bestStepIsLate(bestStep: 310, lastStep: 399, iterations: 400, share: 0.2))
+        // The steps the report's table names: all of a plain run, the last round of self-training.
+        #expect(ScoredRun.lastTraining(lastStep: 399, iterations: 400) == 0...399)
+        #expect(ScoredRun.lastTraining(firstStep: 0, lastStep: 799, iterations: 400) == 400...799)
+        #expect(ScoredRun.lastTraining(firstStep: 0, lastStep: 19, iterations: 400) == 0...19)
     }
 
     @Test("arms name their augmentation: -noaug twins, and like-with-like parts")

@@ -28,14 +28,26 @@ public struct ScoredRun: Sendable {
         return Self.bestStepIsLate(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations)
     }
 
+    /// The steps of the training the tested weights come from, on the run's step axis: all of them, or
+    /// for self-training the last round's (its rounds continue one axis). Nil without a curve.
+    public var lastTraining: ClosedRange<Int64>? {
+        guard let first = record.curves.trainSteps.first, let last = record.curves.trainSteps.last else { return nil }
+        return Self.lastTraining(firstStep: first, lastStep: last, iterations: iterations)
+    }
+
+    /// The last `iterations` steps of a curve from `firstStep` to `lastStep`, or all of it if shorter.
+    public static func lastTraining(firstStep: Int64 = 0, lastStep: Int64, iterations: Int) -> ClosedRange<Int64> {
+        max(firstStep, lastStep + 1 - Int64(max(iterations, 1)))...lastStep
+    }
+
     /// Whether `bestStep` falls in the last `share` of the training that ends at `lastStep` and lasted
     /// `iterations` steps, or fewer if the curve starts later than that (`firstStep`): self-training's
     /// rounds continue one step axis, and the best is in the last round. A stage without validation
     /// (`bestStep` −1) is never late.
     public static func bestStepIsLate(bestStep: Int64, firstStep: Int64 = 0, lastStep: Int64, iterations: Int, share: Double = 0.1) -> Bool {
         guard bestStep >= 0, iterations > 0 else { return false }
-        let start = max(firstStep, lastStep + 1 - Int64(iterations))
-        return Double(bestStep - start) >= (1 - share) * Double(lastStep + 1 - start)
+        let training = lastTraining(firstStep: firstStep, lastStep: lastStep, iterations: iterations)
+        return Double(bestStep - training.lowerBound) >= (1 - share) * Double(training.count)
     }
 
     /// Builds the scores of a fine-tuning record; `path` names the file in errors.

@@ -79,9 +79,15 @@ enum HeaderSection {
         }
         doc.paragraph("**\(late.count) of \(runs.count) fine-tuning runs may not have converged**: their best validation step lies in "
                       + "the last 10 % of their training steps, so the validation curve may still have been rising.")
-        var t = MarkdownTable(columns: [.init("run"), .init("best step", .right), .init("steps", .right)])
-        for r in late { t.addRow([r.runKey, "\(r.record.curves.bestStep)", "\(r.iterations)"]) }
+        var t = MarkdownTable(columns: [.init("run"), .init("best step", .right), .init("steps trained", .right)])
+        for r in late {
+            let steps = r.lastTraining.map { "\($0.lowerBound)–\($0.upperBound)" } ?? "–"
+            t.addRow([r.runKey, "\(r.record.curves.bestStep)", steps])
+        }
         doc.table(t)
+        if late.contains(where: { ($0.lastTraining?.lowerBound ?? 0) > 0 }) {
+            doc.paragraph("Self-training's rounds continue one step axis; a round is judged on its own steps.")
+        }
     }
 
     static func splitAgreement(_ c: ReportContext, _ used: [RunRecord]) -> String {
