@@ -46,6 +46,13 @@ public struct DataHashes: Sendable, Equatable {
 
     public static let unavailable = DataHashes(byID: nil)
 
+    /// Why `compute` found no data for `experiment`, for the commands that need it (archive, audit).
+    public static func missingData(_ experiment: Experiment) -> String {
+        FileManager.default.fileExists(atPath: experiment.data.root)
+            ? "holds a phantom whose generation did not finish (no phantom.json); `cseg run` generates it again"
+            : "does not exist" + (experiment.data.kind == .phantom ? "; `cseg run` generates the phantom" : "")
+    }
+
     /// Hashes the files of `ids` under the experiment's data root, or `.unavailable` if the root is missing
     /// or holds a phantom that is not whole: its `phantom.json` is written last, so without it the
     /// generation never ran or was stopped part way, and `cseg run` generates it again.

@@ -18,6 +18,10 @@ public enum RunArchiving {
     /// file while it is copied; temporary files that a killed `cseg archive` left are removed first
     /// (`log` names them).
     public static func archive(_ experiment: Experiment, plan: [PlannedRun], log: (String) -> Void = { _ in }) throws -> [(run: PlannedRun, action: Action)] {
+        // Without today's data no run can be checked against what it was made from.
+        if plan.first?.provisional == true {
+            throw RunnerError(experiment.data.root, "\(DataHashes.missingData(experiment)): nothing can be archived without the data its runs were made from")
+        }
         guard let directory = experiment.archive else {
             throw RunnerError(experiment.path, "names no archive directory: add archive = \"…\" beside output (docs/experiments.md)")
         }

@@ -99,7 +99,19 @@ func plan(_ text: String, data: DataHashes = .unavailable) throws -> [PlannedRun
         let split = try SplitFileParser.read(e.data.split)
         let hashes = try DataHashes.compute(for: e, ids: split.dataset.ids)
         #expect(hashes == .unavailable)
-        #expect(try RunPlanner.plan(e, split: split, data: hashes).allSatisfy(\.provisional))
+        let plan = try RunPlanner.plan(e, split: split, data: hashes)
+        #expect(plan.allSatisfy { $0.provisional })
+        // Archiving and the seed audit need the data the runs were made from: they refuse, naming the root.
+        var elsewhere = e
+        elsewhere.output = "\(root)-out"
+        elsewhere.archive = "\(root)-archive"
+        defer { for d in ["out", "archive", "scratch"] { try? FileManager.default.removeItem(atPath: "\(root)-\(d)") } }
+        let refusal = #expect(throws: RunnerError.self) { try RunArchiving.archive(elsewhere, plan: plan) }
+        #expect(refusal?.path == root && refusal?.description.contains("did not finish (no phantom.json)") == true)
+        let audit = SeedAudit(experiment: elsewhere, sample: 1, steps: nil, scratch: "\(root)-scratch",
+                              current: RunProvenanceProbe.current(engineThreads: 1))
+        let auditRefusal = #expect(throws: RunnerError.self) { try audit.run() }
+        #expect(auditRefusal?.path == root)
     }
 
     @Test func augmentationFollowsTheMethodAndTheExperiment() throws {

@@ -89,6 +89,9 @@ public struct SeedAudit {
         defer { lock.release() }
         let split = try SplitFileParser.read(e.data.split)
         let hashes = try DataHashes.compute(for: e, ids: split.dataset.ids)
+        guard hashes.byID != nil else {
+            throw RunnerError(e.data.root, "\(DataHashes.missingData(e)): the seeds cannot be audited without the data the runs were made from")
+        }
         let plan = try RunPlanner.plan(e, split: split, data: hashes)
         var complete: [PlannedRun] = [], damaged: [String] = [], stale: [String] = [], missing = 0
         for r in plan {
