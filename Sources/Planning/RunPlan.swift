@@ -17,7 +17,7 @@ public struct PlannedRun: Sendable, Equatable {
     /// SHA-256 of the canonical config, the data hashes and the seed: what a pre-training run is shared by.
     public var identity: String
     public var configJSON: String
-    /// The data could not be hashed (root missing, e.g. a phantom not yet generated): the identities
+    /// The data could not be hashed (root missing, or a phantom not yet generated in full): the identities
     /// stand in for the data by the split's ids only and will change once the data exists.
     public var provisional: Bool
     /// Where this run's archived copy (`RunArchive`) lives: `output` with the experiment's output
