@@ -3,7 +3,7 @@ import Foundation
 import RunStore
 import Testing
 @testable import Planning
-@testable import Running
+import TestSupport
 
 func plan(_ text: String, data: DataHashes = .unavailable) throws -> [PlannedRun] {
     let e = try ExperimentParser.parse(text, path: "e.toml")
@@ -101,17 +101,6 @@ func plan(_ text: String, data: DataHashes = .unavailable) throws -> [PlannedRun
         #expect(hashes == .unavailable)
         let plan = try RunPlanner.plan(e, split: split, data: hashes)
         #expect(plan.allSatisfy { $0.provisional })
-        // Archiving and the seed audit need the data the runs were made from: they refuse, naming the root.
-        var elsewhere = e
-        elsewhere.output = "\(root)-out"
-        elsewhere.archive = "\(root)-archive"
-        defer { for d in ["out", "archive", "scratch"] { try? FileManager.default.removeItem(atPath: "\(root)-\(d)") } }
-        let refusal = #expect(throws: RunnerError.self) { try RunArchiving.archive(elsewhere, plan: plan) }
-        #expect(refusal?.path == root && refusal?.description.contains("did not finish (no phantom.json)") == true)
-        let audit = SeedAudit(experiment: elsewhere, sample: 1, steps: nil, scratch: "\(root)-scratch",
-                              current: RunProvenanceProbe.current(engineThreads: 1))
-        let auditRefusal = #expect(throws: RunnerError.self) { try audit.run() }
-        #expect(auditRefusal?.path == root)
     }
 
     @Test func augmentationFollowsTheMethodAndTheExperiment() throws {

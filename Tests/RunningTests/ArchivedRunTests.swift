@@ -1,5 +1,7 @@
+import Datasets
 import Foundation
 import RunStore
+import TestSupport
 import Testing
 @testable import Planning
 @testable import Running
@@ -112,6 +114,30 @@ struct ArchivedRunTests {
         #expect(failure.failed.map(\.runKey) == [local.runKey])
         #expect(failure.failed[0].failure?.contains("run \(local.runKey) has results hash") == true)
     }
+
+    @Test("archiving and the seed audit refuse an unfinished phantom (volumes written, no phantom.json), naming the data root")
+    func anUnfinishedPhantomIsRefused() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-partial-phantom-archive-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: "\(root)/patient001", withIntermediateDirectories: true)
+        try Data("ED: 1\n".utf8).write(to: URL(fileURLWithPath: "\(root)/patient001/Info.cfg"))
+        let e = try ExperimentParser.parse(experimentText().replacingOccurrences(of: "root = \"data/none\"", with: "root = \"\(root)\""),
+                                           path: "e.toml")
+        let split = try SplitFileParser.read(e.data.split)
+        let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
+        // Archiving and the seed audit need the data the runs were made from: they refuse, naming the root.
+        var elsewhere = e
+        elsewhere.output = "\(root)-out"
+        elsewhere.archive = "\(root)-archive"
+        defer { for d in ["out", "archive", "scratch"] { try? FileManager.default.removeItem(atPath: "\(root)-\(d)") } }
+        let refusal = #expect(throws: RunnerError.self) { try RunArchiving.archive(elsewhere, plan: plan) }
+        #expect(refusal?.path == root && refusal?.description.contains("did not finish (no phantom.json)") == true)
+        let audit = SeedAudit(experiment: elsewhere, sample: 1, steps: nil, scratch: "\(root)-scratch",
+                              current: RunProvenanceProbe.current(engineThreads: 1))
+        let auditRefusal = #expect(throws: RunnerError.self) { try audit.run() }
+        #expect(auditRefusal?.path == root)
+    }
+
 
     @Test("an archive directory that is output, or lies inside it, or contains it, is refused")
     func archiveMustNotOverlapOutput() throws {
