@@ -21,13 +21,17 @@ struct ReportFixture {
 
     /// A fresh fixture directory under the system's temporary directory (data, split, experiment; no run
     /// files); `extra` is appended to the experiment file (an `[ablation]`, say).
-    init(name: String, extra: String = "") throws {
+    init(name: String, extra: String = "", methods: [String]? = nil) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-report-\(getpid())-\(name)").path
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for v in 1...9 { try Self.writeVolume(v, root: "\(dir)/data") }
         try Self.splitText.write(toFile: "\(dir)/split.toml", atomically: true, encoding: .utf8)
-        try (extra.isEmpty ? Self.experimentText : Self.experimentText + "\n" + extra).write(toFile: "\(dir)/fixture.toml", atomically: true, encoding: .utf8)
+        var text = Self.experimentText
+        if let methods {
+            text = text.replacingOccurrences(of: Self.methodsLine, with: "methods = [" + methods.map { "\"\($0)\"" }.joined(separator: ", ") + "]")
+        }
+        try (extra.isEmpty ? text : text + "\n" + extra).write(toFile: "\(dir)/fixture.toml", atomically: true, encoding: .utf8)
         directory = dir
         experiment = try ExperimentParser.read("\(dir)/fixture.toml")
         split = try SplitFileParser.read(experiment.data.split)
@@ -75,6 +79,8 @@ struct ReportFixture {
         ids = ["003", "004"]
         validation = ["005"]
         """
+
+    static let methodsLine = #"methods = ["baseline", "intensity", "rotation", "global", "global+local", "global+local+intensity", "benchmark"]"#
 
     static let experimentText = """
         format = 1

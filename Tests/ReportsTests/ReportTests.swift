@@ -305,6 +305,37 @@ struct ReportTests {
         #expect(flatVerdicts[3] == .inconclusive)
     }
 
+    @Test("per-training differences: one per (combination, seed), each the mean of that training's paired volume differences")
+    func trainingDifferences() throws {
+        let g = try ScoreGrid(inventory: RunInventory(entries: SharedReport.entries))
+        let gd = try #require(g.arms.first { $0.id == "global-GD" }), baseline = try #require(g.baseline)
+        let tr1 = try #require(g.budgets.first { $0.key == "tr1" })
+        let cmp = try PairedComparison(gd, baseline, budget: tr1, grid: g)
+        #expect(cmp.trainingDifferences.map(\.combination) == ["c1", "c2"] && cmp.trainingDifferences.allSatisfy { $0.seed == 7 })
+        let control = Dictionary(uniqueKeysWithValues: g.volumeScores(baseline, "tr1").map { ($0.key, $0.score) })
+        for t in cmp.trainingDifferences {
+            let d = g.volumeScores(gd, "tr1").filter { $0.key.combination == t.combination }.map { $0.score - control[$0.key]! }
+            #expect(abs(t.meanDifference - d.reduce(0, +) / Double(d.count)) < 1e-12)
+        }
+        // Equal volumes per training: the trainings' mean is the overall mean difference.
+        #expect(abs(cmp.trainingDifferences.map(\.meanDifference).reduce(0, +) / 2 - cmp.meanDifference) < 1e-12)
+        #expect(cmp.trainingDifferencesText.hasPrefix("c1 s7 ") && cmp.trainingDifferencesText.contains(", c2 s7 "))
+        #expect(cmp.trainingsInFavour.of == 2)
+    }
+
+    @Test("claim 3 sets pre-training with the default augmentation against augmentation alone (the baseline) as well as against no augmentation")
+    func claim3AugmentationAlone() throws {
+        let f = try ReportFixture(name: "claim3", methods: ["baseline", "global", "global+local", "global+local-noaug", "benchmark"])
+        defer { f.remove() }
+        let entries = try f.plan.map { p in
+            RunInventory.Entry(planned: p, status: .complete, record: try f.record(p, .init()), contentSHA256: nil)
+        }
+        let claim3 = try PaperClaims.evaluate(ScoreGrid(inventory: RunInventory(entries: entries)))[2]
+        let pairs = Set(claim3.rows.map { "\($0.comparison.treatment.id) vs \($0.comparison.control.id) \($0.comparison.budget.key)" })
+        #expect(pairs == ["global-GD+local-LR vs global-GD+local-LR-noaug tr1", "global-GD+local-LR vs global-GD+local-LR-noaug tr2",
+                          "global-GD+local-LR vs baseline tr1", "global-GD+local-LR vs baseline tr2"])
+    }
+
     @Test("claims the grid cannot test say so")
     func untestableClaims() throws {
         let f = SharedReport.fixture
@@ -324,6 +355,15 @@ struct ReportTests {
         let waiting = try PaperClaims.evaluate(ScoreGrid(inventory: RunInventory(entries: partial)))
         #expect(waiting.map(\.verdict) == [.notTestable, .notTestable, .notTestable, .notTestable])
         #expect(waiting.allSatisfy { $0.reason.contains("run files missing") })
+
+        // Every file but tr2's: the claims are judged on tr1 and name the budget they could not test.
+        let tr1Only = try f.plan.map { p in
+            p.runKey.contains("_tr2_") ? RunInventory.Entry(planned: p, status: .missing, record: nil, contentSHA256: nil)
+                : RunInventory.Entry(planned: p, status: .complete, record: try f.record(p, .init()), contentSHA256: nil)
+        }
+        let half = try PaperClaims.evaluate(ScoreGrid(inventory: RunInventory(entries: tr1Only)))
+        #expect(half[1].verdict != .notTestable)
+        #expect(half[1].untested.contains { $0.hasPrefix("tr2: ") && $0.contains("lack run files") })
     }
 
     @Test("published values: differences shown per cell; bad files are refused with the file, key and problem")

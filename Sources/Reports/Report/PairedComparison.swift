@@ -14,6 +14,16 @@ public struct PairedComparison: Sendable {
     public let medianDifference: Double
     /// nil without pairs.
     public let test: WilcoxonSignedRank?
+    /// Mean treatment − control per training pair (combination, seed), in key order: the pairs of the test
+    /// are test volumes within these trainings, so this is what says whether a difference holds across
+    /// trainings or comes from one of them.
+    public let trainingDifferences: [TrainingDifference]
+
+    public struct TrainingDifference: Sendable {
+        public let combination: String
+        public let seed: UInt64
+        public let meanDifference: Double
+    }
 
     /// Below this many pairs no two-sided p can fall under 0.05: with n = 5 the smallest exact p is 2/2⁵ = 0.0625.
     public static let minimumPairsForSignificance = 6
@@ -22,7 +32,18 @@ public struct PairedComparison: Sendable {
     public init(_ treatment: Arm, _ control: Arm, budget: Budget, grid: ScoreGrid) throws {
         // One score per key by construction (one run per combination and seed); the first wins if not.
         let t = Dictionary(grid.volumeScores(treatment, budget.key).map { ($0.key, $0.score) }, uniquingKeysWith: { a, _ in a })
-        let pairs = grid.volumeScores(control, budget.key).compactMap { c in t[c.key].map { (x: $0, y: c.score) } }
+        let keyed = grid.volumeScores(control, budget.key).compactMap { c in t[c.key].map { (key: c.key, x: $0, y: c.score) } }
+        let pairs = keyed.map { (x: $0.x, y: $0.y) }
+        var trainings: [TrainingDifference] = []
+        var i = 0
+        while i < keyed.count {   // keyed is sorted by (combination, seed, volume)
+            var j = i
+            while j < keyed.count && keyed[j].key.combination == keyed[i].key.combination && keyed[j].key.seed == keyed[i].key.seed { j += 1 }
+            trainings.append(TrainingDifference(combination: keyed[i].key.combination, seed: keyed[i].key.seed,
+                                                meanDifference: SampleSummary(keyed[i..<j].map { $0.x - $0.y }).mean))
+            i = j
+        }
+        trainingDifferences = trainings
         self.treatment = treatment
         self.control = control
         self.budget = budget
@@ -38,6 +59,14 @@ public struct PairedComparison: Sendable {
     }
 
     public var pValue: Double { test?.pValue ?? .nan }
+
+    /// "c1 s1 +0.012, c1 s2 −0.093".
+    public var trainingDifferencesText: String {
+        trainingDifferences.map { "\($0.combination) s\($0.seed) \(StatisticsSection.signed($0.meanDifference))" }.joined(separator: ", ")
+    }
+
+    /// Trainings whose mean difference is positive, of all trainings with pairs.
+    public var trainingsInFavour: (count: Int, of: Int) { (trainingDifferences.filter { $0.meanDifference > 0 }.count, trainingDifferences.count) }
     public var canReachSignificance: Bool { pairCount >= Self.minimumPairsForSignificance }
 
     /// How the comparison came out at `alpha` on a (possibly adjusted) p-value.

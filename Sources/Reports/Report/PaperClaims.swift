@@ -87,9 +87,11 @@ public enum PaperClaims {
             }
         }
         // The default augmentation is itself an augmentation method: pre-training with it against the same
-        // pre-training without it (against augmentation alone is claims 1 and 2 in this regime).
+        // pre-training without it, and against augmentation alone, which is the (augmented) baseline.
         for a in g.arms where a.method.pretraining?.isContrastive == true && a.method.addition == nil && a.method.augmented {
-            if let bare = a.withoutAugmentation, g.arms.contains(bare) { pairs += g.budgets.map { (a, bare, $0) } }
+            guard let bare = a.withoutAugmentation, g.arms.contains(bare) else { continue }
+            pairs += g.budgets.map { (a, bare, $0) }
+            if let baseline = g.baseline { pairs += g.budgets.map { (a, baseline, $0) } }
         }
         return try family(3, pairs, g, untested: untested)
     }
@@ -105,6 +107,8 @@ public enum PaperClaims {
         if Set(budgets.map(\.labelledCount)).count < 2 { untested.append("fewer than two label budgets") }
         if !budgets.contains(where: { $0.labelledCount >= 8 }) && !budgets.isEmpty {
             untested.append("no budget with 8 or more labelled volumes (the paper's 1 → 2 → 8)")
+        } else if let b8 = budgets.first(where: { $0.labelledCount >= 8 }), !arms.contains(where: { !g.volumeScores($0, b8.key).isEmpty }) {
+            untested.append("\(b8.key): no run files yet, so the trend stops at \(budgets.filter { $0.labelledCount < 8 }.map { String($0.labelledCount) }.joined(separator: " → ")) labelled volumes")
         }
         let statement = statements[3]
         guard let baseline = g.baseline, !arms.isEmpty, Set(budgets.map(\.labelledCount)).count >= 2 else {
@@ -138,7 +142,9 @@ public enum PaperClaims {
             reason = "The mean gain over the baseline (Dice, by labelled volumes) does not fall at every step: \(gainsText)."
         } else if !noGain.isEmpty {
             verdict = .inconclusive
-            reason = "At the smallest budget the gain over the baseline is not significant (Holm-adjusted p ≥ 0.05 or too few pairs) for \(noGain.count) of \(tested) arm(s), so there is no established gain to shrink. Mean gains: \(gainsText)."
+            let direction = notShrinking.isEmpty ? "they fall at every step for every arm, as the claim says"
+                : "they do not fall at every step for \(notShrinking.count) of \(tested) arm(s), contrary to the claim"
+            reason = "At the smallest budget the gain over the baseline is not significant (Holm-adjusted p ≥ 0.05 or too few pairs) for \(noGain.count) of \(tested) arm(s), so there is no established gain to shrink. Mean gains: \(gainsText); read from the means, \(direction) (not tested)."
         } else {
             verdict = .supported
             reason = "The gain at the smallest budget is significant and the mean gain falls at every step: \(gainsText). The trend itself is read from the means, not tested."
@@ -151,6 +157,13 @@ public enum PaperClaims {
         let comparisons = try pairs.map { try PairedComparison($0.0, $0.1, budget: $0.2, grid: g) }
         let rows = zip(comparisons, HolmAdjustment.adjust(comparisons.map(\.pValue))).map { ClaimEvaluation.Row(comparison: $0, adjustedP: $1) }
         let withPairs = rows.filter { $0.comparison.pairCount > 0 }
+        var untested = untested
+        for b in g.budgets {
+            let empty = rows.filter { $0.comparison.budget == b && $0.comparison.pairCount == 0 }
+            if !empty.isEmpty && !withPairs.isEmpty {
+                untested.append("\(b.key): \(empty.count) of the claim's comparisons there lack run files on one side or both")
+            }
+        }
         guard !withPairs.isEmpty else {
             let why = (rows.isEmpty ? [] : ["none of its \(rows.count) comparisons has scores on both sides (run files missing)"]) + untested
             return ClaimEvaluation(number: number, statement: statement, verdict: .notTestable,
@@ -165,7 +178,19 @@ public enum PaperClaims {
         if worse > 0 { verdict = .notSupported } else if better == withPairs.count { verdict = .supported } else { verdict = .inconclusive }
         let mean = withPairs.map(\.comparison.meanDifference)
         let range = "mean Dice differences from \(StatisticsSection.signed(mean.min()!)) to \(StatisticsSection.signed(mean.max()!))"
-        return ClaimEvaluation(number: number, statement: statement, verdict: verdict, reason: "\(tally); \(range).",
+        // The decided comparisons, training by training: a p-value over test volumes can come from one training.
+        let decided = withPairs.filter { $0.outcome == .better || $0.outcome == .worse }
+        let split = decided.map { r -> (row: ClaimEvaluation.Row, agree: Int, of: Int) in
+            let (k, n) = r.comparison.trainingsInFavour
+            return (r, r.outcome == .better ? k : n - k, n)
+        }
+        let mixed = split.filter { $0.agree < $0.of }
+        let perTraining = decided.isEmpty ? "" : " Of the \(decided.count) significant comparison\(decided.count == 1 ? "" : "s"), "
+            + "\(decided.count - mixed.count) go\(decided.count - mixed.count == 1 ? "es" : "") the same way in every training (combination, seed)"
+            + (mixed.isEmpty ? "." : "; these do not: " + mixed.map {
+                "\($0.row.comparison.treatment.id) vs \($0.row.comparison.control.id) at \($0.row.comparison.budget.key) (\($0.agree) of \($0.of) trainings)"
+            }.joined(separator: "; ") + ".")
+        return ClaimEvaluation(number: number, statement: statement, verdict: verdict, reason: "\(tally); \(range).\(perTraining)",
                                rows: rows, untested: untested)
     }
 }

@@ -28,6 +28,13 @@ public struct ScoredRun: Sendable {
         return Self.bestStepIsLate(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations)
     }
 
+    /// Whether the best validation step lies in the last 20 % of the training: the preset's flattening
+    /// criterion (issue 13, docs/experiments.md), stricter than `mayNotHaveConverged`'s 10 %.
+    public var mayNotHaveFlattened: Bool {
+        guard let first = record.curves.trainSteps.first, let last = record.curves.trainSteps.last else { return false }
+        return Self.bestStepIsLate(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations, share: 0.2)
+    }
+
     /// The steps of the training the tested weights come from, on the run's step axis: all of them, or
     /// for self-training the last round's (its rounds continue one axis). Nil without a curve.
     public var lastTraining: ClosedRange<Int64>? {

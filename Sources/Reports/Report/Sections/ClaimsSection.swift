@@ -12,6 +12,15 @@ enum ClaimsSection {
             against it; **inconclusive** otherwise (differences not significant, or too few pairs for any p below 0.05); \
             **not testable** when the grid lacks what the claim needs. A verdict holds for this data, at this scale and with \
             these n, and says nothing about the paper's data.
+
+            The pairs are test volumes within a few trainings per arm (one per combination and seed), and the test takes them \
+            as independent: its p-values leave out how much a result moves from one training to the next, so a verdict is a \
+            screen. The column *Δ per training* gives the mean difference in each training pair; a difference carried by one \
+            training shows there. Holm's adjustment runs within each claim only, not across the claims or with section 2, so \
+            the same comparison can carry a different adjusted p in another family. *mean* and *against mean* are over the n \
+            paired scores, which can differ from section 1's cell means when one side has runs the other lacks. At the \
+            preset's step count the smallest budget may not have converged (docs/experiments.md): a gain there can be partly \
+            a faster start rather than a better end point.
             """)
         for claim in try PaperClaims.evaluate(c.grid) {
             doc.heading("Claim \(claim.number): \(claim.statement)", level: 3)
@@ -20,12 +29,13 @@ enum ClaimsSection {
             if !rows.isEmpty {
                 var t = MarkdownTable(columns: [.init("method"), .init("against"), .init("budget"), .init("n", .right), .init("mean", .right),
                                                 .init("against mean", .right), .init("mean Δ", .right), .init("median Δ", .right),
-                                                .init("p", .right), .init("p (Holm)", .right), .init("outcome")])
+                                                .init("Δ per training"), .init("p", .right), .init("p (Holm)", .right), .init("outcome")])
                 for r in rows {
                     let cmp = r.comparison
                     t.addRow([cmp.treatment.id, cmp.control.id, cmp.budget.key, "\(cmp.pairCount)", NumberText.fixed(cmp.treatmentMean, decimals: 3),
                               NumberText.fixed(cmp.controlMean, decimals: 3), StatisticsSection.signed(cmp.meanDifference),
-                              StatisticsSection.signed(cmp.medianDifference), NumberText.pValue(cmp.pValue), NumberText.pValue(r.adjustedP),
+                              StatisticsSection.signed(cmp.medianDifference), cmp.trainingDifferencesText,
+                              NumberText.pValue(cmp.pValue), NumberText.pValue(r.adjustedP),
                               r.outcome.rawValue])
                 }
                 doc.table(t)

@@ -73,12 +73,17 @@ enum HeaderSection {
         let late = runs.filter(\.mayNotHaveConverged)
         guard !late.isEmpty else {
             if !runs.isEmpty {
-                doc.paragraph("Every fine-tuning run (\(runs.count)) found its best validation step before the last 10 % of its training steps.")
+                let unflattened = runs.filter(\.mayNotHaveFlattened).count
+                doc.paragraph("Every fine-tuning run (\(runs.count)) found its best validation step before the last 10 % of its training steps; "
+                              + "\(unflattened) of them in the last 20 % (the preset's flattening criterion, docs/experiments.md).")
             }
             return
         }
+        let unflattened = runs.filter(\.mayNotHaveFlattened).count
         doc.paragraph("**\(late.count) of \(runs.count) fine-tuning runs may not have converged**: their best validation step lies in "
-                      + "the last 10 % of their training steps, so the validation curve may still have been rising.")
+                      + "the last 10 % of their training steps, so the validation curve may still have been rising. By the "
+                      + "preset's stricter flattening criterion (best step in the last 20 %, docs/experiments.md), "
+                      + "\(unflattened) of \(runs.count) have not flattened.")
         var t = MarkdownTable(columns: [.init("run"), .init("best step", .right), .init("steps trained", .right)])
         for r in late {
             let steps = r.lastTraining.map { "\($0.lowerBound)–\($0.upperBound)" } ?? "–"

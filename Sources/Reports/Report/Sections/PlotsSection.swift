@@ -14,16 +14,23 @@ enum PlotsSection {
             return
         }
         let colours = armColours(g)
+        // Budgets without a single run file are left out rather than drawn as empty axes.
+        let withRuns = g.budgets.filter { b in g.arms.contains { !g.runs($0, b.key).isEmpty } }
+        let budgets = withRuns.isEmpty ? g.budgets : withRuns
+        let unplotted = g.budgets.filter { !budgets.contains($0) }
+        if !unplotted.isEmpty {
+            doc.paragraph("No run files yet at \(unplotted.map(\.key).joined(separator: ", ")): left out of the figures below.")
+        }
 
         doc.heading("Dice against the number of labelled volumes", level: 3)
-        figures.append(ReportFigure(name: "dice-vs-budget.png", canvas: diceVersusBudget(g, colours)))
+        figures.append(ReportFigure(name: "dice-vs-budget.png", canvas: diceVersusBudget(g, colours, budgets)))
         doc.image("dice-vs-budget.png", alt: "Mean test Dice per method against labelled volumes, error bars ± 1 std")
         doc.paragraph("Points: the cell means of section 1; bars: ± 1 std over the same (volume, combination, seed) triples. "
                       + "Methods are drawn side by side within each budget so their bars stay apart; the x axis is categorical (budgets in the experiment's order)."
                       + (g.benchmarkArm != nil ? " Dashed: the benchmark's mean." : ""))
 
         doc.heading("Training loss and validation Dice", level: 3)
-        for b in g.budgets {
+        for b in budgets {
             let name = "curves-\(FileName.safe(b.key)).png"
             figures.append(ReportFigure(name: name, canvas: curves(g, b, colours)))
             doc.image(name, alt: "Training loss and validation Dice, \(b.key)")
@@ -33,7 +40,7 @@ enum PlotsSection {
                       + "selection (spec §5.5), averaged over the same runs, unsmoothed. Self-training continues the step axis across its rounds.")
 
         doc.heading("Per-volume distributions", level: 3)
-        figures.append(ReportFigure(name: "per-volume-dice.png", canvas: distributions(g, colours)))
+        figures.append(ReportFigure(name: "per-volume-dice.png", canvas: distributions(g, colours, budgets)))
         doc.image("per-volume-dice.png", alt: "Per-volume Dice per method and budget, box and strip plots")
         doc.paragraph("Boxes: quartiles and median of the per-volume scores of each cell (NumPy's linear percentiles), whiskers to the furthest "
                       + "score within 1.5 IQR; every (volume, combination, seed) score is a dot.")
@@ -44,19 +51,23 @@ enum PlotsSection {
     /// Okabe–Ito colours by arm, in table order; the benchmark is black.
     static func armColours(_ g: ScoreGrid) -> [Arm: RGB] {
         var out: [Arm: RGB] = [:]
-        let palette = Chart.palette.filter { $0 != RGB(0, 0, 0) } + [RGB(120, 120, 120), RGB(150, 80, 30), RGB(90, 40, 140)]
+        // Okabe–Ito's seven colours, then darker and lighter ones, so that a grid of up to 15 arms (the
+        // science grid has 12) gives every arm its own colour.
+        let palette = Chart.palette.filter { $0 != RGB(0, 0, 0) } + [RGB(120, 120, 120), RGB(150, 80, 30), RGB(90, 40, 140),
+                                                                    RGB(0, 140, 140), RGB(170, 170, 0), RGB(255, 120, 170),
+                                                                    RGB(100, 110, 255), RGB(120, 200, 90)]
         for (i, a) in g.arms.enumerated() { out[a] = palette[i % palette.count] }
         if let b = g.benchmarkArm { out[b] = RGB(0, 0, 0) }
         return out
     }
 
-    static func diceVersusBudget(_ g: ScoreGrid, _ colours: [Arm: RGB]) -> RGBCanvas {
+    static func diceVersusBudget(_ g: ScoreGrid, _ colours: [Arm: RGB], _ budgets: [Budget]) -> RGBCanvas {
         var chart = Chart(title: "Test Dice against labelled volumes", xLabel: "labelled volumes (budget)",
-                          yLabel: "mean foreground Dice", xAxis: .categorical(g.budgets.map { "\($0.labelledCount) (\($0.key))" }),
+                          yLabel: "mean foreground Dice", xAxis: .categorical(budgets.map { "\($0.labelledCount) (\($0.key))" }),
                           yRange: 0...1, width: 1100, height: 560)
         chart.dodge = min(0.08, 0.7 / Double(max(1, g.arms.count)))
         chart.series = g.arms.map { arm in
-            .init(arm.id, points: g.budgets.enumerated().compactMap { i, b in
+            .init(arm.id, points: budgets.enumerated().compactMap { i, b in
                 let s = g.summary(arm, b.key).summary
                 guard s.count > 0 else { return nil }
                 let e = s.standardDeviation.isFinite ? s.standardDeviation : 0
@@ -100,11 +111,11 @@ enum PlotsSection {
         return RGBCanvas.row([ChartRenderer.render(loss), ChartRenderer.render(validation)], gap: 0, background: ChartRenderer.background)
     }
 
-    static func distributions(_ g: ScoreGrid, _ colours: [Arm: RGB]) -> RGBCanvas {
+    static func distributions(_ g: ScoreGrid, _ colours: [Arm: RGB], _ budgets: [Budget]) -> RGBCanvas {
         var chart = Chart(title: "Per-volume Dice", xLabel: "labelled volumes (budget)", yLabel: "mean foreground Dice",
-                          xAxis: .categorical(g.budgets.map { "\($0.labelledCount) (\($0.key))" }), yRange: 0...1, width: 1200, height: 560)
+                          xAxis: .categorical(budgets.map { "\($0.labelledCount) (\($0.key))" }), yRange: 0...1, width: 1200, height: 560)
         chart.distributions = g.arms.map { arm in
-            .init(arm.id, valuesPerCategory: g.budgets.map { b in g.volumeScores(arm, b.key).map(\.score) }, color: colours[arm])
+            .init(arm.id, valuesPerCategory: budgets.map { b in g.volumeScores(arm, b.key).map(\.score) }, color: colours[arm])
         }
         if let bench = g.benchmarkArm, let bb = g.benchmarkBudget {
             let s = g.summary(bench, bb.key).summary

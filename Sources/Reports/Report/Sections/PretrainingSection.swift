@@ -190,13 +190,15 @@ enum PretrainingSection {
         doc.image("local-similarity.png", alt: "Cosine similarity of decoder features to a query pixel, before and after local pre-training")
         let queryText = query.label.map { "the pixel of class \($0 <= c.grid.classNames.count && $0 > 0 ? c.grid.classNames[$0 - 1] : "\($0)") closest to that class's centroid in the first slice (the class with the most pixels there)" }
             ?? "the centre pixel (no reference labels available to place it on a structure)"
+        let crossVolume = run.variant.contains("LD")
+            ? "which is what L^D, the loss of this run, treats as the same partition."
+            : "which L^D would treat as the same partition; L^R, the loss of this run, takes its positives within one image only, so the second map shows how far the features carry across volumes, not what the loss optimised."
         doc.paragraph("""
             Run `\(run.record.runKey)`: the output of decoder block \(after.decoderBlock) (\(ch) channels at \(h)×\(w), \
             spec §2.5) for the middle slice of two test volumes, as the local stage started (pre-trained encoder, fresh decoder: \
             `/activations_initial`) and after it (`/activations`). Query (white cross): \(queryText), at feature pixel \
             (\(query.row), \(query.column)). Each map is the cosine similarity of every pixel's feature vector to the query's; \
-            the second volume's slice lies at the same position along its volume (the middle), which is what L^D treats as the \
-            same partition. The images are the slices as the network sees them (normalised, \(n)² at \
+            the second volume's slice lies at the same position along its volume (the middle), \(crossVolume) The images are the slices as the network sees them (normalised, \(n)² at \
             \(c.experiment.settings.scale.targetSpacing.map { NumberText.fixed($0, decimals: 3) }.joined(separator: " × ")) mm).
             """)
         if !table.rows.isEmpty {

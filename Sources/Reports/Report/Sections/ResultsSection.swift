@@ -22,10 +22,11 @@ enum ResultsSection {
             medians.addRow([arm.id] + g.budgets.map { b in
                 guard g.plannedRunCount(arm, b.key) > 0, let box = g.summary(arm, b.key).box else { return NumberText.missing }
                 return "\(NumberText.fixed(box.median, decimals: 3)) [\(NumberText.fixed(box.lowerQuartile, decimals: 3)), \(NumberText.fixed(box.upperQuartile, decimals: 3))]"
+                    + runsMarker(c, arm, b)
             })
         }
         doc.table(main)
-        var notes = [whatTheCellsAre(c)]
+        var notes = [whatTheCellsAre(c)] + [presentRunsText(c)].compactMap { $0 }
         if let bench = g.benchmarkArm, let bb = g.benchmarkBudget {
             notes.append("Benchmark (upper bound: the baseline trained on \(bb.key), \(bb.labelledCount) labelled volumes): \(cellText(c, bench, bb)).")
         }
@@ -46,7 +47,7 @@ enum ResultsSection {
                                   + [.init("both empty", .right)])
             for (arm, budget) in g.allCells {
                 let s = g.summary(arm, budget.key)
-                t.addRow([arm.id, budget.key] + g.classNames.indices.map { k in
+                t.addRow([arm.id, budget.key + runsMarker(c, arm, budget)] + g.classNames.indices.map { k in
                     NumberText.meanStd(SampleSummary(g.classValues(arm, budget.key, classIndex: k, metric: metric)), decimals: metric.decimals)
                 } + ["\(s.bothEmptyClassScores) of \(s.classScores)"])
             }
@@ -67,10 +68,30 @@ enum ResultsSection {
         let g = c.grid
         guard g.plannedRunCount(arm, budget.key) > 0 else { return "not planned" }
         let s = g.summary(arm, budget.key)
-        var text = NumberText.meanStd(s.summary, decimals: 3)
-        if !s.isComplete { text += " [\(s.runsPresent)/\(s.runsPlanned) runs]" }
+        var text = NumberText.meanStd(s.summary, decimals: 3) + runsMarker(c, arm, budget)
         if g.runs(arm, budget.key).contains(where: \.stale) { text += " ‡" }
         return text
+    }
+
+    /// " [k/K runs]" for a cell with only k of its K planned runs, else "".
+    static func runsMarker(_ c: ReportContext, _ arm: Arm, _ budget: Budget) -> String {
+        let s = c.grid.summary(arm, budget.key)
+        return s.isComplete ? "" : " [\(s.runsPresent)/\(s.runsPlanned) runs]"
+    }
+
+    /// What the run files present cover, when some are missing: the combinations and seeds of the
+    /// non-benchmark runs, so that a reader knows which spread a partial grid's std can hold.
+    static func presentRunsText(_ c: ReportContext) -> String? {
+        let g = c.grid
+        let runs = g.runs.filter { $0.arm != g.benchmarkArm }
+        guard !runs.isEmpty, g.allCells.contains(where: { !g.summary($0.arm, $0.budget.key).isComplete }) else { return nil }
+        let combos = Set(runs.map(\.combination)).sorted(), seeds = Set(runs.map(\.seed)).sorted()
+        var text = "The run files present so far come from combination\(combos.count == 1 ? "" : "s") \(combos.joined(separator: ", ")) "
+            + "and seed\(seeds.count == 1 ? "" : "s") \(seeds.map(String.init).joined(separator: ", ")) (cells marked [k/K runs] hold fewer)"
+        if combos.count == 1 {
+            text += ": with one combination, a cell's spread holds no variation over training sets yet, only over test volumes and seeds"
+        }
+        return text + "."
     }
 
     /// The line under the main table: what the score is and what mean and std run over, with the counts.
@@ -98,6 +119,12 @@ enum ResultsSection {
             + "training sets and seeds; it is not a standard error. "
             + "Classes empty in both reference and prediction are left out of a volume's mean: \(left) of \(all) class scores."
         if undefined > 0 { text += " \(undefined) volume score(s) had no class left and are not counted in n." }
+        let f = e.settings.finetune
+        text += " Each run is scored with the checkpoint of its best validation Dice: \(f.iterations) fine-tuning steps, validated "
+            + "every \(f.validateEvery) steps and at the last on the combination's validation volumes"
+            + (e.grid.methods.contains { $0.addition == .selfTrain }
+               ? "; self-training trains \(e.settings.selfTrain.rounds + 1) times in a row (the labelled run, then \(e.settings.selfTrain.rounds) round\(e.settings.selfTrain.rounds == 1 ? "" : "s") with pseudo-labels) and is scored on the last."
+               : ".")
         return text
     }
 

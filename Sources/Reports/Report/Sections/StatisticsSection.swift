@@ -19,10 +19,12 @@ enum StatisticsSection {
                 let holm = HolmAdjustment.adjust(comparisons.map(\.pValue))
                 var t = MarkdownTable(columns: [.init("method"), .init("budget"), .init("n", .right), .init("mean", .right),
                                                 .init("baseline", .right), .init("median Δ", .right), .init("mean Δ", .right),
-                                                .init("W", .right), .init("p", .right), .init("p (Holm)", .right), .init("test"), .init("note")])
+                                                .init("Δ per training"), .init("W", .right), .init("p", .right), .init("p (Holm)", .right),
+                                                .init("test"), .init("note")])
                 for (k, cmp) in comparisons.enumerated() {
                     t.addRow([cmp.treatment.id, cmp.budget.key, "\(cmp.pairCount)", NumberText.fixed(cmp.treatmentMean, decimals: 3),
                               NumberText.fixed(cmp.controlMean, decimals: 3), signed(cmp.medianDifference), signed(cmp.meanDifference),
+                              cmp.trainingDifferences.isEmpty ? NumberText.missing : cmp.trainingDifferencesText,
                               cmp.test.map { NumberText.fixed($0.statistic, decimals: 1) } ?? NumberText.missing,
                               NumberText.pValue(cmp.pValue), NumberText.pValue(holm[k]), cmp.test.map { testName($0.method) } ?? NumberText.missing,
                               note(cmp)])
@@ -32,7 +34,9 @@ enum StatisticsSection {
                     Paired Wilcoxon signed-rank test of each method against `\(baseline.id)` at the same budget, pairs matched by \
                     (combination, seed, test volume), as SciPy's `wilcoxon(x, y)` with its defaults (two-sided; zero differences \
                     dropped before ranking; exact, permutation or normal method as SciPy chooses). W = min(R+, R−); Δ = method − \
-                    baseline in per-volume Dice. p (Holm) adjusts the \(comparisons.count) tests of this table together. With fewer \
+                    baseline in per-volume Dice; *Δ per training* is its mean in each training pair (combination, seed). p (Holm) \
+                    adjusts the \(comparisons.filter { $0.pValue.isFinite }.count) tests of this table that have a p-value together \
+                    (this table is its own family; section 6 adjusts each claim on its own). With fewer \
                     than \(PairedComparison.minimumPairsForSignificance) pairs no two-sided p can fall below 0.05 (n = 5 gives at least \
                     0.0625), and the note says so. Pairs that share a test volume (across combinations and seeds) are not independent, \
                     which the test assumes: read the p-values as a screen, not as confirmatory evidence.
