@@ -1,3 +1,5 @@
+import Datasets
+import TestSupport
 import Testing
 @testable import Planning
 @testable import Running
@@ -30,6 +32,31 @@ struct JobScheduleTests {
         s.finish("c", succeeded: true)
         s.finish("d", succeeded: true)
         #expect(s.isFinished && s.blocked.isEmpty && s.done.count == 6)
+    }
+
+    @Test("with work given, ready runs start longest first (awaited runs still before them; ties in plan order), which shortens the makespan")
+    func longestFirst() {
+        // a 1, b 1, c 2 units on two slots: plan order ends at 3 (a, b, then c), longest first at 2 (c, a, then b).
+        let three = [Self.run(1, "a"), Self.run(2, "b"), Self.run(3, "c")]
+        var s = JobSchedule(selected: three, complete: [], work: ["a": 1, "b": 1, "c": 2])
+        #expect(s.start(slots: 2).map(\.runKey) == ["c", "a"])
+        s.finish("a", succeeded: true)
+        #expect(s.start(slots: 1).map(\.runKey) == ["b"])
+        var plain = JobSchedule(selected: three, complete: [])
+        #expect(plain.start(slots: 2).map(\.runKey) == ["a", "b"])
+        // An awaited pre-training run starts before longer fine-tuning runs.
+        var t = JobSchedule(selected: plan, complete: [], work: ["a": 5, "e": 9, "pre": 1])
+        #expect(t.start(slots: 2).map(\.runKey) == ["pre", "e"])
+    }
+
+    @Test("the runner's work measure: a fine-tuning run's steps, self-training's rounds included; a pre-training run's steps")
+    func trainingStepsOfRealConfigs() throws {
+        let e = try ExperimentParser.parse(experimentText(grid: "methods = [\"baseline\", \"self-train\", \"global\"]\nbudgets = [\"tr1\"]\ncombinations = [\"c1\"]\nseeds = [1]"), path: "/x/e.toml")
+        let plan = try RunPlanner.plan(e, split: try SplitFileParser.read(e.data.split), data: .unavailable)
+        func steps(_ prefix: String) throws -> Double { JobSchedule.trainingSteps(try #require(plan.first { $0.runKey.hasPrefix(prefix) })) }
+        #expect(try steps("baseline_") == Double(e.settings.finetune.iterations))
+        #expect(try steps("self-train_") == Double((1 + e.settings.selfTrain.rounds) * e.settings.finetune.iterations))
+        #expect(try steps("pretrain-global") == Double(e.settings.pretrainGlobal.iterations))
     }
 
     @Test("complete runs are not started again; a failed dependency blocks its dependants and the rest still run")

@@ -125,8 +125,10 @@ public struct PlanEstimate: Sendable {
     public func wallSeconds(jobs: Int) -> Double {
         let seconds = Dictionary(uniqueKeysWithValues: costs.map { ($0.run.runKey, $0.seconds) })
         let planned = Set(seconds.keys)
+        // The runner orders by training steps; the estimate does too, so both start the same runs.
         var schedule = JobSchedule(selected: costs.map(\.run),
-                                   complete: Set(costs.flatMap(\.run.dependencies)).subtracting(planned))
+                                   complete: Set(costs.flatMap(\.run.dependencies)).subtracting(planned),
+                                   work: Dictionary(uniqueKeysWithValues: costs.map { ($0.run.runKey, Double($0.steps)) }))
         var now = 0.0
         var running: [(end: Double, key: String)] = []
         while true {

@@ -54,7 +54,8 @@ public struct LocalJobs {
         let selected = try ExperimentRunner.select(plan, selection, experimentPath: e.path)
         let toCompute = Set(ExperimentRunner.toCompute(selected, recording: gate.recorded, useArchive: !recomputeArchived).map(\.runKey))
         let complete = Set(selected.map(\.runKey)).subtracting(toCompute)
-        var schedule = JobSchedule(selected: selected, complete: complete)
+        var schedule = JobSchedule(selected: selected, complete: complete,
+                                   work: Dictionary(uniqueKeysWithValues: selected.map { ($0.runKey, JobSchedule.trainingSteps($0)) }))
         var outcomes: [String: ExperimentRunner.Outcome] = [:]
         if let note = ExperimentRunner.archiveNote(e) { say(note) }
         for r in selected where complete.contains(r.runKey) {
