@@ -90,12 +90,9 @@ func plan(_ text: String, data: DataHashes = .unavailable) throws -> [PlannedRun
     @Test func anUnfinishedPhantomLeavesTheIdentitiesProvisional() throws {
         // A generation stopped part way: some volumes written, phantom.json (written last) missing. The
         // plan must not fail on the volumes that are not there; it is provisional until `cseg run` regenerates.
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-partial-phantom-\(getpid())").path
+        let (root, text) = try unfinishedPhantom("plan")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: "\(root)/patient001", withIntermediateDirectories: true)
-        try Data("ED: 1\n".utf8).write(to: URL(fileURLWithPath: "\(root)/patient001/Info.cfg"))
-        let e = try ExperimentParser.parse(experimentText().replacingOccurrences(of: "root = \"data/none\"", with: "root = \"\(root)\""),
-                                           path: "e.toml")
+        let e = try ExperimentParser.parse(text, path: "e.toml")
         let split = try SplitFileParser.read(e.data.split)
         let hashes = try DataHashes.compute(for: e, ids: split.dataset.ids)
         #expect(hashes == .unavailable)

@@ -117,12 +117,9 @@ struct ArchivedRunTests {
 
     @Test("archiving and the seed audit refuse an unfinished phantom (volumes written, no phantom.json), naming the data root")
     func anUnfinishedPhantomIsRefused() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-partial-phantom-archive-\(getpid())").path
+        let (root, text) = try unfinishedPhantom("archive")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: "\(root)/patient001", withIntermediateDirectories: true)
-        try Data("ED: 1\n".utf8).write(to: URL(fileURLWithPath: "\(root)/patient001/Info.cfg"))
-        let e = try ExperimentParser.parse(experimentText().replacingOccurrences(of: "root = \"data/none\"", with: "root = \"\(root)\""),
-                                           path: "e.toml")
+        let e = try ExperimentParser.parse(text, path: "e.toml")
         let split = try SplitFileParser.read(e.data.split)
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
         // Archiving and the seed audit need the data the runs were made from: they refuse, naming the root.

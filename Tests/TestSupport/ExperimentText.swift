@@ -27,3 +27,14 @@ public func experimentText(grid: String = """
     \(extra)
     """
 }
+
+/// A phantom whose generation stopped part way, at a fresh directory named after `name`: one volume's
+/// Info.cfg written, phantom.json (written last) missing. Returns the root and `experimentText()` pointing
+/// at it; the caller removes the root.
+public func unfinishedPhantom(_ name: String) throws -> (root: String, experimentText: String) {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-partial-phantom-\(name)-\(getpid())").path
+    try? FileManager.default.removeItem(atPath: root)
+    try FileManager.default.createDirectory(atPath: "\(root)/patient001", withIntermediateDirectories: true)
+    try Data("ED: 1\n".utf8).write(to: URL(fileURLWithPath: "\(root)/patient001/Info.cfg"))
+    return (root, experimentText().replacingOccurrences(of: "root = \"data/none\"", with: "root = \"\(root)\""))
+}
