@@ -18,9 +18,13 @@ enum PlotsSection {
         let withRuns = g.budgets.filter { b in g.arms.contains { !g.runs($0, b.key).isEmpty } }
         let budgets = withRuns.isEmpty ? g.budgets : withRuns
         let unplotted = g.budgets.filter { !budgets.contains($0) }
-        if !unplotted.isEmpty {
-            doc.paragraph("No run files yet at \(unplotted.map(\.key).joined(separator: ", ")): left out of the figures below.")
+        let incomplete = g.allCells.filter { cell in g.arms.contains(cell.arm) && budgets.contains(cell.budget) && !g.summary(cell.arm, cell.budget.key).isComplete }
+        var caveats: [String] = []
+        if !unplotted.isEmpty { caveats.append("No run files yet at \(unplotted.map(\.key).joined(separator: ", ")): left out of the figures below.") }
+        if !incomplete.isEmpty {
+            caveats.append("\(incomplete.count) of the plotted cells hold fewer runs than planned (marked [k/K runs] in section 1); the figures draw them like complete ones.")
         }
+        if !caveats.isEmpty { doc.paragraph(caveats.joined(separator: " ")) }
 
         doc.heading("Dice against the number of labelled volumes", level: 3)
         figures.append(ReportFigure(name: "dice-vs-budget.png", canvas: diceVersusBudget(g, colours, budgets)))
