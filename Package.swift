@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Determinism", "Imaging", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingSettings", "Determinism", "Engine", "Networks", "Imaging", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Datasets", "RunStore", "Training", "TestSupport"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Datasets", "RunStore", "TestSupport"]),
         .testTarget(name: "RunningTests", dependencies: ["Planning", "Running", "Datasets", "Imaging", "RunStore", "Training", "Engine", "TestSupport"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "HDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Datasets", "Planning", "RunStore", "TestSupport"],

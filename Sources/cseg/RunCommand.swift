@@ -10,7 +10,8 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run an experiment: pre-training, fine-tuning and test evaluation, one HDF5 file per run; complete runs are skipped.",
         discussion: """
-        Runs execute in plan order (`cseg plan EXPERIMENT` lists it). A run whose output verifies and holds \
+        Runs execute in plan order (`cseg plan EXPERIMENT` lists it); with --jobs, as their dependencies complete, \
+        awaited pre-training runs first, then the longest first. A run whose output verifies and holds \
         its planned config is skipped, so an interrupted grid resumes where it stopped. --only selects runs \
         by key (glob, * and ?) and adds the pre-training runs they need; --index runs exactly one plan entry, \
         whose dependencies must be complete.

@@ -1,7 +1,6 @@
 import Datasets
 import Foundation
 import Testing
-import Training
 @testable import Planning
 import TestSupport
 

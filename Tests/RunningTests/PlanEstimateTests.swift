@@ -27,8 +27,17 @@ struct PlanEstimateTests {
                    configJSON: "{}", provisional: true)
     }
 
-    static func cost(_ r: PlannedRun, _ s: Double) -> PlanEstimate.RunCost {
-        PlanEstimate.RunCost(run: r, steps: 1, secondsPerStep: s, inferenceSlices: 0, seconds: s)
+    static func cost(_ r: PlannedRun, _ s: Double, steps: Int = 1) -> PlanEstimate.RunCost {
+        PlanEstimate.RunCost(run: r, steps: steps, secondsPerStep: s / Double(steps), inferenceSlices: 0, seconds: s)
+    }
+
+    @Test("wall time schedules longest first, as the runner does: [1, 1, 2] on 2 jobs ends at 2, not 3 (hand-computed)")
+    func longestFirstWallTime() {
+        let a = Self.run("A", .finetune), b = Self.run("B", .finetune), c = Self.run("C", .finetune)
+        let e = PlanEstimate(costs: [Self.cost(a, 1, steps: 1000), Self.cost(b, 1, steps: 1000), Self.cost(c, 2, steps: 2000)],
+                             threads: 1, probes: [], inferenceSecondsPerSlice: 0, assumedSlices: nil)
+        #expect(e.wallSeconds(jobs: 2) == 2)
+        #expect(e.wallSeconds(jobs: 1) == 4)
     }
 
     @Test("wall time follows the runner's schedule: pre-training first, fine-tuning after its dependency (hand-computed)")

@@ -65,8 +65,19 @@ public struct PairedComparison: Sendable {
         trainingDifferences.map { "\($0.combination) s\($0.seed) \(StatisticsSection.signed($0.meanDifference))" }.joined(separator: ", ")
     }
 
-    /// Trainings whose mean difference is positive, of all trainings with pairs.
-    public var trainingsInFavour: (count: Int, of: Int) { (trainingDifferences.filter { $0.meanDifference > 0 }.count, trainingDifferences.count) }
+    /// Trainings whose mean difference points the way `outcome` says (above 0 for better, below 0 for
+    /// worse; a training with no difference agrees with neither), of all trainings with pairs.
+    public func trainingsAgreeing(with outcome: Outcome) -> (count: Int, of: Int) {
+        (Self.agreeing(trainingDifferences.map(\.meanDifference), outcome), trainingDifferences.count)
+    }
+
+    static func agreeing(_ differences: [Double], _ outcome: Outcome) -> Int {
+        switch outcome {
+        case .better: differences.filter { $0 > 0 }.count
+        case .worse: differences.filter { $0 < 0 }.count
+        default: 0
+        }
+    }
     public var canReachSignificance: Bool { pairCount >= Self.minimumPairsForSignificance }
 
     /// How the comparison came out at `alpha` on a (possibly adjusted) p-value.

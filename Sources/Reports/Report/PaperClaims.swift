@@ -107,8 +107,6 @@ public enum PaperClaims {
         if Set(budgets.map(\.labelledCount)).count < 2 { untested.append("fewer than two label budgets") }
         if !budgets.contains(where: { $0.labelledCount >= 8 }) && !budgets.isEmpty {
             untested.append("no budget with 8 or more labelled volumes (the paper's 1 → 2 → 8)")
-        } else if let b8 = budgets.first(where: { $0.labelledCount >= 8 }), !arms.contains(where: { !g.volumeScores($0, b8.key).isEmpty }) {
-            untested.append("\(b8.key): no run files yet, so the trend stops at \(budgets.filter { $0.labelledCount < 8 }.map { String($0.labelledCount) }.joined(separator: " → ")) labelled volumes")
         }
         let statement = statements[3]
         guard let baseline = g.baseline, !arms.isEmpty, Set(budgets.map(\.labelledCount)).count >= 2 else {
@@ -117,6 +115,13 @@ public enum PaperClaims {
         }
         let comparisons = try arms.flatMap { a in try budgets.map { try PairedComparison(a, baseline, budget: $0, grid: g) } }
         let rows = zip(comparisons, HolmAdjustment.adjust(comparisons.map(\.pValue))).map { ClaimEvaluation.Row(comparison: $0, adjustedP: $1) }
+        // Budgets of 8 or more labelled volumes where no arm has pairs against the baseline yet.
+        let withPairs = budgets.filter { b in rows.contains { $0.comparison.budget == b && $0.comparison.pairCount > 0 } }
+        for b in budgets where b.labelledCount >= 8 && !withPairs.contains(b) {
+            var seen = Set<Int>()
+            let reached = withPairs.map(\.labelledCount).filter { seen.insert($0).inserted }.map { "\($0)" }
+            untested.append("\(b.key): no paired run files yet, so the trend stops at \(reached.isEmpty ? "no budget" : reached.joined(separator: " → ") + " labelled volumes")")
+        }
         var shrinking: [String] = [], notShrinking: [String] = [], noGain: [String] = [], tested = 0
         for a in arms {
             let mine = rows.filter { $0.comparison.treatment == a && $0.comparison.pairCount > 0 }
@@ -149,7 +154,28 @@ public enum PaperClaims {
             verdict = .supported
             reason = "The gain at the smallest budget is significant and the mean gain falls at every step: \(gainsText). The trend itself is read from the means, not tested."
         }
-        return ClaimEvaluation(number: 4, statement: statement, verdict: verdict, reason: reason, rows: rows, untested: untested)
+        let perTraining = verdict == .notTestable ? "" : perTrainingText(rows.filter { $0.comparison.pairCount > 0 })
+        return ClaimEvaluation(number: 4, statement: statement, verdict: verdict, reason: reason + perTraining, rows: rows, untested: untested)
+    }
+
+    /// The significant comparisons among `rows`, training by training: a p-value over test volumes can
+    /// come from one training. "" when none is significant, else a sentence with a leading space.
+    static func perTrainingText(_ rows: [ClaimEvaluation.Row]) -> String {
+        let decided = rows.filter { $0.outcome == .better || $0.outcome == .worse }.map { r in
+            (label: "\(r.comparison.treatment.id) vs \(r.comparison.control.id) at \(r.comparison.budget.key)",
+             agreement: r.comparison.trainingsAgreeing(with: r.outcome))
+        }
+        return perTrainingSentence(decided)
+    }
+
+    static func perTrainingSentence(_ decided: [(label: String, agreement: (count: Int, of: Int))]) -> String {
+        guard !decided.isEmpty else { return "" }
+        let mixed = decided.filter { $0.agreement.count < $0.agreement.of }
+        let same = decided.count - mixed.count
+        return " Of the \(decided.count) significant comparison\(decided.count == 1 ? "" : "s"), "
+            + "\(same) go\(same == 1 ? "es" : "") the same way in every training (combination, seed)"
+            + (mixed.isEmpty ? "." : "; these do not: "
+               + mixed.map { "\($0.label) (\($0.agreement.count) of \($0.agreement.of) trainings)" }.joined(separator: "; ") + ".")
     }
 
     static func family(_ number: Int, _ pairs: [(Arm, Arm, Budget)], _ g: ScoreGrid, untested: [String]) throws -> ClaimEvaluation {
@@ -178,18 +204,7 @@ public enum PaperClaims {
         if worse > 0 { verdict = .notSupported } else if better == withPairs.count { verdict = .supported } else { verdict = .inconclusive }
         let mean = withPairs.map(\.comparison.meanDifference)
         let range = "mean Dice differences from \(StatisticsSection.signed(mean.min()!)) to \(StatisticsSection.signed(mean.max()!))"
-        // The decided comparisons, training by training: a p-value over test volumes can come from one training.
-        let decided = withPairs.filter { $0.outcome == .better || $0.outcome == .worse }
-        let split = decided.map { r -> (row: ClaimEvaluation.Row, agree: Int, of: Int) in
-            let (k, n) = r.comparison.trainingsInFavour
-            return (r, r.outcome == .better ? k : n - k, n)
-        }
-        let mixed = split.filter { $0.agree < $0.of }
-        let perTraining = decided.isEmpty ? "" : " Of the \(decided.count) significant comparison\(decided.count == 1 ? "" : "s"), "
-            + "\(decided.count - mixed.count) go\(decided.count - mixed.count == 1 ? "es" : "") the same way in every training (combination, seed)"
-            + (mixed.isEmpty ? "." : "; these do not: " + mixed.map {
-                "\($0.row.comparison.treatment.id) vs \($0.row.comparison.control.id) at \($0.row.comparison.budget.key) (\($0.agree) of \($0.of) trainings)"
-            }.joined(separator: "; ") + ".")
+        let perTraining = perTrainingText(withPairs)
         return ClaimEvaluation(number: number, statement: statement, verdict: verdict, reason: "\(tally); \(range).\(perTraining)",
                                rows: rows, untested: untested)
     }

@@ -21,7 +21,23 @@ public struct RenderedReport: Sendable {
         for f in figures { try f.canvas.writePNG(to: "\(directory)/\(f.name)") }
         let readme = "\(directory)/README.md"
         try ReportText.write(Data(self.readme.utf8), to: readme)
+        try removeLeftovers(in: directory)
         return readme
+    }
+
+    /// The files the last render wrote beside README.md, one name per line: what a render into the same
+    /// directory removes when it no longer makes them (a figure of a budget that has lost its runs), so
+    /// that the same inputs leave the same directory; files the report never wrote are not touched.
+    static let manifestName = ".cseg-report-files"
+
+    private func removeLeftovers(in directory: String) throws {
+        let manifest = "\(directory)/\(Self.manifestName)"
+        let now = (files.map(\.name) + figures.map(\.name)).sorted()
+        let before = (try? String(contentsOfFile: manifest, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        for name in before where !now.contains(name) && !name.contains("/") && name != "README.md" {
+            try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
+        }
+        try ReportText.write(Data(now.map { $0 + "\n" }.joined().utf8), to: manifest)
     }
 }
 

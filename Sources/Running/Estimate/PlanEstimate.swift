@@ -65,7 +65,8 @@ public struct PlanEstimate: Sendable {
         let perSlice = probe.inferencePerSlice()
         var costs: [RunCost] = []
         for r in runs {
-            let steps: Int, perStep: Double
+            // The runner's own measure of a run's work, so the estimate and `cseg run --jobs` agree.
+            let steps = Int(JobSchedule.trainingSteps(r)), perStep: Double
             var slices = 0
             switch r.stage {
             case .finetune:
@@ -76,7 +77,6 @@ public struct PlanEstimate: Sendable {
                 let kind = "finetune, batch \(c.settings.batchSize), \(augText)" + (c.mixup != nil ? ", mixup" : "")
                 perStep = try cached(kind) { try probe.finetune(batchSize: c.settings.batchSize, augmentation: a, mixupAlpha: c.mixup?.alpha) }
                 let rounds = 1 + (c.selfTrain?.rounds ?? 0)
-                steps = rounds * c.settings.iterations
                 let validation = sliceCount.total(c.split.validation)
                 slices = rounds * validations(iterations: c.settings.iterations, every: c.settings.validateEvery) * validation
                     + 2 * sliceCount.total(c.split.test)   // test predictions and the activation probes
@@ -84,7 +84,6 @@ public struct PlanEstimate: Sendable {
             case .pretrainGlobal:
                 let c = try ConfigDecoding.decode(GlobalPretrainingConfig.self, r)
                 perStep = try cached("pretrain-global \(c.variant.rawValue), B = \(c.settings.batchSize)") { try probe.global(c.variant, c.settings) }
-                steps = c.settings.iterations
                 slices = 2 * sliceCount.total(c.probe)
             case .pretrainLocal:
                 let c = try ConfigDecoding.decode(LocalPretrainingConfig.self, r)
@@ -93,12 +92,10 @@ public struct PlanEstimate: Sendable {
                 perStep = try cached("pretrain-local \(c.variant.rawValue), \(c.settings.lrSlices) slices, l = \(c.settings.decoderBlocks), \(regions)") {
                     try probe.local(c.variant, c.settings)
                 }
-                steps = c.settings.iterations
                 slices = 2 * sliceCount.total(c.probe)
             case .pretrainPretext:
                 let c = try ConfigDecoding.decode(PretextPretrainingConfig.self, r)
                 perStep = try cached("pretrain-pretext \(c.task), batch \(c.settings.batchSize)") { try probe.pretext(c.pretextTask, c.settings) }
-                steps = c.settings.iterations
                 slices = 2 * sliceCount.total(c.probe)
             }
             costs.append(RunCost(run: r, steps: steps, secondsPerStep: perStep, inferenceSlices: slices,

@@ -27,7 +27,8 @@ public struct JobSchedule: Sendable {
     }
 
     /// Training steps of a planned run, every self-training round included: the work `cseg run --jobs`
-    /// orders by. 0 where the config cannot be read (the run then starts in plan order).
+    /// orders by. 0 where the config cannot be read (the run then starts after every ready run with
+    /// work, in plan order among the others).
     public static func trainingSteps(_ r: PlannedRun) -> Double {
         switch r.stage {
         case .finetune:

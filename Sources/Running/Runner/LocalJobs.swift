@@ -5,7 +5,8 @@ import Foundation
 import Planning
 
 /// `cseg run --jobs N`: the plan run as N child processes of this executable at once, each
-/// `cseg run EXPERIMENT --index I --threads T`, started in plan order as their dependencies complete.
+/// `cseg run EXPERIMENT --index I --threads T`, started as their dependencies complete (`JobSchedule`: awaited
+/// pre-training runs first, then the longest by training steps).
 /// On a small CPU two single-threaded runs side by side finish sooner than one two-threaded run after
 /// another (small convolutions scale poorly across threads), and each run's bits do not depend on it.
 /// The data are prepared once here first, so children never race to generate or preprocess them.

@@ -120,7 +120,11 @@ enum ResultsSection {
             + "Classes empty in both reference and prediction are left out of a volume's mean: \(left) of \(all) class scores."
         if undefined > 0 { text += " \(undefined) volume score(s) had no class left and are not counted in n." }
         let f = e.settings.finetune
-        text += " Each run is scored with the checkpoint of its best validation Dice: \(f.iterations) fine-tuning steps, validated "
+        // The step count as the run files record it (out-of-date files may differ from the experiment's).
+        let recorded = Dictionary(grouping: g.runs, by: \.iterations).map { (steps: $0.key, runs: $0.value.count) }.sorted { $0.steps < $1.steps }
+        let stepsText = recorded.count <= 1 ? "\(recorded.first?.steps ?? f.iterations)"
+            : recorded.map { "\($0.steps) (\($0.runs) runs)" }.joined(separator: ", ")
+        text += " Each run is scored with the checkpoint of its best validation Dice: \(stepsText) fine-tuning steps, validated "
             + "every \(f.validateEvery) steps and at the last on the combination's validation volumes"
             + (e.grid.methods.contains { $0.addition == .selfTrain }
                ? "; self-training trains \(e.settings.selfTrain.rounds + 1) times in a row (the labelled run, then \(e.settings.selfTrain.rounds) round\(e.settings.selfTrain.rounds == 1 ? "" : "s") with pseudo-labels) and is scored on the last."
