@@ -353,6 +353,21 @@ struct ReportTests {
                 == SharedReport.report.files.count + SharedReport.report.figures.count)
     }
 
+    @Test("a partial grid (no tr2 run files): the figures leave tr2 out and say so, the main table names the present runs, the claims name tr2 as untested")
+    func partialGridRender() throws {
+        let f = SharedReport.fixture
+        let entries = SharedReport.entries.map { e in
+            e.planned.runKey.contains("_tr2_") ? RunInventory.Entry(planned: e.planned, status: .missing, record: nil, contentSHA256: nil) : e
+        }
+        let report = try ReportBuilder.render(try ReportContext(experiment: f.experiment, split: f.split, inventory: RunInventory(entries: entries),
+                                                                options: f.options()))
+        #expect(report.readme.contains("No run files yet at tr2: left out of the figures below."))
+        #expect(!report.figures.contains { $0.name == "curves-tr2.png" } && report.figures.contains { $0.name == "curves-tr1.png" })
+        #expect(report.readme.contains("The run files present so far come from combinations c1, c2 and seed 7"))
+        #expect(report.readme.contains("tr2: ") && report.readme.contains("lack run files on one side or both"))
+        #expect(report.readme.contains("[0/2 runs]"))
+    }
+
     @Test("a significant comparison agrees with a training whose mean difference points its way; a zero agrees with neither; the text names the ones that do not hold in every training")
     func perTrainingAgreement() {
         #expect(PairedComparison.agreeing([0.02, -0.01, 0], .better) == 1)
