@@ -84,7 +84,7 @@ let package = Package(
         ]),
 
         // Shared by the test targets (gradient checks, running the built cseg); never linked into cseg.
-        .target(name: "TestSupport", dependencies: ["Determinism", "Engine"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Determinism", "Engine", "Datasets"], path: "Tests/TestSupport"),
         .testTarget(name: "DeterminismTests", dependencies: ["Determinism"]),
         .testTarget(name: "EngineTests", dependencies: ["Determinism", "Engine", "CConvKernels", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),

@@ -34,13 +34,7 @@ enum AuditFixture {
     /// The phantom, generated once.
     static let phantom: String = {
         let dir = "\(root)/phantom"
-        var p = PhantomParameters()
-        p.inPlaneSpacingMM = 4...5
-        p.matrixSize = 48...64
-        p.sliceCount = 8...9
-        p.inPlaneSupersampling = 1
-        p.throughPlaneSupersampling = 1
-        try! PhantomDatasetWriter.write(root: dir, volumes: 6, seed: 3, parameters: p, harnessVersion: "test")
+        try! TinyPhantom.write(root: dir)
         return dir
     }()
 

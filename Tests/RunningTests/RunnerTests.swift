@@ -16,15 +16,7 @@ enum TinyExperiment {
         try? FileManager.default.removeItem(atPath: dir)
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try! split.write(toFile: "\(dir)/split.toml", atomically: true, encoding: .utf8)
-        // Coarse, small volumes (the field of view of ACDC at ~4.5 mm pixels), so a debug build makes them
-        // in a second; the runner sees phantom.json and does not regenerate at full size.
-        var p = PhantomParameters()
-        p.inPlaneSpacingMM = 4...5
-        p.matrixSize = 48...64
-        p.sliceCount = 8...9
-        p.inPlaneSupersampling = 1
-        p.throughPlaneSupersampling = 1
-        try! PhantomDatasetWriter.write(root: "\(dir)/phantom", volumes: 6, seed: 3, parameters: p, harnessVersion: "test")
+        try! TinyPhantom.write(root: "\(dir)/phantom")
         return dir
     }()
 
