@@ -124,6 +124,21 @@ struct FigureTests {
         #expect(layout.xTicks.map(\.label) == ["0", "2", "4", "6", "8", "10"])
     }
 
+    @Test("an open point is a ring one pixel wider than a filled one, hollow in the background colour")
+    func openMarker() {
+        var c = Chart(title: "", xLabel: "", yLabel: "", xAxis: .numeric(range: 0...10), yRange: 0...1,
+                      width: 200, height: 120, textScale: 1)
+        let red = RGB(255, 0, 0)
+        c.series = [.init("a", points: [.init(5, 0.5, open: true), .init(2, 0.5)], style: .scatter, color: red)]
+        let (img, layout) = ChartRenderer.layoutAndRender(c)
+        let (ox, oy) = (layout.pixelX(5), layout.pixelY(0.5)), fx = layout.pixelX(2)
+        // Open: centre and radius 2 (r² + r = 6 ≥ 4) hollow; radius 3 and 4 (r² + r = 20 ≥ 16) inked; 5 untouched.
+        #expect(img[ox, oy] == ChartRenderer.background && img[ox + 2, oy] == ChartRenderer.background)
+        #expect(img[ox + 3, oy] == red && img[ox + 4, oy] == red && img[ox + 5, oy] != red)
+        // Filled: inked from the centre out to radius 3.
+        #expect(img[fx, oy] == red && img[fx + 3, oy] == red && img[fx + 4, oy] != red)
+    }
+
     @Test("example figures render with ink in them (and are written for looking at when REPORTS_EXAMPLE_DIR is set)")
     func examples() throws {
         let chart = ChartRenderer.render(Self.exampleChart()), boxes = ChartRenderer.render(Self.exampleBoxes())

@@ -188,6 +188,13 @@ struct ReportTests {
         #expect(report.readme.contains("| intensity_tr2_c1_s7 "))
         #expect(report.readme.contains("| \(local.runKey) "))
         #expect(report.readme.contains("[1/2 runs]"))
+        #expect(report.readme.contains("the first figure draws their means as open markers"))
+        // The incomplete cell's mean is an open point; every complete cell's is filled.
+        let chart = PlotsSection.diceVersusBudgetChart(c.grid, PlotsSection.armColours(c.grid), c.grid.budgets)
+        let points = chart.series.flatMap { s in s.points.map { (s.name, Int($0.x), $0.open) } }
+        let tr2 = try #require(c.grid.budgets.firstIndex { $0.key == "tr2" })
+        #expect(points.filter(\.2).map { "\($0.0)@\($0.1)" } == ["intensity@\(tr2)"])
+        #expect(points.count > 1)
         #expect(!report.figures.contains { $0.name == "local-similarity.png" })
         #expect(report.readme.contains("No local pre-training run file holds decoder features"))
     }

@@ -13,11 +13,14 @@ public struct Chart: Sendable {
     public enum Style: Sendable, Equatable { case line, scatter, lineAndMarkers }
 
     /// One data point; `errorLow`/`errorHigh` are the ends of its error bar (e.g. mean ∓ std), if any.
+    /// An `open` point is drawn as a ring instead of a disc: a value with less behind it than its
+    /// neighbours (a report's cell with fewer runs than planned).
     public struct Point: Sendable, Equatable {
         public var x: Double, y: Double
         public var errorLow: Double?, errorHigh: Double?
-        public init(_ x: Double, _ y: Double, errorLow: Double? = nil, errorHigh: Double? = nil) {
-            self.x = x; self.y = y; self.errorLow = errorLow; self.errorHigh = errorHigh
+        public var open: Bool
+        public init(_ x: Double, _ y: Double, errorLow: Double? = nil, errorHigh: Double? = nil, open: Bool = false) {
+            self.x = x; self.y = y; self.errorLow = errorLow; self.errorHigh = errorHigh; self.open = open
         }
         /// A point with a symmetric error bar of half-length `error`.
         public init(_ x: Double, _ y: Double, error: Double) { self.init(x, y, errorLow: y - error, errorHigh: y + error) }

@@ -181,7 +181,16 @@ public enum ChartRenderer {
             }
         }
         if series.style != .line {
-            for p in pts { canvas.fillDisc(layout.pixelX(p.x), layout.pixelY(p.y), radius: markerRadius, color) }
+            for p in pts {
+                let (x, y) = (layout.pixelX(p.x), layout.pixelY(p.y))
+                if p.open {
+                    // A ring one pixel larger than a disc, so an open marker is as easy to see as a filled one.
+                    canvas.fillDisc(x, y, radius: markerRadius + 1, color)
+                    canvas.fillDisc(x, y, radius: markerRadius - 1, background)
+                } else {
+                    canvas.fillDisc(x, y, radius: markerRadius, color)
+                }
+            }
         }
     }
 

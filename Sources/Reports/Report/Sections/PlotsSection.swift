@@ -22,14 +22,16 @@ enum PlotsSection {
         var caveats: [String] = []
         if !unplotted.isEmpty { caveats.append("No run files yet at \(unplotted.map(\.key).joined(separator: ", ")): left out of the figures below.") }
         if !incomplete.isEmpty {
-            caveats.append("\(incomplete.count) of the plotted cells hold fewer runs than planned (marked [k/K runs] in section 1); the figures draw them like complete ones.")
+            caveats.append("\(incomplete.count) of the plotted cells hold fewer runs than planned (marked [k/K runs] in section 1): the first figure "
+                           + "draws their means as open markers; the curves and distributions draw them like complete ones.")
         }
         if !caveats.isEmpty { doc.paragraph(caveats.joined(separator: " ")) }
 
         doc.heading("Dice against the number of labelled volumes", level: 3)
         figures.append(ReportFigure(name: "dice-vs-budget.png", canvas: diceVersusBudget(g, colours, budgets)))
         doc.image("dice-vs-budget.png", alt: "Mean test Dice per method against labelled volumes, error bars ± 1 std")
-        doc.paragraph("Points: the cell means of section 1; bars: ± 1 std over the same (volume, combination, seed) triples. "
+        doc.paragraph("Points: the cell means of section 1 (open: a cell with fewer runs than planned, whose mean may come from other "
+                      + "combinations and seeds than its neighbours'); bars: ± 1 std over the same (volume, combination, seed) triples. "
                       + "Methods are drawn side by side within each budget so their bars stay apart; the x axis is categorical (budgets in the experiment's order)."
                       + (g.benchmarkArm != nil ? " Dashed: the benchmark's mean." : ""))
 
@@ -66,23 +68,29 @@ enum PlotsSection {
     }
 
     static func diceVersusBudget(_ g: ScoreGrid, _ colours: [Arm: RGB], _ budgets: [Budget]) -> RGBCanvas {
+        ChartRenderer.render(diceVersusBudgetChart(g, colours, budgets))
+    }
+
+    /// The cell means per arm and budget; a cell with fewer runs than planned is an open point.
+    static func diceVersusBudgetChart(_ g: ScoreGrid, _ colours: [Arm: RGB], _ budgets: [Budget]) -> Chart {
         var chart = Chart(title: "Test Dice against labelled volumes", xLabel: "labelled volumes (budget)",
                           yLabel: "mean foreground Dice", xAxis: .categorical(budgets.map { "\($0.labelledCount) (\($0.key))" }),
                           yRange: 0...1, width: 1100, height: 560)
         chart.dodge = min(0.08, 0.7 / Double(max(1, g.arms.count)))
         chart.series = g.arms.map { arm in
             .init(arm.id, points: budgets.enumerated().compactMap { i, b in
-                let s = g.summary(arm, b.key).summary
+                let cell = g.summary(arm, b.key)
+                let s = cell.summary
                 guard s.count > 0 else { return nil }
                 let e = s.standardDeviation.isFinite ? s.standardDeviation : 0
-                return .init(Double(i), s.mean, errorLow: s.mean - e, errorHigh: s.mean + e)
+                return .init(Double(i), s.mean, errorLow: s.mean - e, errorHigh: s.mean + e, open: !cell.isComplete)
             }, color: colours[arm])
         }
         if let bench = g.benchmarkArm, let bb = g.benchmarkBudget {
             let s = g.summary(bench, bb.key).summary
             if s.count > 0 { chart.referenceLines = [.init("benchmark", y: s.mean)] }
         }
-        return ChartRenderer.render(chart)
+        return chart
     }
 
     static func curves(_ g: ScoreGrid, _ b: Budget, _ colours: [Arm: RGB]) -> RGBCanvas {
