@@ -51,6 +51,7 @@ struct ArchivedReportTests {
         #expect(archived.readme.components(separatedBy: "| complete (archived) ").count - 1 == plan.count)
         let paragraph = "\(plan.count) of \(plan.count) runs are read from their archived copies (under `\(archiveDirectory)`): "
         #expect(archived.readme.contains(paragraph))
+        #expect(archived.readme.contains("`\(c.runCommand) --recompute-archived` computes them again"), "the header says how to regenerate archived runs")
         // The paragraph out (up to the blank line that ends it), the appendix's status back: the original.
         let start = try #require(archived.readme.range(of: paragraph))
         let end = try #require(archived.readme.range(of: "\n\n", range: start.upperBound..<archived.readme.endIndex))

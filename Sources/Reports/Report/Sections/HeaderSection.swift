@@ -39,7 +39,9 @@ enum HeaderSection {
             let place = c.experiment.archive.map { " (under `\($0)`)" } ?? ""
             doc.paragraph("\(archived.count) of \(c.inventory.entries.count) runs are read from their archived copies\(place): the run file without "
                           + "its weights, each weight array kept as its SHA-256, naming the run file's content and results hashes "
-                          + "(docs/run-file.md). `cseg run` skips them; the appendix lists the run files' hashes.")
+                          + "(docs/run-file.md). `cseg run` skips them; `\(c.runCommand) --recompute-archived` computes them again and "
+                          + "checks each against its archived copy's results hash: the same numbers on this machine, or a failure naming both hashes. "
+                          + "The appendix lists the run files' hashes.")
         }
         let absent = c.inventory.entries.filter { $0.status != .complete }
         guard !absent.isEmpty else {
