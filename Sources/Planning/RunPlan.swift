@@ -259,7 +259,7 @@ public enum RunPlanner {
     }
 
     /// The runs the runner still has to do (`RunCompletion.toCompute`).
-    public static func pending(_ runs: [PlannedRun]) -> [PlannedRun] {
-        RunCompletion.toCompute(runs)
+    public static func pending(_ runs: [PlannedRun], recomputeArchived: Bool = false) -> [PlannedRun] {
+        recomputeArchived ? RunCompletion.toCompute(runs, isArchived: { _ in false }) : RunCompletion.toCompute(runs)
     }
 }

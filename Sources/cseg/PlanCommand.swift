@@ -24,6 +24,9 @@ struct Plan: ParsableCommand {
     @Flag(help: "Also print the cost: per stage the steps and CPU-hours, measured by a short timed probe of each stage kind on this machine, and the wall time for --jobs and for Slurm arrays of --array-size.")
     var estimate = false
 
+    @Flag(help: "With --estimate: count the runs the experiment's archive holds as to be computed, as `cseg run --recompute-archived` does.")
+    var recomputeArchived = false
+
     @Option(help: "With --estimate: runs at once, as `cseg run --jobs` (each with threads/jobs engine threads).")
     var jobs: Int = 2
 
@@ -75,7 +78,7 @@ struct Plan: ParsableCommand {
             var t = threads
             t.threads = perJob
             try t.apply()
-            let pending = RunPlanner.pending(runs)
+            let pending = RunPlanner.pending(runs, recomputeArchived: recomputeArchived)
             let e = try PlanEstimate.measure(exp, split: split, runs: pending, threads: perJob)
             print("")
             print(e.text(jobs: jobs, arraySize: arraySize, of: runs.count))

@@ -33,6 +33,8 @@ struct ArchivedRunTests {
         #expect(skipped.map(\.output) == plan.map { $0.archive! })
         #expect(Self.files(plan) == [false, false, false])
         #expect(RunPlanner.pending(plan).isEmpty)
+        #expect(RunPlanner.pending(plan, recomputeArchived: true).map(\.runKey) == plan.map(\.runKey),
+                "`cseg plan --estimate --recompute-archived` counts what `cseg run --recompute-archived` computes")
         let summary = ExperimentRunner.summary(skipped)
         #expect(summary.contains("skipped (archived)") && summary.contains("0 computed, 3 skipped"))
 
