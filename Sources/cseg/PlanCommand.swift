@@ -37,6 +37,7 @@ struct Plan: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1, arraySize >= 1 else { throw ValidationError("--jobs and --array-size must be at least 1") }
+        if recomputeArchived && !estimate { throw ValidationError("--recompute-archived only changes --estimate; give both") }
     }
 
     func run() throws {

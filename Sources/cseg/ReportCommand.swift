@@ -34,6 +34,9 @@ struct Report: ParsableCommand {
     @Option(help: "The budget whose predictions the overlays show (default: the smallest).")
     var overlayBudget: String?
 
+    @Option(help: "Read archived copies from this directory (in the experiment's output layout) where a run file is missing, instead of the experiment's own archive: e.g. the demo from the science grid's results/phantom-quick.")
+    var archive: String?
+
     func run() throws {
         let e = try Planning.ExperimentParser.read(experiment)
         let name = e.name
@@ -44,7 +47,7 @@ struct Report: ParsableCommand {
         let options = ReportOptions(outputDirectory: out ?? "reports/\(name)", publishedValuesPath: published,
                                     includeStale: includeStale,
                                     overlayVolumes: overlayVolumes.map { $0.split(separator: ",").map(String.init) },
-                                    overlayBudget: overlayBudget)
+                                    overlayBudget: overlayBudget, archive: archive)
         let report = try ReportBuilder.render(experimentPath: experiment, options: options)
         print(try report.write(to: options.outputDirectory))
     }

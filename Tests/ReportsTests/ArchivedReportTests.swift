@@ -94,4 +94,35 @@ struct ArchivedReportTests {
         let readme = try String(contentsOfFile: "\(dir)/report/README.md", encoding: .utf8)
         #expect(readme.contains("**1 of 1 planned runs are not complete.**"), "the report renders with the run missing")
     }
+
+    @Test("--archive reads another directory's archived copies in the experiment's output layout; a missing or overlapping directory is refused; the regenerate command names it")
+    func archiveOption() throws {
+        let f = SharedReport.fixture
+        let other = "\(f.directory)/other-archive"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let e = try ReportBuilder.experiment(f.experiment.path, archive: other)
+        #expect(e.archive == other && e.output == f.experiment.output)
+        let plan = try RunPlanner.plan(e, split: f.split, data: .unavailable)
+        #expect(plan.allSatisfy { $0.archive == other + $0.output.dropFirst(e.output.count) })
+        #expect(try ReportBuilder.experiment(f.experiment.path, archive: nil).archive == f.experiment.archive)
+
+        let missing = "\(f.directory)/no-such-archive"
+        #expect(throws: ReportError(missing, "--archive: no such directory")) { try ReportBuilder.experiment(f.experiment.path, archive: missing) }
+        let error = try #require(throws: ReportError.self) { try ReportBuilder.experiment(f.experiment.path, archive: f.experiment.output) }
+        #expect(error.problem.contains("overlaps the experiment's output"))
+
+        var options = f.options()
+        options.archive = other
+        let c = try ReportContext(experiment: e, split: f.split, inventory: RunInventory(entries: SharedReport.entries), options: options)
+        #expect(c.reportCommand.hasSuffix(" --archive \(other)"))
+        // Rendered from copies that `cseg run` would not read, the header does not promise that it skips them.
+        var archivedEntries = SharedReport.entries
+        let first = archivedEntries[0]
+        archivedEntries[0] = RunInventory.Entry(planned: first.planned, status: first.status, record: first.record,
+                                                contentSHA256: first.contentSHA256, path: "\(other)/copy.h5")
+        let readme = try ReportBuilder.render(ReportContext(experiment: e, split: f.split, inventory: RunInventory(entries: archivedEntries),
+                                                            options: options)).readme
+        #expect(readme.contains("came from `--archive`, not from the experiment") && !readme.contains("`cseg run` skips them"))
+    }
 }

@@ -375,6 +375,22 @@ struct ReportTests {
         #expect(report.readme.contains("[0/2 runs]"))
     }
 
+    @Test("a cell without any run file at a plotted budget is counted apart from the incomplete ones and not drawn")
+    func emptyCellNotDrawn() throws {
+        let f = SharedReport.fixture
+        let entries = SharedReport.entries.map { e in
+            e.planned.runKey.hasPrefix("intensity_tr1_") ? RunInventory.Entry(planned: e.planned, status: .missing, record: nil, contentSHA256: nil) : e
+        }
+        let c = try ReportContext(experiment: f.experiment, split: f.split, inventory: RunInventory(entries: entries), options: f.options())
+        let readme = try ReportBuilder.render(c).readme
+        #expect(readme.contains("1 cell at the plotted budgets has no run file yet and is not drawn."))
+        #expect(!readme.contains("of the plotted cells hold fewer runs than planned"))
+        let chart = PlotsSection.diceVersusBudgetChart(c.grid, PlotsSection.armColours(c.grid), c.grid.budgets)
+        let intensity = try #require(chart.series.first { $0.name == "intensity" })
+        let tr1 = try #require(c.grid.budgets.firstIndex { $0.key == "tr1" })
+        #expect(!intensity.points.contains { Int($0.x) == tr1 } && intensity.points.allSatisfy { !$0.open })
+    }
+
     @Test("a significant comparison agrees with a training whose mean difference points its way; a zero agrees with neither; the text names the ones that do not hold in every training")
     func perTrainingAgreement() {
         #expect(PairedComparison.agreeing([0.02, -0.01, 0], .better) == 1)

@@ -61,9 +61,27 @@ public enum ReportBuilder {
 
     /// Reads the experiment, its split and plan, the run files and the data, and renders.
     public static func render(experimentPath: String, options: ReportOptions) throws -> RenderedReport {
-        let e = try ExperimentParser.read(experimentPath)
+        let e = try experiment(experimentPath, archive: options.archive)
         let split = try SplitFileParser.read(e.data.split)
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
         return try render(ReportContext(experiment: e, split: split, plan: plan, options: options))
+    }
+
+    /// The experiment file, its `archive` replaced by `archive` when given (`cseg report --archive`): a
+    /// directory that exists and is not, or does not lie inside, the experiment's output.
+    static func experiment(_ path: String, archive: String?) throws -> Experiment {
+        var e = try ExperimentParser.read(path)
+        guard let archive else { return e }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: archive, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ReportError(archive, "--archive: no such directory")
+        }
+        let a = URL(fileURLWithPath: archive).standardizedFileURL.pathComponents
+        let o = URL(fileURLWithPath: e.output).standardizedFileURL.pathComponents
+        guard !a.starts(with: o), !o.starts(with: a) else {
+            throw ReportError(archive, "--archive overlaps the experiment's output \(e.output): an archive is a directory of its own")
+        }
+        e.archive = archive
+        return e
     }
 }

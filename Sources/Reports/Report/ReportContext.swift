@@ -15,10 +15,15 @@ public struct ReportOptions: Sendable {
     public var overlayVolumes: [String]?
     /// The budget whose predictions the overlays show; nil: the smallest.
     public var overlayBudget: String?
+    /// Archived copies to read where a run file is missing, in the experiment's output layout, instead of
+    /// the experiment's own `archive`: a grid that is a subset of another renders from the larger grid's
+    /// committed archive (the demo from the science grid's) without sharing it when it runs.
+    public var archive: String?
 
     public init(outputDirectory: String, publishedValuesPath: String? = nil, includeStale: Bool = false,
-                overlayVolumes: [String]? = nil, overlayBudget: String? = nil) {
+                overlayVolumes: [String]? = nil, overlayBudget: String? = nil, archive: String? = nil) {
         self.outputDirectory = outputDirectory
+        self.archive = archive
         self.publishedValuesPath = publishedValuesPath
         self.includeStale = includeStale
         self.overlayVolumes = overlayVolumes
@@ -64,6 +69,7 @@ public struct ReportContext: Sendable {
         if options.includeStale { words.append("--include-stale") }
         if let v = options.overlayVolumes { words += ["--overlay-volumes", v.joined(separator: ",")] }
         if let b = options.overlayBudget { words += ["--overlay-budget", Shell.quote(b)] }
+        if let a = options.archive { words += ["--archive", Shell.quote(a)] }
         return words.joined(separator: " ")
     }
 

@@ -39,8 +39,12 @@ enum HeaderSection {
             let place = c.experiment.archive.map { " (under `\($0)`)" } ?? ""
             doc.paragraph("\(archived.count) of \(c.inventory.entries.count) runs are read from their archived copies\(place): the run file without "
                           + "its weights, each weight array kept as its SHA-256, naming the run file's content and results hashes "
-                          + "(docs/run-file.md). `cseg run` skips them; `\(c.runCommand) --recompute-archived` computes them again and "
-                          + "checks each against its archived copy's results hash: the same numbers on this machine, or a failure naming both hashes. "
+                          + "(docs/run-file.md). "
+                          + (c.options.archive != nil
+                             ? "This directory came from `--archive`, not from the experiment, so `\(c.runCommand)` does not read it: it computes "
+                               + "every run, and `cseg audit run` on a computed run file and its copy here says whether they hold the same numbers. "
+                             : "`cseg run` skips them; `\(c.runCommand) --recompute-archived` computes them again and checks each against its "
+                               + "archived copy's results hash: the same numbers on this machine, or a failure naming both hashes. ")
                           + "The appendix lists the run files' hashes.")
         }
         let absent = c.inventory.entries.filter { $0.status != .complete }

@@ -18,12 +18,17 @@ enum PlotsSection {
         let withRuns = g.budgets.filter { b in g.arms.contains { !g.runs($0, b.key).isEmpty } }
         let budgets = withRuns.isEmpty ? g.budgets : withRuns
         let unplotted = g.budgets.filter { !budgets.contains($0) }
-        let incomplete = g.allCells.filter { cell in g.arms.contains(cell.arm) && budgets.contains(cell.budget) && !g.summary(cell.arm, cell.budget.key).isComplete }
+        let plotted = g.allCells.filter { cell in g.arms.contains(cell.arm) && budgets.contains(cell.budget) }.map { g.summary($0.arm, $0.budget.key) }
+        let incomplete = plotted.filter { $0.runsPresent > 0 && !$0.isComplete }, empty = plotted.filter { $0.runsPresent == 0 }
         var caveats: [String] = []
         if !unplotted.isEmpty { caveats.append("No run files yet at \(unplotted.map(\.key).joined(separator: ", ")): left out of the figures below.") }
         if !incomplete.isEmpty {
             caveats.append("\(incomplete.count) of the plotted cells hold fewer runs than planned (marked [k/K runs] in section 1): the first figure "
                            + "draws their means as open markers; the curves and distributions draw them like complete ones.")
+        }
+        if !empty.isEmpty {
+            caveats.append(empty.count == 1 ? "1 cell at the plotted budgets has no run file yet and is not drawn."
+                                            : "\(empty.count) cells at the plotted budgets have no run file yet and are not drawn.")
         }
         if !caveats.isEmpty { doc.paragraph(caveats.joined(separator: " ")) }
 
