@@ -122,13 +122,19 @@ public enum ExperimentParser {
     static func archive(_ r: TOMLReader, _ root: TOMLTable, _ dir: String, output: String) throws -> String? {
         guard let text = try r.optionalString("archive", in: root, at: "") else { return nil }
         let archive = resolve(text, against: dir)
-        // By components: "." (a bare relative experiment path's directory) contains every relative path.
-        func parts(_ p: String) -> [Substring] { p == "." ? [] : p.split(separator: "/", omittingEmptySubsequences: false) }
-        let a = parts(archive), o = parts(output)
-        if a.starts(with: o) || o.starts(with: a) {
+        if archiveOverlaps(archive, output: output) {
             throw ExperimentError(r.path, keyPath: "archive", "\"\(text)\" overlaps output \"\(output)\": the archive needs a directory of its own")
         }
         return archive
+    }
+
+    /// Whether `archive` is, contains or lies inside `output` (paths as the parser resolves them, or as
+    /// given on a command line), by components: "." (a bare relative experiment path's directory)
+    /// contains every relative path.
+    public static func archiveOverlaps(_ archive: String, output: String) -> Bool {
+        func parts(_ p: String) -> [Substring] { p == "." ? [] : p.split(separator: "/", omittingEmptySubsequences: false) }
+        let a = parts(archive), o = parts(output)
+        return a.starts(with: o) || o.starts(with: a)
     }
 
     static func dataSource(_ r: TOMLReader, _ t: (TOMLTable, String), _ dir: String) throws -> DataSource {

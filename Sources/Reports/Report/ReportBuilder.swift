@@ -76,9 +76,7 @@ public enum ReportBuilder {
         guard FileManager.default.fileExists(atPath: archive, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ReportError(archive, "--archive: no such directory")
         }
-        let a = URL(fileURLWithPath: archive).standardizedFileURL.pathComponents
-        let o = URL(fileURLWithPath: e.output).standardizedFileURL.pathComponents
-        guard !a.starts(with: o), !o.starts(with: a) else {
+        guard !ExperimentParser.archiveOverlaps(archive, output: e.output) else {
             throw ReportError(archive, "--archive overlaps the experiment's output \(e.output): an archive is a directory of its own")
         }
         e.archive = archive
