@@ -258,8 +258,9 @@ public enum RunPlanner {
         return split.labelled.map(\.key).filter { seen.insert($0).inserted }
     }
 
-    /// The runs the runner still has to do (`RunCompletion.toCompute`).
+    /// The runs the runner still has to do (`RunCompletion.toCompute`); with `recomputeArchived`, archived
+    /// copies count for nothing, as in `cseg run --recompute-archived`.
     public static func pending(_ runs: [PlannedRun], recomputeArchived: Bool = false) -> [PlannedRun] {
-        recomputeArchived ? RunCompletion.toCompute(runs, isArchived: { _ in false }) : RunCompletion.toCompute(runs)
+        RunCompletion.toCompute(runs, isArchived: { !recomputeArchived && RunCompletion.isArchived($0) })
     }
 }
