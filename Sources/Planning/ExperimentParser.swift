@@ -129,10 +129,23 @@ public enum ExperimentParser {
     }
 
     /// Whether `archive` is, contains or lies inside `output` (paths as the parser resolves them, or as
-    /// given on a command line), by components: "." (a bare relative experiment path's directory)
-    /// contains every relative path.
+    /// given on a command line), by components of the absolute paths they name from the working
+    /// directory, with "." and ".." removed and existing symbolic links followed: `runs/x` and
+    /// `/abs/cwd/runs/x/archive` overlap.
     public static func archiveOverlaps(_ archive: String, output: String) -> Bool {
-        func parts(_ p: String) -> [Substring] { p == "." ? [] : p.split(separator: "/", omittingEmptySubsequences: false) }
+        let cwd = FileManager.default.currentDirectoryPath
+        // Foundation resolves links only in a path that exists: the longest existing prefix is resolved
+        // and the rest (an archive not yet created) appended.
+        func parts(_ p: String) -> [Substring] {
+            var head = URL(fileURLWithPath: p.hasPrefix("/") ? p : cwd + "/" + p).standardizedFileURL.path.split(separator: "/")
+            var tail: [Substring] = []
+            while let last = head.last, !FileManager.default.fileExists(atPath: "/" + head.joined(separator: "/")) {
+                tail.insert(last, at: 0)
+                head.removeLast()
+            }
+            let resolved = URL(fileURLWithPath: "/" + head.joined(separator: "/")).resolvingSymlinksInPath().path
+            return resolved.split(separator: "/") + tail
+        }
         let a = parts(archive), o = parts(output)
         return a.starts(with: o) || o.starts(with: a)
     }

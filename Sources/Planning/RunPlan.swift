@@ -261,6 +261,12 @@ public enum RunPlanner {
     /// The runs the runner still has to do (`RunCompletion.toCompute`); with `recomputeArchived`, archived
     /// copies count for nothing, as in `cseg run --recompute-archived`.
     public static func pending(_ runs: [PlannedRun], recomputeArchived: Bool = false) -> [PlannedRun] {
-        RunCompletion.toCompute(runs, isArchived: { !recomputeArchived && RunCompletion.isArchived($0) })
+        RunCompletion.toCompute(runs, isArchived: countsArchived(recomputeArchived: recomputeArchived))
+    }
+
+    /// Whether a run's archived copy counts as done: never with `--recompute-archived` (cseg run, plan
+    /// --estimate and submit decide alike).
+    public static func countsArchived(recomputeArchived: Bool) -> (PlannedRun) -> Bool {
+        { !recomputeArchived && RunCompletion.isArchived($0) }
     }
 }

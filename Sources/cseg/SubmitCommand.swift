@@ -44,6 +44,9 @@ struct Submit: ParsableCommand {
     @Option(help: "Matrix products each task uses: 'engine' (the same bits on every x86-64 node) or 'openblas' (bits depend on each node's OpenBLAS core; recorded in provenance).")
     var kernels: MatrixKernels = .engine
 
+    @Flag(help: "Submit the runs that the experiment's archive holds too; each task checks its run against the archived copy (results hash), as `cseg run --recompute-archived` does.")
+    var recomputeArchived = false
+
     @Flag(help: "Print the scripts and the sbatch calls; write and submit nothing.")
     var dryRun = false
 
@@ -77,7 +80,8 @@ struct Submit: ParsableCommand {
         let plan = try RunPlanner.plan(exp, split: split, data: try DataHashes.compute(for: exp, ids: split.dataset.ids))
         // Settings that would fail at a run's first step (B against S, l against the input size) fail here.
         try ExperimentData.checkStageShapes(plan, experiment: exp)
-        let submission = try SlurmSubmission(experiment: exp, split: split, plan: plan, options: options(cwd: cwd))
+        let submission = try SlurmSubmission(experiment: exp, split: split, plan: plan, options: options(cwd: cwd),
+                                             isArchived: RunPlanner.countsArchived(recomputeArchived: recomputeArchived))
         if dryRun {
             if plan.first?.provisional == true {
                 print("note: data root \(exp.data.root) does not exist yet or holds an unfinished phantom; cseg submit generates the phantom before queuing "
@@ -107,7 +111,7 @@ struct Submit: ParsableCommand {
         if !noEstimate {
             // The tasks' own thread count, on this (login) node: a node of the cluster may be faster or slower.
             Parallel.setWorkerCount(cpus)
-            let pending = RunPlanner.pending(plan)
+            let pending = RunPlanner.pending(plan, recomputeArchived: recomputeArchived)
             let estimate = try PlanEstimate.measure(exp, split: split, runs: pending, threads: cpus)
             print(estimate.text(jobs: 1, arraySize: arrayLimit ?? max(1, submission.jobs.map(\.entries.count).max() ?? 1), of: plan.count))
             print("(measured on this node; the cluster's nodes may differ)")

@@ -134,6 +134,28 @@ func planError(_ text: String) -> String {
         #expect(Method(name: "augment") == nil)
     }
 
+    @Test("an archive overlaps output by the directories the paths name, however they are spelled")
+    func archiveOverlapIsByAbsolutePath() throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(ExperimentParser.archiveOverlaps("runs/x", output: "runs/x"))
+        #expect(ExperimentParser.archiveOverlaps("runs/x/archive", output: "runs/x"))
+        #expect(ExperimentParser.archiveOverlaps("runs", output: "runs/x"), "an archive containing output")
+        #expect(ExperimentParser.archiveOverlaps("\(cwd)/runs/x/archive", output: "runs/x"), "absolute against relative")
+        #expect(ExperimentParser.archiveOverlaps("runs/y/../x/", output: "./runs/x"))
+        #expect(ExperimentParser.archiveOverlaps(".", output: "runs/x"), "the working directory holds every relative path")
+        #expect(!ExperimentParser.archiveOverlaps("runs/x-archive", output: "runs/x"), "a shared name prefix is not a shared directory")
+        #expect(!ExperimentParser.archiveOverlaps("results/x", output: "runs/x"))
+        #expect(!ExperimentParser.archiveOverlaps("/elsewhere/x", output: "runs/x"))
+
+        // A symbolic link to output is output.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cseg-overlap-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: "\(dir)/runs", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createSymbolicLink(atPath: "\(dir)/link", withDestinationPath: "\(dir)/runs")
+        #expect(ExperimentParser.archiveOverlaps("\(dir)/link/archive", output: "\(dir)/runs"))
+        #expect(!ExperimentParser.archiveOverlaps("\(dir)/other", output: "\(dir)/runs"))
+    }
+
     @Test func everyErrorNamesFileKeyAndNearestKey() {
         let p = "/x/e.toml"
         #expect(parseError(experimentText(extra: "[stage.finetune]\niteratons = 5")) ==

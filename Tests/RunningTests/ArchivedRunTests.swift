@@ -58,6 +58,13 @@ struct ArchivedRunTests {
         #expect(RunPlanner.pending(plan, recomputeArchived: true).map(\.runKey) == [baseline.runKey])
         #expect(RunPlanner.pending(plan, recomputeArchived: true).map(\.runKey)
                 == ExperimentRunner.toCompute(plan, recording: [], useArchive: false).map(\.runKey))
+        // cseg submit decides alike: nothing to queue, and with the flag the baseline's fine-tuning task.
+        let toml = "\(TinyExperiment.directory)/\(e.name).toml"
+        let (status, out) = try CSegExecutable.run(["submit", toml, "--slurm", "--dry-run"])
+        #expect(status == 0 && out.contains("every entry is complete: nothing to submit"), "\(out)")
+        let (recomputeStatus, recompute) = try CSegExecutable.run(["submit", toml, "--slurm", "--dry-run", "--recompute-archived"])
+        #expect(recomputeStatus == 0 && recompute.contains("finetune: 1 entry (plan index \(baseline.index))"), "\(recompute)")
+        #expect(recompute.contains("pretrain-global: its 1 entry is complete, left out"), "\(recompute)")
 
         // --recompute-archived: every run computed again from nothing and checked against its archive.
         try FileManager.default.removeItem(atPath: e.output)
