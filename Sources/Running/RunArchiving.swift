@@ -10,6 +10,10 @@ public enum RunArchiving {
         case written(bytes: Int)
         /// The archive already holds a copy of this very file (same source content hash).
         case upToDate
+        /// The archive holds a copy, for this run's config and data, of a file with the same results hash
+        /// (a recomputation: other timings, host or commit, the same numbers): kept as it is, so that
+        /// regenerating a grid does not rewrite its committed copies.
+        case sameResults
         /// No complete run file to archive (missing, stale or damaged); an existing archive is left as is.
         case notComplete
     }
@@ -31,8 +35,9 @@ public enum RunArchiving {
         return try plan.map { r in
             guard let archive = r.archive, RunCompletion.isComplete(r) else { return (r, .notComplete) }
             let source = try RunFileReader.header(r.output)
-            if let existing = try? RunFileVerifier.verify(archive), existing.archivedFrom?.contentSHA256 == source.contentSHA256 {
-                return (r, .upToDate)
+            if let existing = try? RunFileVerifier.verify(archive), let from = existing.archivedFrom {
+                if from.contentSHA256 == source.contentSHA256 { return (r, .upToDate) }
+                if let results = source.resultsSHA256, from.resultsSHA256 == results, RunCompletion.isArchived(r) { return (r, .sameResults) }
             }
             try RunArchive.write(from: r.output, to: archive)
             let bytes = (try FileManager.default.attributesOfItem(atPath: archive)[.size] as? NSNumber)?.intValue ?? 0

@@ -22,7 +22,7 @@ struct Archive: ParsableCommand {
         let e = try ExperimentParser.read(experiment)
         let split = try SplitFileParser.read(e.data.split)
         let plan = try RunPlanner.plan(e, split: split, data: try DataHashes.compute(for: e, ids: split.dataset.ids))
-        var written = 0, bytes = 0, current = 0, absent = 0
+        var written = 0, bytes = 0, current = 0, same = 0, absent = 0
         for (r, action) in try RunArchiving.archive(e, plan: plan, log: { print($0) }) {
             switch action {
             case .written(let n):
@@ -30,9 +30,11 @@ struct Archive: ParsableCommand {
                 bytes += n
                 print("[\(r.index)/\(plan.count)] \(r.runKey): archived in \(r.archive!) (\(n / 1024) KiB)")
             case .upToDate: current += 1
+            case .sameResults: same += 1
             case .notComplete: absent += 1
             }
         }
-        print("\(written) run(s) archived (\(bytes / 1024) KiB), \(current) already archived, \(absent) not complete (not archived)")
+        print("\(written) run(s) archived (\(bytes / 1024) KiB), \(current) already archived, "
+              + "\(same) recomputed with the results hash of their archived copy (copy kept), \(absent) not complete (not archived)")
     }
 }

@@ -49,6 +49,23 @@ struct ArchivedRunTests {
         for (r, hash) in zip(plan, sourceHashes) where r.runKey != plan.first(where: { $0.method == "baseline" })!.runKey {
             #expect(try RunFileReader.header(r.output).resultsSHA256 == hash, "\(r.runKey) recomputed to other numbers")
         }
+        // Archiving now: the pre-training copy is up to date (the same file), G^D's missing copy is
+        // written, the baseline has no run file to archive.
+        let actions = { Dictionary(uniqueKeysWithValues: try RunArchiving.archive(e, plan: plan).map { ($0.run.runKey, $0.action) }) }
+        let archivedNow = try actions()
+        #expect(archivedNow[pretrain.runKey] == .upToDate && archivedNow[plan.first { $0.method == "baseline" }!.runKey] == .notComplete, "\(archivedNow)")
+        if case .written = archivedNow[global.runKey] {} else { Issue.record("G^D's missing copy is written: \(archivedNow)") }
+        // The pre-training run as another commit would record it: other provenance, the same numbers.
+        // Its copy is kept byte for byte.
+        var elsewhere = try RunFileReader.read(pretrain.output)
+        elsewhere.provenance.gitCommit = String(repeating: "e", count: 40)
+        try RunFileWriter.write(elsewhere, to: pretrain.output)
+        #expect(try RunFileReader.header(pretrain.output).resultsSHA256 == sourceHashes[plan.firstIndex { $0.runKey == pretrain.runKey }!])
+        let pretrainCopy = try Data(contentsOf: URL(fileURLWithPath: pretrain.archive!))
+        let second = try actions()
+        #expect(second[pretrain.runKey] == .sameResults && second[global.runKey] == .upToDate, "\(second)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: pretrain.archive!)) == pretrainCopy, "the pre-training copy is kept as it was")
+        #expect(RunCompletion.isArchived(global))
 
         // Pre-training and G^D now have run files, the baseline only its archived copy: `cseg plan --estimate
         // --recompute-archived` prices what `cseg run --recompute-archived` computes (the baseline), not
