@@ -45,6 +45,19 @@ func planError(_ text: String) -> String {
             let s = try #require(byKey[r.runKey], "\(r.runKey) is not in the science grid")
             #expect(s.configJSON == r.configJSON && s.output == r.output, "\(r.runKey) differs from the science grid's")
         }
+        // The convergence check (issue 13 item 3) adds seed 3 to the science grid's baseline and
+        // benchmark: its seed-1 and seed-2 runs must be the science grid's, the others its own.
+        let convergence = try ExperimentParser.read(repoRoot + "/experiments/phantom-convergence.toml")
+        #expect(convergence.output == science.output && convergence.archive == science.archive)
+        let check = try RunPlanner.plan(convergence, split: phantomSplit, data: data)
+        #expect(check.count == 9)
+        for r in check {
+            if let s = byKey[r.runKey] {
+                #expect(s.configJSON == r.configJSON && s.output == r.output, "\(r.runKey) differs from the science grid's")
+            } else {
+                #expect(r.seed == 3, "\(r.runKey) is neither the science grid's nor a seed-3 run")
+            }
+        }
         #expect(e.data.phantomVolumes == 40 && e.data.phantomSeed == 1)
         #expect(e.grid.methods.map(\.name) == ["baseline", "self-train", "mixup", "global", "global+local", "benchmark"])
         #expect(e.settings.finetune.validateEvery == 100)
