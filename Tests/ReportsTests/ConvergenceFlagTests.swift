@@ -20,6 +20,12 @@ struct ConvergenceFlagTests {
         // The stricter preset check (last 20 %) uses the same rule.
         #expect(ScoredRun.bestStepIsLate(bestStep: 330, lastStep: 399, iterations: 400, share: 0.2))
         #expect(!ScoredRun.bestStepIsLate(bestStep: 310, lastStep: 399, iterations: 400, share: 0.2))
+        // The per-training table's place of the best step, on the same training as the flags.
+        #expect(ScoredRun.bestStepShare(bestStep: 360, lastStep: 399, iterations: 400) == 0.9)
+        #expect(ScoredRun.bestStepShare(bestStep: 0, lastStep: 399, iterations: 400) == 0)
+        #expect(ScoredRun.bestStepShare(bestStep: 700, lastStep: 799, iterations: 400) == 0.75)
+        #expect(ScoredRun.bestStepShare(bestStep: 15, lastStep: 19, iterations: 400) == 0.75)
+        #expect(ScoredRun.bestStepShare(bestStep: -1, lastStep: 399, iterations: 400) == nil)
         // The steps the report's table names: all of a plain run, the last round of self-training.
         #expect(ScoredRun.lastTraining(lastStep: 399, iterations: 400) == 0...399)
         #expect(ScoredRun.lastTraining(firstStep: 0, lastStep: 799, iterations: 400) == 400...799)

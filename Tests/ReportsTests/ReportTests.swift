@@ -174,6 +174,26 @@ struct ReportTests {
         #expect(cmp.pairCount == 8 && cmp.pValue == direct.pValue && cmp.test?.statistic == direct.statistic)
     }
 
+    @Test("the per-training table: each run's mean of its per-volume scores by combination and seed, with its best step's place")
+    func perTrainingTable() throws {
+        let c = SharedReport.context
+        let readme = SharedReport.report.readme
+        let part = try #require(readme.components(separatedBy: "### Per training").dropFirst().first?.components(separatedBy: "### Dice per class").first)
+        #expect(part.contains("tr1 (1 labelled volume):") && part.contains("tr2 (2 labelled volumes):"))
+        let seed = try #require(c.experiment.grid.seeds.first)
+        #expect(part.contains("| method ") && part.contains(" c1 s\(seed) |") && part.contains(" c2 s\(seed) |"))
+        let model = ReportFixture.ScoreModel()
+        // baseline at tr1, c2 (no both-empty class there): the mean of its 4 volumes' 3-class means; best
+        // step 15 of the fixture's 20 steps: 75 %.
+        let scores = (6...9).map { v in (0..<3).map { model.dice(arm: "baseline", budget: "tr1", combination: "c2", volume: v, classIndex: $0) }.reduce(0, +) / 3 }
+        let run = try #require(c.grid.runs(c.grid.arms[0], "tr1").first { $0.combination == "c2" })
+        #expect(abs(run.meanDice - scores.reduce(0, +) / 4) < 1e-12)
+        #expect(ResultsSection.runText(run) == NumberText.fixed(scores.reduce(0, +) / 4, decimals: 3) + " (75 %)")
+        let row = try #require(part.components(separatedBy: "\n").first { $0.hasPrefix("| baseline ") })
+        #expect(row.contains(ResultsSection.runText(run)), "\(row)")
+        #expect(part.contains("Benchmark (trall, 4 labelled volumes), by seed: s\(seed) "), "\(part)")
+    }
+
     @Test("missing runs are listed at the top and counted in their cells; the report still renders")
     func missingRuns() throws {
         let f = SharedReport.fixture

@@ -40,6 +40,7 @@ enum ResultsSection {
         doc.paragraph("Median [first quartile, third quartile] of the same per-volume scores (NumPy's linear percentiles):")
         doc.table(medians)
         doc.bulletList((g.arms + g.ablatedArms).map { "`\($0.id)`: \($0.meaning)" } + (g.benchmarkArm.map { ["`\($0.id)`: \($0.meaning)"] } ?? []))
+        perTraining(c, &doc)
 
         for metric in ScoreGrid.Metric.allCases {
             doc.heading("\(metric.title) per class", level: 3)
@@ -62,6 +63,41 @@ enum ResultsSection {
             """)
         doc.paragraph("Every score of every run, one row per (run, test volume): [\(csvName)](\(csvName)) (numbers as stored, NaN where both empty).")
         files.append(ReportFile(name: csvName, bytes: Data(perVolumeCSV(c).render().utf8)))
+    }
+
+    /// One table per budget: each run's mean test Dice by (combination, seed), with where its tested
+    /// checkpoint lies in its training, so that a reader sees how far one training set or seed moves a
+    /// cell and which runs were still improving when they stopped.
+    static func perTraining(_ c: ReportContext, _ doc: inout MarkdownDocument) {
+        let g = c.grid, e = c.experiment
+        doc.heading("Per training", level: 3)
+        doc.paragraph("Each run's mean test Dice (the mean of its per-volume scores above) by combination and seed: "
+                      + "how much a cell moves from one training set or seed to the next. In brackets, where the tested "
+                      + "checkpoint's validation step lies within its training (self-training: within its last round): "
+                      + "at 80 % or later the run has not flattened by the preset's criterion, at 90 % or later it may not have converged.")
+        for budget in g.budgets {
+            let trainings = e.grid.combinations(for: budget.key, in: c.split).flatMap { combo in e.grid.seeds.map { (combo, $0) } }
+            var t = MarkdownTable(columns: [.init("method")] + trainings.map { .init("\($0.0) s\($0.1)", .right) })
+            for arm in g.arms + g.ablatedArms where g.plannedRunCount(arm, budget.key) > 0 {
+                let runs = g.runs(arm, budget.key)
+                t.addRow([arm.id] + trainings.map { combo, seed in
+                    runs.first { $0.combination == combo && $0.seed == seed }.map(runText) ?? NumberText.missing
+                })
+            }
+            doc.paragraph("\(budget.title):")
+            doc.table(t)
+        }
+        if let bench = g.benchmarkArm, let bb = g.benchmarkBudget {
+            let runs = g.runs(bench, bb.key).sorted { $0.seed < $1.seed }
+            let text = runs.isEmpty ? "no run file yet" : runs.map { "s\($0.seed) \(runText($0))" }.joined(separator: ", ")
+            doc.paragraph("Benchmark (\(bb.key), \(bb.labelledCount) labelled volumes), by seed: \(text).")
+        }
+    }
+
+    /// "0.720 (57 %)": a run's mean test Dice and its best step's place in its training; ‡ when stale.
+    static func runText(_ r: ScoredRun) -> String {
+        NumberText.fixed(r.meanDice, decimals: 3) + (r.bestStepShare.map { " (\(Int(($0 * 100).rounded(.down))) %)" } ?? "")
+            + (r.stale ? " ‡" : "")
     }
 
     static func cellText(_ c: ReportContext, _ arm: Arm, _ budget: Budget) -> String {
