@@ -131,7 +131,8 @@ public enum ExperimentParser {
     /// Whether `archive` is, contains or lies inside `output` (paths as the parser resolves them, or as
     /// given on a command line), by components of the absolute paths they name from the working
     /// directory, with "." and ".." removed and existing symbolic links followed: `runs/x` and
-    /// `/abs/cwd/runs/x/archive` overlap.
+    /// `/abs/cwd/runs/x/archive` overlap. A link whose target does not exist yet is taken as named, and
+    /// ".." is removed from the text before links are followed (the parser's paths hold none).
     public static func archiveOverlaps(_ archive: String, output: String) -> Bool {
         let cwd = FileManager.default.currentDirectoryPath
         // Foundation resolves links only in a path that exists: the longest existing prefix is resolved

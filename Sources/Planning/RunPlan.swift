@@ -261,12 +261,13 @@ public enum RunPlanner {
     /// The runs the runner still has to do (`RunCompletion.toCompute`); with `recomputeArchived`, archived
     /// copies count for nothing, as in `cseg run --recompute-archived`.
     public static func pending(_ runs: [PlannedRun], recomputeArchived: Bool = false) -> [PlannedRun] {
-        RunCompletion.toCompute(runs, isArchived: countsArchived(recomputeArchived: recomputeArchived))
+        RunCompletion.toCompute(runs, isArchived: archivedCountsAsDone(recomputeArchived: recomputeArchived))
     }
 
-    /// Whether a run's archived copy counts as done: never with `--recompute-archived` (cseg run, plan
-    /// --estimate and submit decide alike).
-    public static func countsArchived(recomputeArchived: Bool) -> (PlannedRun) -> Bool {
+    /// The test of whether a run's archived copy counts as done, for `cseg plan --estimate` and `cseg
+    /// submit`: never with `--recompute-archived`. (`cseg run` applies the same rule with the split audit's
+    /// findings, `ExperimentRunner.toCompute`.)
+    public static func archivedCountsAsDone(recomputeArchived: Bool) -> (PlannedRun) -> Bool {
         { !recomputeArchived && RunCompletion.isArchived($0) }
     }
 }

@@ -168,9 +168,11 @@ private struct Reader {
         let stages = try strings("inputs/dependency_stages")
         let keys = try strings("inputs/dependency_run_keys", count: stages.count)
         let hashes = try strings("inputs/dependency_sha256", count: stages.count)
+        let results: [String?] = file.datasetExists("inputs/dependency_results_sha256")
+            ? try strings("inputs/dependency_results_sha256", count: stages.count) : stages.map { _ in nil }
         return RunInputs(splitSHA256: try string("inputs/split_sha256"),
                          volumes: ids.indices.map { VolumeHash(id: ids[$0], imageSHA256: images[$0], labelSHA256: labels[$0]) },
-                         dependencies: stages.indices.map { RunDependency(stage: stages[$0], runKey: keys[$0], contentSHA256: hashes[$0]) },
+                         dependencies: stages.indices.map { RunDependency(stage: stages[$0], runKey: keys[$0], contentSHA256: hashes[$0], resultsSHA256: results[$0]) },
                          splitAuditFindings: file.datasetExists("inputs/split_audit_findings") ? try strings("inputs/split_audit_findings") : [])
     }
 

@@ -121,6 +121,9 @@ public enum RunFileWriter {
         try strings(file, i.dependencies.map(\.stage), "inputs/dependency_stages")
         try strings(file, i.dependencies.map(\.runKey), "inputs/dependency_run_keys")
         try strings(file, i.dependencies.map(\.contentSHA256), "inputs/dependency_sha256")
+        // Only when every dependency has one (a file made before results hashes has none): one array, [D].
+        let results = i.dependencies.compactMap(\.resultsSHA256)
+        if !results.isEmpty && results.count == i.dependencies.count { try strings(file, results, "inputs/dependency_results_sha256") }
         if !i.splitAuditFindings.isEmpty { try strings(file, i.splitAuditFindings, "inputs/split_audit_findings") }
     }
 

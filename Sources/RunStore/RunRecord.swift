@@ -137,7 +137,7 @@ public struct RunInputs: Sendable, Equatable {
     public var splitSHA256: String
     /// Every volume the run read, sorted by id, with the SHA-256 of its image and label files.
     public var volumes: [VolumeHash]
-    /// Runs this one starts from (pre-training stages), with the content hashes of their files.
+    /// Runs this one starts from (pre-training stages), with the content and results hashes of their files.
     public var dependencies: [RunDependency]
     /// Leaks the split audit found and `cseg run --allow-leaks` let through ("kind: message [lists]");
     /// empty (and not stored) for a clean split.
@@ -166,10 +166,14 @@ public struct RunDependency: Sendable, Equatable {
     public var stage: String
     public var runKey: String
     public var contentSHA256: String
-    public init(stage: String, runKey: String, contentSHA256: String) {
+    /// The pre-training file's results hash, so that a recomputation of it (other provenance, the same
+    /// numbers) is recognised as what this run started from; nil in files written before it was recorded.
+    public var resultsSHA256: String?
+    public init(stage: String, runKey: String, contentSHA256: String, resultsSHA256: String? = nil) {
         self.stage = stage
         self.runKey = runKey
         self.contentSHA256 = contentSHA256
+        self.resultsSHA256 = resultsSHA256
     }
 }
 

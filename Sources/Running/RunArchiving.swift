@@ -10,9 +10,9 @@ public enum RunArchiving {
         case written(bytes: Int)
         /// The archive already holds a copy of this very file (same source content hash).
         case upToDate
-        /// The archive holds a copy, for this run's config and data, of a file with the same results hash
-        /// (a recomputation: other timings, host or commit, the same numbers): kept as it is, so that
-        /// regenerating a grid does not rewrite its committed copies.
+        /// The archive holds a copy, for this run's config, data, split file and leak findings, of a file
+        /// with the same results hash (a recomputation: other host or commit, the same numbers): kept as
+        /// it is, so that regenerating a grid does not rewrite its committed copies.
         case sameResults
         /// No complete run file to archive (missing, stale or damaged); an existing archive is left as is.
         case notComplete
@@ -37,11 +37,21 @@ public enum RunArchiving {
             let source = try RunFileReader.header(r.output)
             if let existing = try? RunFileVerifier.verify(archive), let from = existing.archivedFrom {
                 if from.contentSHA256 == source.contentSHA256 { return (r, .upToDate) }
-                if let results = source.resultsSHA256, from.resultsSHA256 == results, RunCompletion.isArchived(r) { return (r, .sameResults) }
+                if let results = source.resultsSHA256, from.resultsSHA256 == results, try keeps(archive, for: r) { return (r, .sameResults) }
             }
             try RunArchive.write(from: r.output, to: archive)
             let bytes = (try FileManager.default.attributesOfItem(atPath: archive)[.size] as? NSNumber)?.intValue ?? 0
             return (r, .written(bytes: bytes))
         }
+    }
+
+    /// Whether an archived copy with the run file's results hash may stand for it: it holds the planned
+    /// config and data (`RunCompletion.isArchived`) and records the same split file, the same leak
+    /// findings and the same pre-training runs (by key) as the run file.
+    static func keeps(_ archive: String, for r: PlannedRun) throws -> Bool {
+        guard RunCompletion.isArchived(r) else { return false }
+        let kept = try RunFileReader.inputs(archive), now = try RunFileReader.inputs(r.output)
+        return kept.splitSHA256 == now.splitSHA256 && kept.splitAuditFindings == now.splitAuditFindings
+            && kept.dependencies.map(\.runKey) == now.dependencies.map(\.runKey)
     }
 }

@@ -44,7 +44,7 @@ struct Submit: ParsableCommand {
     @Option(help: "Matrix products each task uses: 'engine' (the same bits on every x86-64 node) or 'openblas' (bits depend on each node's OpenBLAS core; recorded in provenance).")
     var kernels: MatrixKernels = .engine
 
-    @Flag(help: "Submit the runs that the experiment's archive holds too; each task checks its run against the archived copy (results hash), as `cseg run --recompute-archived` does.")
+    @Flag(help: "Queue the runs that the experiment's archive holds too (those without a complete run file); each task checks the run it computes against the archived copy's results hash.")
     var recomputeArchived = false
 
     @Flag(help: "Print the scripts and the sbatch calls; write and submit nothing.")
@@ -81,7 +81,7 @@ struct Submit: ParsableCommand {
         // Settings that would fail at a run's first step (B against S, l against the input size) fail here.
         try ExperimentData.checkStageShapes(plan, experiment: exp)
         let submission = try SlurmSubmission(experiment: exp, split: split, plan: plan, options: options(cwd: cwd),
-                                             isArchived: RunPlanner.countsArchived(recomputeArchived: recomputeArchived))
+                                             isArchived: RunPlanner.archivedCountsAsDone(recomputeArchived: recomputeArchived))
         if dryRun {
             if plan.first?.provisional == true {
                 print("note: data root \(exp.data.root) does not exist yet or holds an unfinished phantom; cseg submit generates the phantom before queuing "

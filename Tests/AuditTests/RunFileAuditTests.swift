@@ -137,11 +137,27 @@ struct RunFileAuditTests {
         let file = "runs/global-GD_tr1_c1_s7.h5"
         let pretrain = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(c.output)/pretrain").first { $0.hasSuffix(".h5") })
         #expect(Self.messages(Self.audit(c, file), .ok).contains("started from pretrain-global-GD_s7: \(c.output)/pretrain/\(pretrain) has the recorded content hash"))
+        #expect(try RunFileReader.read("\(c.output)/\(file)").inputs.dependencies.map(\.resultsSHA256)
+                == [try RunFileReader.header("\(c.output)/pretrain/\(pretrain)").resultsSHA256], "the dependant records its results hash")
+        // Recomputed elsewhere: other provenance, the same numbers.
         var record = try RunFileReader.read("\(c.output)/pretrain/\(pretrain)")
+        record.provenance.gitCommit = String(repeating: "e", count: 40)
+        try RunFileWriter.write(record, to: "\(c.output)/pretrain/\(pretrain)")
+        let recomputed = Self.audit(c, file)
+        #expect(Self.messages(recomputed, .warning).isEmpty, "\(Self.messages(recomputed, .warning))")
+        #expect(Self.messages(recomputed, .ok).contains { $0.hasPrefix("started from pretrain-global-GD_s7: \(c.output)/pretrain/\(pretrain) is a recomputation with the recorded results hash") })
+        // Redone with other numbers.
         record.curves.losses[0].values[0] += 1
         try RunFileWriter.write(record, to: "\(c.output)/pretrain/\(pretrain)")
         let warnings = Self.messages(Self.audit(c, file), .warning)
-        #expect(warnings.count == 1 && warnings[0].hasSuffix("(the pre-training run was redone since)"), "\(warnings)")
+        #expect(warnings.count == 1 && warnings[0].contains("(the pre-training run was redone since, with other numbers: results hash"), "\(warnings)")
+        // A dependant written before results hashes were recorded cannot tell.
+        var old = try RunFileReader.read("\(c.output)/\(file)")
+        old.inputs.dependencies = old.inputs.dependencies.map { RunDependency(stage: $0.stage, runKey: $0.runKey, contentSHA256: $0.contentSHA256) }
+        try RunFileWriter.write(old, to: "\(c.output)/\(file)")
+        #expect(try RunFileReader.read("\(c.output)/\(file)").inputs.dependencies.allSatisfy { $0.resultsSHA256 == nil })
+        let unknown = Self.messages(Self.audit(c, file), .warning)
+        #expect(unknown.count == 1 && unknown[0].contains("this file predates recorded results hashes"), "\(unknown)")
     }
 
     @Test("an archived grid: the copy says whose copy it is, holds the run file's numbers, and its dependency is found among the archived pre-training runs")

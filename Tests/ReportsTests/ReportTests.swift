@@ -208,6 +208,12 @@ struct ReportTests {
         #expect(report.readme.contains("| intensity_tr2_c1_s7 "))
         #expect(report.readme.contains("| \(local.runKey) "))
         #expect(report.readme.contains("[1/2 runs]"))
+        // The per-training table shows the missing run as —, its c2 twin with its score.
+        let tr2Table = try #require(report.readme.components(separatedBy: "tr2 (2 labelled volumes):").dropFirst().first?.components(separatedBy: "\n\n").dropFirst().first)
+        let intensityRow = try #require(tr2Table.components(separatedBy: "\n").first { $0.hasPrefix("| intensity ") })
+        let twin = try #require(c.grid.runs(c.grid.arms.first { $0.id == "intensity" }!, "tr2").first)
+        let cells = intensityRow.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(cells == ["intensity", "—", ResultsSection.runText(twin)], "\(intensityRow)")
         #expect(report.readme.contains("the first figure draws their means as open markers"))
         // The incomplete cell's mean is an open point; every complete cell's is filled.
         let chart = PlotsSection.diceVersusBudgetChart(c.grid, PlotsSection.armColours(c.grid), c.grid.budgets)

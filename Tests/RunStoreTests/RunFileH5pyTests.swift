@@ -106,6 +106,7 @@ print(json.dumps(out))
             "inputs/split_sha256": "string []", "inputs/volume_ids": "string [2]", "inputs/image_sha256": "string [2]",
             "inputs/label_sha256": "string [2]", "inputs/dependency_stages": "string [1]",
             "inputs/dependency_run_keys": "string [1]", "inputs/dependency_sha256": "string [1]",
+            "inputs/dependency_results_sha256": "string [1]",
             "curves/train/step": "int64 [3]", "curves/train/lr": "float64 [3]", "curves/train/loss_names": "string [2]",
             "curves/train/loss/total": "float64 [3]", "curves/train/loss/dice": "float64 [3]",
             "curves/validation/step": "int64 [2]", "curves/validation/dice": "float64 [2]",

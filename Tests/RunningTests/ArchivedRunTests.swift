@@ -65,6 +65,12 @@ struct ArchivedRunTests {
         let second = try actions()
         #expect(second[pretrain.runKey] == .sameResults && second[global.runKey] == .upToDate, "\(second)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: pretrain.archive!)) == pretrainCopy, "the pre-training copy is kept as it was")
+        // The same numbers from another split file (its hash recorded, not in the results hash): the copy
+        // no longer stands for the run file, and is written anew.
+        elsewhere.inputs.splitSHA256 = String(repeating: "0", count: 64)
+        try RunFileWriter.write(elsewhere, to: pretrain.output)
+        if case .written = try actions()[pretrain.runKey] {} else { Issue.record("a copy recording another split hash is kept") }
+        #expect(try RunFileReader.inputs(pretrain.archive!).splitSHA256 == elsewhere.inputs.splitSHA256)
         #expect(RunCompletion.isArchived(global))
 
         // Pre-training and G^D now have run files, the baseline only its archived copy: `cseg plan --estimate

@@ -35,20 +35,21 @@ public struct ScoredRun: Sendable {
         return Self.bestStepIsLate(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations, share: 0.2)
     }
 
-    /// Where the tested checkpoint's step lies in the training it comes from, as a share of that
-    /// training's steps (0 its first step, 0.9 and later `mayNotHaveConverged`); nil without validation.
-    public var bestStepShare: Double? {
+    /// Where the tested checkpoint's step lies in the training it comes from, in whole percent of that
+    /// training's steps (0 its first step; 90 and more `mayNotHaveConverged`); nil without validation.
+    public var bestStepPercent: Int? {
         guard let first = record.curves.trainSteps.first, let last = record.curves.trainSteps.last else { return nil }
-        return Self.bestStepShare(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations)
+        return Self.bestStepPercent(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations)
     }
 
-    /// `(bestStep − the training's first step) / its steps`, for the training that ends at `lastStep` and
-    /// lasted `iterations` steps (or fewer, if the curve starts later: `firstStep`); nil for a stage
-    /// without validation (`bestStep` −1).
-    public static func bestStepShare(bestStep: Int64, firstStep: Int64 = 0, lastStep: Int64, iterations: Int) -> Double? {
+    /// `100 (bestStep − the training's first step) / its steps`, rounded down in integers (so 228 of 400
+    /// is 57, not a float's 56.99…), for the training that ends at `lastStep` and lasted `iterations`
+    /// steps (or fewer, if the curve starts later: `firstStep`); nil for a stage without validation
+    /// (`bestStep` −1).
+    public static func bestStepPercent(bestStep: Int64, firstStep: Int64 = 0, lastStep: Int64, iterations: Int) -> Int? {
         guard bestStep >= 0, iterations > 0 else { return nil }
         let training = lastTraining(firstStep: firstStep, lastStep: lastStep, iterations: iterations)
-        return Double(bestStep - training.lowerBound) / Double(training.count)
+        return Int((bestStep - training.lowerBound) * 100 / Int64(training.count))
     }
 
     /// The mean over its test volumes of the per-volume score (volumes without one left out).

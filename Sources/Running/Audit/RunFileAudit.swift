@@ -169,7 +169,8 @@ public enum RunFileAudit {
     }
 
     /// Pre-training dependencies, looked up where the runner puts them (`<output>/pretrain/`, next to the
-    /// file's `runs/` or `pretrain/` directory) by run key and content hash.
+    /// file's `runs/` or `pretrain/` directory) by run key and content hash, or by results hash: a
+    /// pre-training run recomputed elsewhere, or archived from such a recomputation, has the same numbers.
     static func checkDependencies(_ record: RunRecord, _ path: String, _ add: (Level, String) -> Void) {
         guard !record.inputs.dependencies.isEmpty else { return }
         // Absolute first: "runs/x.h5" has no grandparent to strip, and would point at /pretrain.
@@ -184,8 +185,16 @@ public enum RunFileAudit {
                 add(.ok, "started from \(d.runKey): \(match.0) has the recorded content hash")
             } else if let match = sameKey.first(where: { $0.1.archivedFrom?.contentSHA256 == d.contentSHA256 }) {
                 add(.ok, "started from \(d.runKey): \(match.0) is the archived copy of the file with the recorded content hash")
+            } else if let results = d.resultsSHA256,
+                      let match = sameKey.first(where: { ($0.1.archivedFrom?.resultsSHA256 ?? $0.1.resultsSHA256) == results }) {
+                add(.ok, "started from \(d.runKey): \(match.0) \(match.1.isArchive ? "is the archived copy of" : "is") a recomputation with the recorded "
+                    + "results hash \(results.prefix(16))… (the same numbers; other provenance)")
             } else if let other = sameKey.first {
-                add(.warning, "started from \(d.runKey) with content hash \(d.contentSHA256.prefix(16))…, but \(other.0) now holds \(other.1.contentSHA256.prefix(16))… (the pre-training run was redone since)")
+                let why = d.resultsSHA256 == nil
+                    ? "the pre-training run was redone since; this file predates recorded results hashes, so whether it has the same numbers cannot be told from the files"
+                    : "the pre-training run was redone since, with other numbers: results hash \(d.resultsSHA256!.prefix(16))… recorded, "
+                      + "\((other.1.archivedFrom?.resultsSHA256 ?? other.1.resultsSHA256).map { String($0.prefix(16)) + "…" } ?? "none") there"
+                add(.warning, "started from \(d.runKey) with content hash \(d.contentSHA256.prefix(16))…, but \(other.0) now holds \(other.1.contentSHA256.prefix(16))… (\(why))")
             } else {
                 add(.note, "started from \(d.runKey) (content hash \(d.contentSHA256.prefix(16))…): no such file in \(dir)")
             }

@@ -30,8 +30,9 @@ enum FinetuneRun {
             let fresh = UNet(config: netConfig, seed: initSeed)
             try fresh.variables.load(from: stored.finalWeights, where: select, source: parent.output)
             initial = fresh.variables.named
+            let header = try RunFileReader.header(parent.output)
             dependencies.append(RunDependency(stage: parent.stage.rawValue, runKey: parent.runKey,
-                                              contentSHA256: try RunFileReader.header(parent.output).contentSHA256))
+                                              contentSHA256: header.contentSHA256, resultsSHA256: header.resultsSHA256))
         }
         func freshNet() throws -> UNet {
             let net = UNet(config: netConfig, seed: initSeed)

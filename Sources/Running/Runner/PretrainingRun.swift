@@ -92,8 +92,9 @@ enum PretrainingRun {
             try LocalPretrainer(iterations: s.iterations, learningRate: Float(s.learningRate), temperature: Float(s.temperature))
                 .train(net, batches: builder, stream: &batches) { step, l in c.progress("pretrain-local", step, s.iterations, l) } }
         clock.lap("train")
+        let header = try RunFileReader.header(parent.output)
         let dependency = RunDependency(stage: parent.stage.rawValue, runKey: parent.runKey,
-                                       contentSHA256: try RunFileReader.header(parent.output).contentSHA256)
+                                       contentSHA256: header.contentSHA256, resultsSHA256: header.resultsSHA256)
         return RunRecord(runKey: run.runKey, stage: run.stage.rawValue, configJSON: run.configJSON, provenance: c.provenance,
                          volatile: clock.volatile(dataRoot: c.experiment.data.root), seeds: streams.used,
                          inputs: RunInputs(splitSHA256: c.split.sha256, volumes: try c.data.hashes(config.pool + config.probe), dependencies: [dependency]),

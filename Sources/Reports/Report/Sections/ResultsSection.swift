@@ -96,7 +96,7 @@ enum ResultsSection {
 
     /// "0.720 (57 %)": a run's mean test Dice and its best step's place in its training; ‡ when stale.
     static func runText(_ r: ScoredRun) -> String {
-        NumberText.fixed(r.meanDice, decimals: 3) + (r.bestStepShare.map { " (\(Int(($0 * 100).rounded(.down))) %)" } ?? "")
+        NumberText.fixed(r.meanDice, decimals: 3) + (r.bestStepPercent.map { " (\($0) %)" } ?? "")
             + (r.stale ? " ‡" : "")
     }
 
