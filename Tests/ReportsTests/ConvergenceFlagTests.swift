@@ -29,6 +29,14 @@ struct ConvergenceFlagTests {
         #expect(ScoredRun.bestStepPercent(bestStep: 700, lastStep: 799, iterations: 400) == 75)
         #expect(ScoredRun.bestStepPercent(bestStep: 15, lastStep: 19, iterations: 400) == 75)
         #expect(ScoredRun.bestStepPercent(bestStep: -1, lastStep: 399, iterations: 400) == nil)
+        // The late gain: validations in the last 20 % of 0…99 (steps 80…99) against 60…79.
+        let steps: [Int64] = [0, 50, 60, 70, 80, 90, 99]
+        let gain = ScoredRun.lateValidationGain(steps: steps, dice: [0.1, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9], training: 0...99)
+        #expect(abs(gain! - ((0.8 + 0.85 + 0.9) / 3 - (0.6 + 0.7) / 2)) < 1e-12)
+        #expect(abs(ScoredRun.lateValidationGain(steps: steps, dice: [0.1, 0.5, 0.8, 0.8, 0.8, 0.8, 0.8], training: 0...99)!) < 1e-12, "a plateau")
+        #expect(ScoredRun.lateValidationGain(steps: [0, 50, 99], dice: [0.1, 0.5, 0.9], training: 0...99) == nil, "no validation in 60…79")
+        // Self-training's last round 100…199: validations of the first round are not counted.
+        #expect(ScoredRun.lateValidationGain(steps: [70, 80, 160, 180], dice: [0.0, 1.0, 0.5, 0.6], training: 100...199).map { abs($0 - 0.1) < 1e-12 } == true)
         // The steps the report's table names: all of a plain run, the last round of self-training.
         #expect(ScoredRun.lastTraining(lastStep: 399, iterations: 400) == 0...399)
         #expect(ScoredRun.lastTraining(firstStep: 0, lastStep: 799, iterations: 400) == 400...799)

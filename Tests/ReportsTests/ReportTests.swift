@@ -194,6 +194,30 @@ struct ReportTests {
         #expect(part.contains("Benchmark (trall, 4 labelled volumes), by seed: s\(seed) "), "\(part)")
     }
 
+    @Test("a run whose best step is late is counted and listed in the header, with its late validation gain; the per-training table shows where")
+    func lateBestStep() throws {
+        let f = SharedReport.fixture
+        let key = "global-GD_tr1_c1_s7"
+        // Validations at 0, 5, 10, 15, 19 of steps 0…19: the best at 19 (95 %); the last 20 % (16…19)
+        // hold 19's 0.9, the 20 % before (12…15) 15's 0.7: a gain of +0.2.
+        let entries = SharedReport.entries.map { e -> RunInventory.Entry in
+            guard e.planned.runKey == key, var record = e.record else { return e }
+            record.curves.validationSteps = [0, 5, 10, 15, 19]
+            record.curves.validationDice = [0.1, 0.4, 0.6, 0.7, 0.9]
+            record.curves.bestStep = 19
+            return RunInventory.Entry(planned: e.planned, status: e.status, record: record, contentSHA256: e.contentSHA256)
+        }
+        let c = try ReportContext(experiment: f.experiment, split: f.split, inventory: RunInventory(entries: entries), options: f.options())
+        let readme = try ReportBuilder.render(c).readme
+        let runs = c.grid.runs.count
+        #expect(readme.contains("**1 of \(runs) fine-tuning runs may not have converged**"), "\(readme.prefix(2000))")
+        #expect(readme.contains("1 of \(runs) have not flattened"))
+        let row = try #require(readme.components(separatedBy: "\n").first { $0.hasPrefix("| \(key) ") })
+        #expect(row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } == [key, "19", "0–19", "+0.200"], "\(row)")
+        let run = try #require(c.grid.runs.first { $0.runKey == key })
+        #expect(run.bestStepPercent == 95 && readme.contains(ResultsSection.runText(run)) && ResultsSection.runText(run).hasSuffix(" (95 %)"))
+    }
+
     @Test("missing runs are listed at the top and counted in their cells; the report still renders")
     func missingRuns() throws {
         let f = SharedReport.fixture
@@ -485,7 +509,7 @@ struct ReportTests {
         let readme = try ReportBuilder.render(c).readme
         let gd = c.grid.summary(c.grid.arms.first { $0.id == "global-GD" }!, "tr1").summary.mean
         #expect(readme.contains("| global-GD | tr1    |"))
-        #expect(readme.contains(StatisticsSection.signed(gd - 0.5)))
+        #expect(readme.contains(NumberText.signed(gd - 0.5)))
         #expect(readme.contains("Published values with no cell in this experiment (not compared): mixup at tr1."))
         #expect(readme.contains("`cseg report \(f.directory)/fixture.toml --out \(f.directory)/report --published \(path)`"))
 

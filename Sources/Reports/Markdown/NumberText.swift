@@ -17,6 +17,14 @@ public enum NumberText {
         return text
     }
 
+    /// A difference with its sign: "+0.012", "−0.039" (a minus sign, not a hyphen), "0.000" unsigned;
+    /// not finite gives "—".
+    public static func signed(_ x: Double, decimals: Int = 3) -> String {
+        guard x.isFinite else { return missing }
+        let t = fixed(x, decimals: decimals)
+        return t.hasPrefix("-") ? "−" + t.dropFirst() : (t.allSatisfy { $0 == "0" || $0 == "." } ? t : "+" + t)
+    }
+
     /// A "mean ± std (n)" cell, e.g. "0.812 ± 0.034 (12)". A NaN std (a single value) shows as "—".
     public static func meanStd(_ s: SampleSummary, decimals: Int) -> String {
         if s.count == 0 { return missing }

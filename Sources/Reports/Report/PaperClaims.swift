@@ -126,7 +126,7 @@ public enum PaperClaims {
         for a in arms {
             let mine = rows.filter { $0.comparison.treatment == a && $0.comparison.pairCount > 0 }
             let gains = mine.map(\.comparison.meanDifference)
-            let text = "\(a.id): " + mine.map { "\(StatisticsSection.signed($0.comparison.meanDifference)) at \($0.comparison.budget.labelledCount)" }
+            let text = "\(a.id): " + mine.map { "\(NumberText.signed($0.comparison.meanDifference)) at \($0.comparison.budget.labelledCount)" }
                 .joined(separator: " → ")
             if mine.count < 2 || mine.first!.comparison.budget != budgets.first! {
                 untested.append("\(a.id) lacks scores at the smallest budget or at a second one (run files missing)")
@@ -203,7 +203,7 @@ public enum PaperClaims {
         let verdict: ClaimEvaluation.Verdict
         if worse > 0 { verdict = .notSupported } else if better == withPairs.count { verdict = .supported } else { verdict = .inconclusive }
         let mean = withPairs.map(\.comparison.meanDifference)
-        let range = "mean Dice differences from \(StatisticsSection.signed(mean.min()!)) to \(StatisticsSection.signed(mean.max()!))"
+        let range = "mean Dice differences from \(NumberText.signed(mean.min()!)) to \(NumberText.signed(mean.max()!))"
         let perTraining = perTrainingText(withPairs)
         return ClaimEvaluation(number: number, statement: statement, verdict: verdict, reason: "\(tally); \(range).\(perTraining)",
                                rows: rows, untested: untested)

@@ -52,6 +52,27 @@ public struct ScoredRun: Sendable {
         return Int((bestStep - training.lowerBound) * 100 / Int64(training.count))
     }
 
+    /// The mean validation Dice over the last 20 % of the tested training's steps minus its mean over the
+    /// 20 % before (`lateValidationGain`): near 0 on a plateau whose noise put the best step late, clearly
+    /// above 0 on a curve still rising. Nil without a validation in both windows.
+    public var lateValidationGain: Double? {
+        guard let training = lastTraining else { return nil }
+        return Self.lateValidationGain(steps: record.curves.validationSteps, dice: record.curves.validationDice, training: training)
+    }
+
+    /// Over the validations `(steps, dice)` within `training`: the mean of those in its last `share` of
+    /// steps minus the mean of those in the `share` before; nil if either window holds none.
+    public static func lateValidationGain(steps: [Int64], dice: [Double], training: ClosedRange<Int64>, share: Double = 0.2) -> Double? {
+        let n = Double(training.count)
+        var last: [Double] = [], before: [Double] = []
+        for (s, d) in zip(steps, dice) where training.contains(s) && d.isFinite {
+            let at = Double(s - training.lowerBound)
+            if at >= (1 - share) * n { last.append(d) } else if at >= (1 - 2 * share) * n { before.append(d) }
+        }
+        guard !last.isEmpty, !before.isEmpty else { return nil }
+        return SampleSummary(last).mean - SampleSummary(before).mean
+    }
+
     /// The mean over its test volumes of the per-volume score (volumes without one left out).
     public var meanDice: Double { SampleSummary(volumes.map(\.meanDice).filter(\.isFinite)).mean }
 

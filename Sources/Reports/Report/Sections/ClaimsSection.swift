@@ -33,8 +33,8 @@ enum ClaimsSection {
                 for r in rows {
                     let cmp = r.comparison
                     t.addRow([cmp.treatment.id, cmp.control.id, cmp.budget.key, "\(cmp.pairCount)", NumberText.fixed(cmp.treatmentMean, decimals: 3),
-                              NumberText.fixed(cmp.controlMean, decimals: 3), StatisticsSection.signed(cmp.meanDifference),
-                              StatisticsSection.signed(cmp.medianDifference), cmp.trainingDifferencesText,
+                              NumberText.fixed(cmp.controlMean, decimals: 3), NumberText.signed(cmp.meanDifference),
+                              NumberText.signed(cmp.medianDifference), cmp.trainingDifferencesText,
                               NumberText.pValue(cmp.pValue), NumberText.pValue(r.adjustedP),
                               r.outcome.rawValue])
                 }

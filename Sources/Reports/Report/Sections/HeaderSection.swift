@@ -90,12 +90,16 @@ enum HeaderSection {
                       + "the last 10 % of their training steps, so the validation curve may still have been rising. By the "
                       + "preset's stricter flattening criterion (best step in the last 20 %, docs/experiments.md), "
                       + "\(unflattened) of \(runs.count) have not flattened.")
-        var t = MarkdownTable(columns: [.init("run"), .init("best step", .right), .init("steps trained", .right)])
+        var t = MarkdownTable(columns: [.init("run"), .init("best step", .right), .init("steps trained", .right),
+                                        .init("validation gain, last 20 %", .right)])
         for r in late {
             let steps = r.lastTraining.map { "\($0.lowerBound)–\($0.upperBound)" } ?? "–"
-            t.addRow([r.runKey, "\(r.record.curves.bestStep)", steps])
+            t.addRow([r.runKey, "\(r.record.curves.bestStep)", steps, r.lateValidationGain.map { NumberText.signed($0, decimals: 3) } ?? NumberText.missing])
         }
         doc.table(t)
+        doc.paragraph("*Validation gain, last 20 %*: the mean validation Dice over the last 20 % of the training's steps minus "
+                      + "the mean over the 20 % before. Near 0, the curve is a plateau and its noise put the best step late; "
+                      + "clearly positive, it was still rising.")
         if late.contains(where: { ($0.lastTraining?.lowerBound ?? 0) > 0 }) {
             doc.paragraph("Self-training's rounds continue one step axis; a round is judged on its own steps.")
         }

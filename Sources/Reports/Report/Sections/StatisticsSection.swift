@@ -23,7 +23,7 @@ enum StatisticsSection {
                                                 .init("test"), .init("note")])
                 for (k, cmp) in comparisons.enumerated() {
                     t.addRow([cmp.treatment.id, cmp.budget.key, "\(cmp.pairCount)", NumberText.fixed(cmp.treatmentMean, decimals: 3),
-                              NumberText.fixed(cmp.controlMean, decimals: 3), signed(cmp.medianDifference), signed(cmp.meanDifference),
+                              NumberText.fixed(cmp.controlMean, decimals: 3), NumberText.signed(cmp.medianDifference), NumberText.signed(cmp.meanDifference),
                               cmp.trainingDifferences.isEmpty ? NumberText.missing : cmp.trainingDifferencesText,
                               cmp.test.map { NumberText.fixed($0.statistic, decimals: 1) } ?? NumberText.missing,
                               NumberText.pValue(cmp.pValue), NumberText.pValue(holm[k]), cmp.test.map { testName($0.method) } ?? NumberText.missing,
@@ -46,12 +46,6 @@ enum StatisticsSection {
             doc.paragraph("The grid has no `baseline`: there is nothing to test the methods against.")
         }
         publishedValues(c, &doc)
-    }
-
-    static func signed(_ x: Double) -> String {
-        guard x.isFinite else { return NumberText.missing }
-        let t = NumberText.fixed(x, decimals: 3)
-        return t.hasPrefix("-") ? "−" + t.dropFirst() : (t == "0.000" ? t : "+" + t)
     }
 
     static func testName(_ m: WilcoxonSignedRank.Method) -> String {
@@ -87,7 +81,7 @@ enum StatisticsSection {
             }
             let ours = g.summary(cell.arm, cell.budget.key).summary
             let published = NumberText.fixed(v.mean, decimals: 3) + (v.std.map { " ± " + NumberText.fixed($0, decimals: 3) } ?? "")
-            t.addRow([v.arm, v.budget, NumberText.meanStd(ours, decimals: 3), published, signed(ours.mean - v.mean)])
+            t.addRow([v.arm, v.budget, NumberText.meanStd(ours, decimals: 3), published, NumberText.signed(ours.mean - v.mean)])
         }
         if !t.rows.isEmpty { doc.table(t) }
         if !unmatched.isEmpty {
