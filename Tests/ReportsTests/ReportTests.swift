@@ -218,6 +218,19 @@ struct ReportTests {
         #expect(run.bestStepPercent == 95 && readme.contains(ResultsSection.runText(run)) && ResultsSection.runText(run).hasSuffix(" (95 %)"))
     }
 
+    @Test("claim 4 says when its budgets' gains rest on different trainings (a partial grid), and not when they rest on the same")
+    func claim4NamesItsTrainings() throws {
+        let f = SharedReport.fixture
+        func claim4(_ skip: Set<String>) throws -> String {
+            let entries = SharedReport.entries.filter { !skip.contains($0.planned.runKey) }
+            return try #require(try PaperClaims.evaluate(ScoreGrid(inventory: RunInventory(entries: entries))).first { $0.number == 4 }).reason
+        }
+        #expect(!(try claim4([])).contains("rest on different trainings"))
+        let seed = try #require(f.experiment.grid.seeds.first)
+        let partial = try claim4(["global-GD_tr2_c1_s\(seed)", "global-GR_tr2_c1_s\(seed)", "global-GD+local-LR_tr2_c1_s\(seed)"])
+        #expect(partial.contains("The budgets' gains rest on different trainings (tr1: c1 s\(seed), c2 s\(seed); tr2: c2 s\(seed))"), "\(partial)")
+    }
+
     @Test("missing runs are listed at the top and counted in their cells; the report still renders")
     func missingRuns() throws {
         let f = SharedReport.fixture

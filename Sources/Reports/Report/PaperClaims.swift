@@ -155,7 +155,21 @@ public enum PaperClaims {
             reason = "The gain at the smallest budget is significant and the mean gain falls at every step: \(gainsText). The trend itself is read from the means, not tested."
         }
         let perTraining = verdict == .notTestable ? "" : perTrainingText(rows.filter { $0.comparison.pairCount > 0 })
+            + trainingsDifferText(rows.map(\.comparison).filter { $0.pairCount > 0 }, budgets: budgets)
         return ClaimEvaluation(number: 4, statement: statement, verdict: verdict, reason: reason + perTraining, rows: rows, untested: untested)
+    }
+
+    /// When the budgets' comparisons rest on different trainings (a partial grid: tr8 with one of its
+    /// four), a sentence naming them, since a trend read across budgets then mixes the budget with which
+    /// trainings are present; "" when every budget has the same (combination, seed) pairs.
+    static func trainingsDifferText(_ comparisons: [PairedComparison], budgets: [Budget]) -> String {
+        let perBudget = budgets.compactMap { b -> (Budget, [String])? in
+            let labels = Set(comparisons.filter { $0.budget == b }.flatMap { $0.trainingDifferences.map { "\($0.combination) s\($0.seed)" } })
+            return labels.isEmpty ? nil : (b, labels.sorted())
+        }
+        guard Set(perBudget.map(\.1)).count > 1 else { return "" }
+        return " The budgets' gains rest on different trainings (" + perBudget.map { "\($0.0.key): \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
+            + "): a change from one budget to the next mixes the budget with which trainings are present."
     }
 
     /// The significant comparisons among `rows`, training by training: a p-value over test volumes can
