@@ -85,7 +85,7 @@ struct ReportTests {
             return Dictionary(uniqueKeysWithValues: try names.map { ($0, try Data(contentsOf: URL(fileURLWithPath: "\(f.directory)/\(out)/\($0)"))) })
         }
         let a = try snapshot("det-a"), b = try snapshot("det-b")
-        #expect(a.keys.sorted() == b.keys.sorted() && a.count == 12 && a[RenderedReport.manifestName] != nil)
+        #expect(a.keys.sorted() == b.keys.sorted() && a.count == 13 && a[RenderedReport.manifestName] != nil && a["per-run.csv"] != nil)
         for k in a.keys.sorted() { #expect(a[k] == b[k], "\(k) differs between two renderings") }
         #expect(SharedReport.report.readme == String(decoding: a["README.md"]!, as: UTF8.self))
     }
@@ -127,11 +127,13 @@ struct ReportTests {
         let report = SharedReport.report
         let readme = report.readme.replacingOccurrences(of: f.directory, with: "FIXTURE")
         let csv = String(decoding: report.files.first { $0.name == "per-volume.csv" }!.bytes, as: UTF8.self)
+        let runCSV = String(decoding: report.files.first { $0.name == "per-run.csv" }!.bytes, as: UTF8.self)
         let goldenDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/report-golden")
         if ProcessInfo.processInfo.environment["CSEG_UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(at: goldenDir, withIntermediateDirectories: true)
             try readme.write(to: goldenDir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
             try csv.write(to: goldenDir.appendingPathComponent("per-volume.csv"), atomically: true, encoding: .utf8)
+            try runCSV.write(to: goldenDir.appendingPathComponent("per-run.csv"), atomically: true, encoding: .utf8)
             return  // the bundled copies are the old ones until the next build
         }
         let bundled = try #require(Bundle.module.url(forResource: "README", withExtension: "md", subdirectory: "Fixtures/report-golden"))
@@ -139,6 +141,7 @@ struct ReportTests {
         let storedCSV = try String(contentsOf: bundled.deletingLastPathComponent().appendingPathComponent("per-volume.csv"), encoding: .utf8)
         #expect(readme == storedReadme)
         #expect(csv == storedCSV)
+        #expect(runCSV == (try String(contentsOf: bundled.deletingLastPathComponent().appendingPathComponent("per-run.csv"), encoding: .utf8)))
     }
 
     @Test("the main table's cell is the mean ± std (n) of per-volume mean foreground Dice, a both-empty class left out")
@@ -192,6 +195,18 @@ struct ReportTests {
         let row = try #require(part.components(separatedBy: "\n").first { $0.hasPrefix("| baseline ") })
         #expect(row.contains(ResultsSection.runText(run)), "\(row)")
         #expect(part.contains("Benchmark (trall, 4 labelled volumes), by seed: s\(seed) "), "\(part)")
+
+        // per-run.csv: the same run's row, with its coordinates and convergence measures.
+        let csv = String(decoding: try #require(SharedReport.report.files.first { $0.name == "per-run.csv" }).bytes, as: UTF8.self)
+        let lines = csv.split(whereSeparator: \.isNewline).map(String.init)
+        #expect(lines.count == c.grid.runs.count + 1)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let fields = try #require(lines.first { $0.hasPrefix("baseline_tr1_c2_s\(seed),") }).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let field = { (name: String) in fields[header.firstIndex(of: name)!] }
+        #expect(field("mean_foreground_dice") == NumberText.roundTrip(run.meanDice) && field("scored_volumes") == "4")
+        #expect(field("best_step") == "15" && field("training_first_step") == "0" && field("training_last_step") == "19")
+        #expect(field("best_step_percent") == "75" && field("may_not_have_converged") == "0" && field("not_flattened") == "0")
+        #expect(field("late_validation_gain") == run.lateValidationGain.map(NumberText.roundTrip) ?? "NaN")
     }
 
     @Test("a run whose best step is late is counted and listed in the header, with its late validation gain; the per-training table shows where")

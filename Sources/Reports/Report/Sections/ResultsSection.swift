@@ -5,6 +5,7 @@ import Planning
 /// and ASSD, and the per-volume CSV beside the report.
 enum ResultsSection {
     static let csvName = "per-volume.csv"
+    static let runCSVName = "per-run.csv"
 
     static func render(_ c: ReportContext, _ doc: inout MarkdownDocument, files: inout [ReportFile]) {
         let g = c.grid
@@ -61,8 +62,10 @@ enum ResultsSection {
             voxel centres in mm, HD95 is the 95th percentile of both directions' distances pooled and ASSD their mean; a \
             structure missed or hallucinated entirely scores Dice 0 and HD95 = ASSD = the image diagonal in mm, never NaN.
             """)
-        doc.paragraph("Every score of every run, one row per (run, test volume): [\(csvName)](\(csvName)) (numbers as stored, NaN where both empty).")
+        doc.paragraph("Every score of every run, one row per (run, test volume): [\(csvName)](\(csvName)) (numbers as stored, NaN where both empty). "
+                      + "One row per run, with the per-training table's numbers and the convergence measures: [\(runCSVName)](\(runCSVName)).")
         files.append(ReportFile(name: csvName, bytes: Data(perVolumeCSV(c).render().utf8)))
+        files.append(ReportFile(name: runCSVName, bytes: Data(perRunCSV(c).render().utf8)))
     }
 
     /// One table per budget: each run's mean test Dice by (combination, seed), with where its tested
@@ -166,6 +169,24 @@ enum ResultsSection {
                ? "; self-training trains \(e.settings.selfTrain.rounds + 1) times in a row (the labelled run, then \(e.settings.selfTrain.rounds) round\(e.settings.selfTrain.rounds == 1 ? "" : "s") with pseudo-labels) and is scored on the last."
                : ".")
         return text
+    }
+
+    /// One row per fine-tuning run: its coordinates, its mean test Dice (the per-training table's number),
+    /// the training its tested checkpoint comes from and where in it, and the late validation gain.
+    static func perRunCSV(_ c: ReportContext) -> CSVTable {
+        var csv = CSVTable(header: ["run_key", "method", "budget", "labelled_volumes", "combination", "seed", "out_of_date", "content_sha256",
+                                    "mean_foreground_dice", "scored_volumes", "best_step", "training_first_step", "training_last_step",
+                                    "best_step_percent", "late_validation_gain", "may_not_have_converged", "not_flattened"])
+        let hashes = Dictionary(uniqueKeysWithValues: c.inventory.used.map { ($0.planned.runKey, $0.contentSHA256 ?? "") })
+        for r in c.grid.runs {
+            let training = r.lastTraining
+            csv.addRow([r.runKey, r.arm.id, r.budget, "\(r.labelledCount)", r.combination, "\(r.seed)", r.stale ? "1" : "0", hashes[r.runKey] ?? "",
+                        NumberText.roundTrip(r.meanDice), "\(r.volumes.filter { $0.meanDice.isFinite }.count)", "\(r.record.curves.bestStep)",
+                        training.map { "\($0.lowerBound)" } ?? "", training.map { "\($0.upperBound)" } ?? "",
+                        r.bestStepPercent.map(String.init) ?? "", r.lateValidationGain.map(NumberText.roundTrip) ?? "NaN",
+                        r.mayNotHaveConverged ? "1" : "0", r.mayNotHaveFlattened ? "1" : "0"])
+        }
+        return csv
     }
 
     static func perVolumeCSV(_ c: ReportContext) -> CSVTable {
