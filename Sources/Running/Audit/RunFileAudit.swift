@@ -179,21 +179,23 @@ public enum RunFileAudit {
         let dir = "\(output)/pretrain"
         let headers = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".h5") }.sorted()
             .compactMap { name in (try? RunFileReader.header("\(dir)/\(name)")).map { ("\(dir)/\(name)", $0) } }
+        // The numbers a file holds: its own results hash, or for an archived copy its source's.
+        func results(_ h: RunFileHeader) -> String? { h.archivedFrom?.resultsSHA256 ?? h.resultsSHA256 }
         for d in record.inputs.dependencies {
             let sameKey = headers.filter { $0.1.runKey == d.runKey }
             if let match = sameKey.first(where: { $0.1.contentSHA256 == d.contentSHA256 }) {
                 add(.ok, "started from \(d.runKey): \(match.0) has the recorded content hash")
             } else if let match = sameKey.first(where: { $0.1.archivedFrom?.contentSHA256 == d.contentSHA256 }) {
                 add(.ok, "started from \(d.runKey): \(match.0) is the archived copy of the file with the recorded content hash")
-            } else if let results = d.resultsSHA256,
-                      let match = sameKey.first(where: { ($0.1.archivedFrom?.resultsSHA256 ?? $0.1.resultsSHA256) == results }) {
+            } else if let recorded = d.resultsSHA256,
+                      let match = sameKey.first(where: { results($0.1) == recorded }) {
                 add(.ok, "started from \(d.runKey): \(match.0) \(match.1.isArchive ? "is the archived copy of" : "is") a recomputation with the recorded "
-                    + "results hash \(results.prefix(16))… (the same numbers; other provenance)")
+                    + "results hash \(recorded.prefix(16))… (the same numbers; other provenance)")
             } else if let other = sameKey.first {
                 let why = d.resultsSHA256 == nil
                     ? "the pre-training run was redone since; this file predates recorded results hashes, so whether it has the same numbers cannot be told from the files"
                     : "the pre-training run was redone since, with other numbers: results hash \(d.resultsSHA256!.prefix(16))… recorded, "
-                      + "\((other.1.archivedFrom?.resultsSHA256 ?? other.1.resultsSHA256).map { String($0.prefix(16)) + "…" } ?? "none") there"
+                      + "\(results(other.1).map { String($0.prefix(16)) + "…" } ?? "none") there"
                 add(.warning, "started from \(d.runKey) with content hash \(d.contentSHA256.prefix(16))…, but \(other.0) now holds \(other.1.contentSHA256.prefix(16))… (\(why))")
             } else {
                 add(.note, "started from \(d.runKey) (content hash \(d.contentSHA256.prefix(16))…): no such file in \(dir)")
