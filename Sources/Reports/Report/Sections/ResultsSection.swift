@@ -171,13 +171,18 @@ enum ResultsSection {
         return text
     }
 
+    /// Run key → the content SHA-256 the CSVs name each used run file by ("" if unknown).
+    static func contentHashes(_ c: ReportContext) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: c.inventory.used.map { ($0.planned.runKey, $0.contentSHA256 ?? "") })
+    }
+
     /// One row per fine-tuning run: its coordinates, its mean test Dice (the per-training table's number),
     /// the training its tested checkpoint comes from and where in it, and the late validation gain.
     static func perRunCSV(_ c: ReportContext) -> CSVTable {
         var csv = CSVTable(header: ["run_key", "method", "budget", "labelled_volumes", "combination", "seed", "out_of_date", "content_sha256",
                                     "mean_foreground_dice", "scored_volumes", "best_step", "training_first_step", "training_last_step",
                                     "best_step_percent", "late_validation_gain", "may_not_have_converged", "not_flattened"])
-        let hashes = Dictionary(uniqueKeysWithValues: c.inventory.used.map { ($0.planned.runKey, $0.contentSHA256 ?? "") })
+        let hashes = contentHashes(c)
         for r in c.grid.runs {
             let training = r.lastTraining
             csv.addRow([r.runKey, r.arm.id, r.budget, "\(r.labelledCount)", r.combination, "\(r.seed)", r.stale ? "1" : "0", hashes[r.runKey] ?? "",
@@ -196,7 +201,7 @@ enum ResultsSection {
                                     "content_sha256", "volume", "mean_foreground_dice"]
                            + classes.map { "dice_\($0)" } + classes.map { "hd95_mm_\($0)" } + classes.map { "assd_mm_\($0)" }
                            + classes.map { "both_empty_\($0)" })
-        let hashes = Dictionary(uniqueKeysWithValues: c.inventory.used.map { ($0.planned.runKey, $0.contentSHA256 ?? "") })
+        let hashes = contentHashes(c)
         for r in g.runs {
             for v in r.volumes {
                 csv.addRow([r.runKey, r.arm.id, r.budget, "\(r.labelledCount)", r.combination, "\(r.seed)", r.stale ? "1" : "0",
