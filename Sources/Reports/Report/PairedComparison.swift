@@ -62,7 +62,7 @@ public struct PairedComparison: Sendable {
 
     /// "c1 s1 +0.012, c1 s2 −0.093".
     public var trainingDifferencesText: String {
-        trainingDifferences.map { "\($0.combination) s\($0.seed) \(NumberText.signed($0.meanDifference))" }.joined(separator: ", ")
+        trainingDifferences.map { ScoreGrid.trainingLabel($0.combination, $0.seed) + " " + NumberText.signed($0.meanDifference) }.joined(separator: ", ")
     }
 
     /// Trainings whose mean difference points the way `outcome` says (above 0 for better, below 0 for

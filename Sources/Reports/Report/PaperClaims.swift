@@ -164,7 +164,7 @@ public enum PaperClaims {
     /// trainings are present; "" when every budget has the same (combination, seed) pairs.
     static func trainingsDifferText(_ comparisons: [PairedComparison], budgets: [Budget]) -> String {
         let perBudget = budgets.compactMap { b -> (Budget, [String])? in
-            let labels = Set(comparisons.filter { $0.budget == b }.flatMap { $0.trainingDifferences.map { "\($0.combination) s\($0.seed)" } })
+            let labels = Set(comparisons.filter { $0.budget == b }.flatMap { $0.trainingDifferences.map { ScoreGrid.trainingLabel($0.combination, $0.seed) } })
             return labels.isEmpty ? nil : (b, labels.sorted())
         }
         guard Set(perBudget.map(\.1)).count > 1 else { return "" }

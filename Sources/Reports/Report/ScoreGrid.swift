@@ -67,6 +67,9 @@ public struct ScoreGrid: Sendable {
 
     public var baseline: Arm? { arms.first(where: \.isBaseline) }
 
+    /// "c1 s2": how tables and sentences name one training (combination, seed).
+    public static func trainingLabel(_ combination: String, _ seed: UInt64) -> String { "\(combination) s\(seed)" }
+
     public func runs(_ arm: Arm, _ budget: String) -> [ScoredRun] {
         runs.filter { $0.arm == arm && $0.budget == budget }
     }

@@ -24,22 +24,22 @@ public struct ScoredRun: Sendable {
     /// The best validation step lies in the last 10 % of its training's steps: the validation curve may
     /// still have been rising when training stopped.
     public var mayNotHaveConverged: Bool {
-        guard let first = record.curves.trainSteps.first, let last = record.curves.trainSteps.last else { return false }
-        return Self.bestStepIsLate(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations)
+        guard let s = curveSpan else { return false }
+        return Self.bestStepIsLate(bestStep: record.curves.bestStep, firstStep: s.first, lastStep: s.last, iterations: iterations)
     }
 
     /// Whether the best validation step lies in the last 20 % of the training: the preset's flattening
     /// criterion (issue 13, docs/experiments.md), stricter than `mayNotHaveConverged`'s 10 %.
     public var mayNotHaveFlattened: Bool {
-        guard let first = record.curves.trainSteps.first, let last = record.curves.trainSteps.last else { return false }
-        return Self.bestStepIsLate(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations, share: 0.2)
+        guard let s = curveSpan else { return false }
+        return Self.bestStepIsLate(bestStep: record.curves.bestStep, firstStep: s.first, lastStep: s.last, iterations: iterations, share: 0.2)
     }
 
     /// Where the tested checkpoint's step lies in the training it comes from, in whole percent of that
     /// training's steps (0 its first step; 90 and more `mayNotHaveConverged`); nil without validation.
     public var bestStepPercent: Int? {
-        guard let first = record.curves.trainSteps.first, let last = record.curves.trainSteps.last else { return nil }
-        return Self.bestStepPercent(bestStep: record.curves.bestStep, firstStep: first, lastStep: last, iterations: iterations)
+        guard let s = curveSpan else { return nil }
+        return Self.bestStepPercent(bestStep: record.curves.bestStep, firstStep: s.first, lastStep: s.last, iterations: iterations)
     }
 
     /// `100 (bestStep − the training's first step) / its steps`, rounded down in integers (so 228 of 400
@@ -79,8 +79,14 @@ public struct ScoredRun: Sendable {
     /// The steps of the training the tested weights come from, on the run's step axis: all of them, or
     /// for self-training the last round's (its rounds continue one axis). Nil without a curve.
     public var lastTraining: ClosedRange<Int64>? {
+        guard let s = curveSpan else { return nil }
+        return Self.lastTraining(firstStep: s.first, lastStep: s.last, iterations: iterations)
+    }
+
+    /// The first and last step of the training curve (all rounds); nil without one.
+    private var curveSpan: (first: Int64, last: Int64)? {
         guard let first = record.curves.trainSteps.first, let last = record.curves.trainSteps.last else { return nil }
-        return Self.lastTraining(firstStep: first, lastStep: last, iterations: iterations)
+        return (first, last)
     }
 
     /// The last `iterations` steps of a curve from `firstStep` to `lastStep`, or all of it if shorter.

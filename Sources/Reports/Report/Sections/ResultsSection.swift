@@ -80,7 +80,7 @@ enum ResultsSection {
                       + "at 80 % or later the run has not flattened by the preset's criterion, at 90 % or later it may not have converged.")
         for budget in g.budgets {
             let trainings = e.grid.combinations(for: budget.key, in: c.split).flatMap { combo in e.grid.seeds.map { (combo, $0) } }
-            var t = MarkdownTable(columns: [.init("method")] + trainings.map { .init("\($0.0) s\($0.1)", .right) })
+            var t = MarkdownTable(columns: [.init("method")] + trainings.map { .init(ScoreGrid.trainingLabel($0.0, $0.1), .right) })
             for arm in g.arms + g.ablatedArms where g.plannedRunCount(arm, budget.key) > 0 {
                 let runs = g.runs(arm, budget.key)
                 t.addRow([arm.id] + trainings.map { combo, seed in
